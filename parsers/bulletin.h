@@ -1,0 +1,73 @@
+// The result of parsing one file: identity, figures with provenance, warnings.
+#ifndef CNCERT_PARSERS_BULLETIN_H_
+#define CNCERT_PARSERS_BULLETIN_H_
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cncert {
+
+using Date = std::chrono::year_month_day;
+
+// "2024-07-15".
+std::string FormatDate(const Date& date);
+// Seconds since the epoch at 00:00 China Standard Time (UTC+8) of `date`,
+// the time zone in which CNCERT states its periods.
+long long DateToUnixSeconds(const Date& date);
+
+// Where a value came from: the rule that produced it and the text it matched.
+struct Provenance {
+  std::string rule;     // "cncert_defaced_websites/1": metric and pattern index
+  std::string section;  // section of the bulletin the text lies in
+  std::size_t begin = 0;  // byte span of the match in the normalized text
+  std::size_t end = 0;
+  std::string match;     // the matched text
+  std::string sentence;  // the whole sentence around it
+};
+
+using Labels = std::map<std::string, std::string>;
+
+struct Value {
+  std::string metric;
+  Labels labels;
+  double value = 0;
+  Provenance provenance;
+};
+
+// Prometheus series notation with labels sorted by name: name{a="x",b="y"}.
+std::string SeriesKey(const std::string& metric, const Labels& labels);
+
+struct Identity {
+  std::string kind;  // "cncert_weekly" when the file is a weekly bulletin
+  std::string title;
+  std::string url;
+  std::optional<int> year;
+  std::optional<int> issue;
+  std::optional<Date> period_start;
+  std::optional<Date> period_end;
+  std::optional<Date> published;
+
+  // "2024-29"; without an issue number the period start "2014-02-03", else "".
+  std::string IssueLabel() const;
+};
+
+struct Bulletin {
+  Identity identity;
+  std::string format;    // "markdown", "html", "text", "pdf"
+  std::string encoding;  // "UTF-8", "GB18030"
+  std::vector<Value> values;
+  std::vector<std::string> warnings;
+  std::vector<std::string> errors;
+  std::string text;  // normalized text the provenance spans refer to
+
+  bool ok() const { return errors.empty(); }
+  const Value* Find(const std::string& metric, const Labels& labels = {}) const;
+};
+
+}  // namespace cncert
+
+#endif  // CNCERT_PARSERS_BULLETIN_H_

@@ -1,0 +1,57 @@
+#include "parsers/bulletin_json.h"
+
+#include <cmath>
+
+namespace cncert {
+
+nlohmann::json NumberToJson(double value) {
+  if (std::isfinite(value) && std::fabs(value) < 9e15 &&
+      value == std::floor(value)) {
+    return static_cast<long long>(value);
+  }
+  return value;
+}
+
+nlohmann::json IdentityToJson(const Identity& id) {
+  nlohmann::json out = nlohmann::json::object();
+  if (!id.kind.empty()) out["kind"] = id.kind;
+  if (!id.title.empty()) out["title"] = id.title;
+  if (id.year) out["year"] = *id.year;
+  if (id.issue) out["issue"] = *id.issue;
+  if (id.period_start) out["period_start"] = FormatDate(*id.period_start);
+  if (id.period_end) out["period_end"] = FormatDate(*id.period_end);
+  if (id.published) out["published"] = FormatDate(*id.published);
+  if (!id.url.empty()) out["url"] = id.url;
+  return out;
+}
+
+nlohmann::json BulletinToJson(const Bulletin& bulletin, std::string_view file,
+                              bool provenance) {
+  nlohmann::json out;
+  out["file"] = std::string(file);
+  out["ok"] = bulletin.ok();
+  if (bulletin.ok()) {
+    out["bulletin"] = IdentityToJson(bulletin.identity);
+    if (!bulletin.format.empty()) out["format"] = bulletin.format;
+    if (!bulletin.encoding.empty()) out["encoding"] = bulletin.encoding;
+  }
+  nlohmann::json values = nlohmann::json::object();
+  nlohmann::json sources = nlohmann::json::object();
+  for (const Value& v : bulletin.values) {
+    const std::string key = SeriesKey(v.metric, v.labels);
+    values[key] = NumberToJson(v.value);
+    const Provenance& p = v.provenance;
+    sources[key] = {{"rule", p.rule},
+                    {"section", p.section},
+                    {"span", {p.begin, p.end}},
+                    {"match", p.match},
+                    {"sentence", p.sentence}};
+  }
+  out["values"] = std::move(values);
+  if (provenance) out["provenance"] = std::move(sources);
+  out["warnings"] = bulletin.warnings;
+  out["errors"] = bulletin.errors;
+  return out;
+}
+
+}  // namespace cncert

@@ -1,0 +1,26 @@
+// The `parse` command's JSON (docs/metrics.md) and the API's bulletin objects.
+#ifndef CNCERT_PARSERS_BULLETIN_JSON_H_
+#define CNCERT_PARSERS_BULLETIN_JSON_H_
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "parsers/bulletin.h"
+
+namespace cncert {
+
+// {"kind","title","year","issue","period_start","period_end","published","url"}
+// with unknown keys omitted.
+nlohmann::json IdentityToJson(const Identity& identity);
+
+// A number as JSON: integral values as integers (177, not 177.0).
+nlohmann::json NumberToJson(double value);
+
+// One element of the `parse` output array. `provenance` adds, per series, the
+// rule, section, byte span, matched text and sentence.
+nlohmann::json BulletinToJson(const Bulletin& bulletin, std::string_view file,
+                              bool provenance);
+
+}  // namespace cncert
+
+#endif  // CNCERT_PARSERS_BULLETIN_JSON_H_

@@ -1,0 +1,102 @@
+#include "parsers/checks.h"
+
+#include <cmath>
+#include <cstdio>
+#include <optional>
+
+namespace cncert {
+
+namespace {
+
+std::optional<double> Get(const Bulletin& b, const std::string& metric,
+                          const Labels& labels = {}) {
+  const Value* v = b.Find(metric, labels);
+  return v ? std::optional<double>(v->value) : std::nullopt;
+}
+
+std::string Num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+void PartNotAboveWhole(const Bulletin& b, const std::string& part,
+                       const Labels& part_labels, const std::string& whole,
+                       std::vector<std::string>* out) {
+  const auto p = Get(b, part, part_labels);
+  const auto w = Get(b, whole);
+  if (p && w && *p > *w) {
+    out->push_back("inconsistent: " + SeriesKey(part, part_labels) + " (" +
+                   Num(*p) + ") exceeds " + whole + " (" + Num(*w) + ")");
+  }
+}
+
+// Stated share of all (e.g. government defaced / all defaced) within rounding.
+void ShareMatches(const Bulletin& b, const std::string& part,
+                  const std::string& whole, std::vector<std::string>* out) {
+  const auto p = Get(b, part);
+  const auto w = Get(b, whole);
+  const auto share = Get(b, part + "_ratio");
+  if (!p || !w || !share || *w <= 0) return;
+  const double actual = *p / *w;
+  if (std::fabs(actual - *share) > 0.011) {
+    out->push_back("inconsistent: " + part + "_ratio is stated as " +
+                   Num(*share) + " but " + part + "/" + whole + " = " +
+                   Num(std::round(actual * 1000) / 1000));
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> CheckConsistency(const Bulletin& b) {
+  std::vector<std::string> out;
+  // Parts are rounded to 0.1万 each, so allow a little more than that.
+  const auto total = Get(b, "cncert_infected_hosts");
+  const auto trojan = Get(b, "cncert_infected_hosts_by_malware",
+                          {{"malware", "trojan_botnet"}});
+  const auto conficker =
+      Get(b, "cncert_infected_hosts_by_malware", {{"malware", "conficker"}});
+  if (total && trojan && conficker) {
+    const double sum = *trojan + *conficker;
+    if (std::fabs(sum - *total) > std::max(2000.0, *total * 0.02)) {
+      out.push_back("inconsistent: infected hosts by malware add up to " +
+                    Num(sum) + ", the stated total is " + Num(*total));
+    }
+  }
+  PartNotAboveWhole(b, "cncert_defaced_government_websites", {},
+                    "cncert_defaced_websites", &out);
+  PartNotAboveWhole(b, "cncert_backdoored_government_websites", {},
+                    "cncert_backdoored_websites", &out);
+  PartNotAboveWhole(b, "cncert_incidents_cross_border", {},
+                    "cncert_incidents_handled", &out);
+  PartNotAboveWhole(b, "cncert_cnvd_vulnerabilities_remote", {},
+                    "cncert_cnvd_vulnerabilities", &out);
+  for (const char* severity : {"high", "medium", "low"}) {
+    PartNotAboveWhole(b, "cncert_cnvd_vulnerabilities_by_severity",
+                      {{"severity", severity}}, "cncert_cnvd_vulnerabilities",
+                      &out);
+  }
+  PartNotAboveWhole(b, "cncert_malware_hosting_direct_ips", {},
+                    "cncert_malware_hosting_ips", &out);
+  ShareMatches(b, "cncert_defaced_government_websites", "cncert_defaced_websites",
+               &out);
+  ShareMatches(b, "cncert_backdoored_government_websites",
+               "cncert_backdoored_websites", &out);
+  double severities = 0;
+  int stated = 0;
+  for (const char* severity : {"high", "medium", "low"}) {
+    if (const auto v = Get(b, "cncert_cnvd_vulnerabilities_by_severity",
+                           {{"severity", severity}})) {
+      severities += *v;
+      ++stated;
+    }
+  }
+  const auto vulns = Get(b, "cncert_cnvd_vulnerabilities");
+  if (stated == 3 && vulns && std::fabs(severities - *vulns) > 0.5) {
+    out.push_back("inconsistent: vulnerabilities by severity add up to " +
+                  Num(severities) + ", the stated total is " + Num(*vulns));
+  }
+  return out;
+}
+
+}  // namespace cncert

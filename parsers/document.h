@@ -1,0 +1,43 @@
+// A decoded file: UTF-8 text lines plus what its container said about it.
+#ifndef CNCERT_PARSERS_DOCUMENT_H_
+#define CNCERT_PARSERS_DOCUMENT_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cncert {
+
+struct Document {
+  std::string format;    // "markdown", "html", "pdf", "text"
+  std::string encoding;  // of the original bytes
+  std::string text;      // UTF-8; '\n' separates blocks and lines
+  // Metadata the container states (front matter, HTML head), verbatim.
+  std::string title;
+  std::string url;
+  std::string published;
+  std::vector<std::string> warnings;
+  std::string error;  // non-empty when the file could not be decoded
+};
+
+// One file format. Formats are told apart by content, never by file name.
+class Decoder {
+ public:
+  virtual ~Decoder() = default;
+  virtual std::string_view Name() const = 0;
+  virtual bool Sniff(std::string_view bytes) const = 0;
+  virtual Document Decode(std::string_view bytes) const = 0;
+};
+
+std::unique_ptr<Decoder> MakeMarkdownDecoder();
+std::unique_ptr<Decoder> MakeHtmlDecoder();
+std::unique_ptr<Decoder> MakePdfDecoder();
+std::unique_ptr<Decoder> MakeTextDecoder();
+
+// Tries the decoders in order of specificity (PDF, HTML, Markdown, text).
+Document DecodeDocument(std::string_view bytes);
+
+}  // namespace cncert
+
+#endif  // CNCERT_PARSERS_DOCUMENT_H_

@@ -1,0 +1,189 @@
+#include "parsers/extract.h"
+
+#include <re2/re2.h>
+
+#include <cstdio>
+#include <optional>
+
+#include "parsers/transforms.h"
+
+namespace cncert {
+
+namespace {
+
+struct Candidate {
+  double value;
+  Provenance provenance;
+  std::string warn;
+};
+
+std::string FormatNumber(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+// The sentence around [begin, end): from the previous 。 or line break to the
+// next one.
+std::string Sentence(std::string_view text, std::size_t begin, std::size_t end) {
+  static constexpr std::string_view kStop = "。";
+  std::size_t from = 0;
+  for (std::size_t i = begin; i > 0; --i) {
+    if (text[i - 1] == '\n') {
+      from = i;
+      break;
+    }
+    if (i >= kStop.size() && text.substr(i - kStop.size(), kStop.size()) == kStop) {
+      from = i;
+      break;
+    }
+  }
+  std::size_t to = text.size();
+  const std::size_t stop = text.find(kStop, end);
+  const std::size_t newline = text.find('\n', end);
+  if (stop != std::string_view::npos) to = stop + kStop.size();
+  if (newline != std::string_view::npos && newline < to) to = newline;
+  return std::string(text.substr(from, to - from));
+}
+
+std::optional<double> ApplyTransform(const Rule& rule, std::string_view value,
+                                     std::string_view direction,
+                                     std::string* problem) {
+  switch (rule.transform) {
+    case Transform::kNumber: {
+      auto v = ParseChineseNumber(value);
+      if (!v) *problem = "'" + std::string(value) + "' is not a number";
+      return v;
+    }
+    case Transform::kPercent: {
+      auto v = ParsePercent(value);
+      if (!v) *problem = "'" + std::string(value) + "' is not a share within 0-100%";
+      return v;
+    }
+    case Transform::kChange: {
+      const auto sign = ChangeDirection(direction);
+      if (!sign) {
+        *problem = "'" + std::string(direction) + "' is not a change word";
+        return std::nullopt;
+      }
+      if (*sign == 0) return 0.0;
+      if (value.empty()) {
+        *problem = "change '" + std::string(direction) + "' states no amount";
+        return std::nullopt;
+      }
+      auto v = ParseChineseNumber(value);
+      if (!v) {
+        *problem = "'" + std::string(value) + "' is not a number";
+        return std::nullopt;
+      }
+      auto ratio = ParsePercent(value);
+      // Changes above 100 % are real ("增长了250%"): scale without the cap.
+      return *sign * (ratio ? *ratio : *v / 100.0);
+    }
+    case Transform::kRating: {
+      const auto it = rule.ratings.find(std::string(value));
+      if (it == rule.ratings.end()) {
+        *problem = "'" + std::string(value) + "' is not a known rating";
+        return std::nullopt;
+      }
+      return it->second;
+    }
+    case Transform::kConst:
+      return rule.constant;
+  }
+  return std::nullopt;
+}
+
+void MatchPattern(const Rule& rule, std::size_t pattern_index,
+                  const Layout& layout, const SectionSpan& span,
+                  std::vector<Candidate>* out, std::vector<std::string>* warnings) {
+  const Pattern& pattern = rule.patterns[pattern_index];
+  const RE2& re = *pattern.regex;
+  const int groups = re.NumberOfCapturingGroups();
+  const auto& names = re.NamedCapturingGroups();
+  const auto value_it = names.find("value");
+  const auto direction_it = names.find("direction");
+  std::vector<re2::StringPiece> captures(groups + 1);
+  const std::string_view text = layout.text;
+  std::size_t pos = span.begin;
+  while (pos < span.end &&
+         re.Match(text, pos, span.end, RE2::UNANCHORED, captures.data(),
+                  groups + 1)) {
+    const std::string_view whole(captures[0].data(), captures[0].size());
+    const std::size_t begin = whole.data() - text.data();
+    const std::size_t end = begin + whole.size();
+    pos = whole.empty() ? end + 1 : end;
+    auto group = [&captures](auto it, const auto& all) {
+      if (it == all.end()) return std::string_view();
+      const re2::StringPiece& piece = captures[it->second];
+      return std::string_view(piece.data(), piece.size());
+    };
+    const std::string_view value = group(value_it, names);
+    const std::string_view direction = group(direction_it, names);
+    std::string problem;
+    const auto v = ApplyTransform(rule, value, direction, &problem);
+    Provenance provenance{rule.metric + "/" + std::to_string(pattern_index + 1),
+                          span.name, begin, end, std::string(whole),
+                          Sentence(text, begin, end)};
+    if (!v) {
+      warnings->push_back(SeriesKey(rule.metric, rule.labels) + ": matched '" +
+                          provenance.match + "' but " + problem +
+                          "; not extracted");
+      continue;
+    }
+    out->push_back({*v, std::move(provenance), pattern.warn});
+  }
+}
+
+}  // namespace
+
+Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
+  Extraction result;
+  for (const Rule& rule : rules.rules) {
+    std::vector<const SectionSpan*> spans;
+    bool from_lead = false;
+    for (const auto& span : layout.sections) {
+      if (!span.extract) continue;
+      if (!layout.has_headings || span.name == rule.section) spans.push_back(&span);
+    }
+    if (spans.empty() && layout.has_headings) {
+      for (const auto& span : layout.sections) {
+        if (span.name == "lead") spans.push_back(&span);
+      }
+      from_lead = true;
+    }
+    std::vector<Candidate> candidates;
+    for (std::size_t p = 0; p < rule.patterns.size() && candidates.empty(); ++p) {
+      for (const SectionSpan* span : spans) {
+        MatchPattern(rule, p, layout, *span, &candidates, &result.warnings);
+      }
+    }
+    if (candidates.empty()) continue;
+    const std::string key = SeriesKey(rule.metric, rule.labels);
+    const Candidate* chosen = &candidates.front();
+    if (rule.pick == Pick::kLast) chosen = &candidates.back();
+    if (rule.pick == Pick::kUnique) {
+      std::string seen;
+      bool differ = false;
+      for (const auto& c : candidates) {
+        differ = differ || c.value != chosen->value;
+        seen += (seen.empty() ? "" : ", ") + FormatNumber(c.value);
+      }
+      if (differ) {
+        result.warnings.push_back(key + ": the bulletin states different values (" +
+                                  seen + "); not extracted");
+        continue;
+      }
+    }
+    if (!chosen->warn.empty()) result.warnings.push_back(key + ": " + chosen->warn);
+    if (from_lead) {
+      result.warnings.push_back(key + ": taken from the lead paragraph (no '" +
+                                rule.section + "' section)");
+    }
+    result.values.push_back({rule.metric, rule.labels, chosen->value,
+                             chosen->provenance});
+  }
+  return result;
+}
+
+}  // namespace cncert

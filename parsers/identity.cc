@@ -1,0 +1,236 @@
+#include "parsers/identity.h"
+
+#include <re2/re2.h>
+
+#include <cstdlib>
+#include <optional>
+
+#include "parsers/normalize.h"
+
+namespace cncert {
+
+namespace {
+
+constexpr std::string_view kTitleMarker = "网络安全信息与动态周报";
+
+std::optional<Date> MakeDate(int y, int m, int d) {
+  const Date date{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(m)),
+                  std::chrono::day(static_cast<unsigned>(d))};
+  if (!date.ok() || y < 2000 || y > 2100) return std::nullopt;
+  return date;
+}
+
+int DaysBetween(const Date& from, const Date& to) {
+  return static_cast<int>(
+      (std::chrono::sys_days(to) - std::chrono::sys_days(from)).count());
+}
+
+struct Period {
+  std::optional<Date> start;
+  std::optional<Date> end;
+};
+
+// "(2014.02.03至2014.02.09)", "(2013-09-02至2013-09-08)".
+bool FullDatePeriod(std::string_view text, Period* out) {
+  static const RE2 kFull(
+      R"((\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?\s*(?:-|~|至|到)\s*(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2}))");
+  int y1, m1, d1, y2, m2, d2;
+  if (!RE2::PartialMatch(text, kFull, &y1, &m1, &d1, &y2, &m2, &d2)) return false;
+  out->start = MakeDate(y1, m1, d1);
+  out->end = MakeDate(y2, m2, d2);
+  return out->start && out->end;
+}
+
+struct MonthDayPeriod {
+  int m1 = 0, d1 = 0, m2 = 0, d2 = 0;
+};
+
+// "7月15日-7月21日", "2月5日—2月11日", "在9月8日至14日期间".
+bool MonthDayRange(std::string_view text, MonthDayPeriod* out) {
+  static const RE2 kRange(
+      R"((\d{1,2})月(\d{1,2})日?\s*(?:-|~|至|到)\s*(?:(\d{1,2})月)?(\d{1,2})日)");
+  std::string m2;
+  if (!RE2::PartialMatch(text, kRange, &out->m1, &out->d1, &m2, &out->d2)) {
+    return false;
+  }
+  out->m2 = m2.empty() ? out->m1 : std::atoi(m2.c_str());
+  return true;
+}
+
+// Years of a month-day range. `year` is the bulletin's year (of the title or
+// publication); a range crossing New Year starts in the year before, except in
+// the last issues of a year, which end in the year after.
+Period ResolveYears(const MonthDayPeriod& md, int year, std::optional<int> issue) {
+  Period p;
+  int start_year = year;
+  int end_year = year;
+  if (md.m1 > md.m2) {
+    if (issue && *issue >= 50) {
+      end_year = year + 1;
+    } else {
+      start_year = year - 1;
+    }
+  }
+  p.start = MakeDate(start_year, md.m1, md.d1);
+  p.end = MakeDate(end_year, md.m2, md.d2);
+  return p;
+}
+
+std::optional<Date> ParseDateString(std::string_view text) {
+  static const RE2 kDate(R"((\d{4})[-./年](\d{1,2})[-./月](\d{1,2}))");
+  int y, m, d;
+  if (RE2::PartialMatch(text, kDate, &y, &m, &d)) return MakeDate(y, m, d);
+  // Unix seconds (WeChat's ct).
+  static const RE2 kEpoch(R"(^\s*(\d{9,10})\s*$)");
+  long long seconds;
+  if (RE2::FullMatch(text, kEpoch, &seconds)) {
+    const auto days = std::chrono::floor<std::chrono::days>(
+        std::chrono::sys_seconds(std::chrono::seconds(seconds + 8 * 3600)));
+    return Date(days);
+  }
+  return std::nullopt;
+}
+
+// The first line of the text (outside ignored sections) that holds the title.
+std::string TitleFromText(const Layout& layout) {
+  for (const auto& span : layout.sections) {
+    if (!span.extract) continue;
+    const std::string_view text = layout.Text(span);
+    const std::size_t at = text.find(kTitleMarker);
+    if (at == std::string_view::npos) continue;
+    std::size_t from = text.rfind('\n', at);
+    from = from == std::string_view::npos ? 0 : from + 1;
+    std::size_t to = text.find('\n', at);
+    if (to == std::string_view::npos) to = text.size();
+    // Keep the title and what immediately follows (issue and period).
+    return std::string(text.substr(from, std::min<std::size_t>(to - from, 400)));
+  }
+  return "";
+}
+
+std::string CleanTitle(std::string_view line) {
+  // The title proper: from the marker through the closing bracket of the
+  // period, if any.
+  const std::size_t at = line.find(kTitleMarker);
+  if (at == std::string_view::npos) return std::string(line);
+  std::string_view rest = line.substr(at);
+  static const RE2 kTitle(
+      R"(^(网络安全信息与动态周报\s*-?\s*(?:\d{4}年)?(?:第\d+期)?\s*(?:\([^)]{0,40}\))?))");
+  std::string title;
+  if (RE2::PartialMatch(rest, kTitle, &title)) return title;
+  return std::string(rest);
+}
+
+}  // namespace
+
+Identity ReadIdentity(const Document& doc, const Layout& layout,
+                      std::vector<std::string>* warnings) {
+  Identity id;
+  id.url = doc.url;
+  std::string title = NormalizeText(doc.title);
+  while (!title.empty() && title.back() == '\n') title.pop_back();
+  if (title.find(kTitleMarker) == std::string::npos) {
+    const std::string from_text = TitleFromText(layout);
+    if (!from_text.empty()) title = CleanTitle(from_text);
+  }
+  if (title.find(kTitleMarker) != std::string::npos) id.kind = "cncert_weekly";
+  id.title = title;
+
+  static const RE2 kYearIssue(R"((\d{4})年第(\d{1,3})期)");
+  int year = 0;
+  int issue = 0;
+  if (RE2::PartialMatch(title, kYearIssue, &year, &issue) && year >= 2000 &&
+      year <= 2100 && issue >= 1 && issue <= 53) {
+    id.year = year;
+    id.issue = issue;
+  }
+
+  if (!doc.published.empty()) {
+    id.published = ParseDateString(doc.published);
+    if (!id.published) {
+      warnings->push_back("publication date '" + doc.published +
+                          "' is not a date; ignored");
+    }
+  }
+
+  // Period: the title, else the lead or body ("在9月8日至14日期间").
+  Period period;
+  MonthDayPeriod md;
+  std::string lead_text;
+  for (const auto& span : layout.sections) {
+    if (span.extract && (span.name == "lead" || span.name == "body")) {
+      lead_text += layout.Text(span);
+    }
+  }
+  const bool full = FullDatePeriod(title, &period) ||
+                    (!MonthDayRange(title, &md) && FullDatePeriod(lead_text, &period));
+  if (!full && (md.m1 > 0 || MonthDayRange(lead_text, &md))) {
+    std::optional<int> base_year = id.year;
+    if (!base_year && id.published) {
+      base_year = static_cast<int>(id.published->year());
+      // Published in early January about a December week.
+      if (static_cast<unsigned>(id.published->month()) < static_cast<unsigned>(md.m2)) {
+        --*base_year;
+      }
+    }
+    if (base_year) {
+      period = ResolveYears(md, *base_year, id.issue);
+    } else {
+      warnings->push_back("the period has no year and no publication date says which");
+    }
+  }
+  if (period.start && period.end) {
+    const int length = DaysBetween(*period.start, *period.end);
+    if (length < 0 || length > 31) {
+      warnings->push_back("period " + FormatDate(*period.start) + " to " +
+                          FormatDate(*period.end) + " is not a week; ignored");
+    } else {
+      id.period_start = period.start;
+      id.period_end = period.end;
+      if (!id.year) id.year = static_cast<int>(period.end->year());
+      if (length != 6) {
+        warnings->push_back("period spans " + std::to_string(length + 1) +
+                            " days, not a week");
+      }
+    }
+  }
+
+  // No publication date from metadata: a date the page states next to
+  // 时间/发布时间, if it lies just after the period (a repost's date does not).
+  if (!id.published) {
+    static const RE2 kPageDate(
+        R"((?:发布时间|发布日期|时间|日期):\s*(\d{4})-(\d{1,2})-(\d{1,2}))");
+    re2::StringPiece all(layout.text);
+    int y, m, d;
+    while (RE2::FindAndConsume(&all, kPageDate, &y, &m, &d)) {
+      const auto date = MakeDate(y, m, d);
+      if (!date) continue;
+      bool plausible = false;
+      if (id.period_end) {
+        const int after = DaysBetween(*id.period_end, *date);
+        plausible = after >= 0 && after <= 45;
+      } else if (id.year) {
+        plausible = y == *id.year || (y == *id.year + 1 && m == 1);
+      }
+      if (plausible) {
+        id.published = date;
+        break;
+      }
+      warnings->push_back("page date " + FormatDate(*date) +
+                          " is not this bulletin's publication date (a repost?); ignored");
+    }
+  } else if (id.period_end) {
+    const int after = DaysBetween(*id.period_end, *id.published);
+    if (after < 0 || after > 45) {
+      warnings->push_back("publication date " + FormatDate(*id.published) +
+                          " lies far from the period end " +
+                          FormatDate(*id.period_end));
+    }
+  }
+  if (!id.year && id.published && !id.kind.empty() && !id.issue) {
+    id.year = static_cast<int>(id.published->year());
+  }
+  return id;
+}
+
+}  // namespace cncert

@@ -1,0 +1,93 @@
+// Crawler Markdown: YAML front matter (title/url/source/date) and a body whose
+// images and link targets carry no bulletin text.
+#include <re2/re2.h>
+#include <yaml-cpp/yaml.h>
+
+#include "parsers/document.h"
+#include "parsers/encoding.h"
+
+namespace cncert {
+
+namespace {
+
+bool StartsWithFrontMatter(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  return text.substr(0, 4) == "---\n" || text.substr(0, 5) == "---\r\n";
+}
+
+void ReadFrontMatter(Document& doc, std::string& body) {
+  if (!StartsWithFrontMatter(body)) return;
+  const std::size_t first = body.find('\n') + 1;
+  std::size_t close = body.find("\n---", first - 1);
+  if (close == std::string::npos) {
+    doc.warnings.push_back("front matter is not closed by '---'; ignored");
+    return;
+  }
+  const std::string yaml = body.substr(first, close - first);
+  std::size_t after = body.find('\n', close + 1);
+  body = after == std::string::npos ? "" : body.substr(after + 1);
+  try {
+    const YAML::Node node = YAML::Load(yaml);
+    if (!node.IsMap()) {
+      doc.warnings.push_back("front matter is not a mapping; ignored");
+      return;
+    }
+    auto scalar = [&node](const char* key) -> std::string {
+      const YAML::Node value = node[key];
+      return value && value.IsScalar() ? value.as<std::string>() : "";
+    };
+    doc.title = scalar("title");
+    doc.url = scalar("url");
+    doc.published = scalar("date");
+  } catch (const YAML::Exception& e) {
+    doc.warnings.push_back(std::string("front matter is not valid YAML (") +
+                           e.what() + "); ignored");
+  }
+}
+
+class MarkdownDecoder : public Decoder {
+ public:
+  std::string_view Name() const override { return "markdown"; }
+
+  bool Sniff(std::string_view bytes) const override {
+    if (StartsWithFrontMatter(bytes)) return true;
+    const std::string_view head = bytes.substr(0, 4096);
+    return head.substr(0, 2) == "# " || head.find("\n# ") != head.npos ||
+           head.find("](http") != head.npos;
+  }
+
+  Document Decode(std::string_view bytes) const override {
+    Document doc;
+    doc.format = "markdown";
+    DecodedText decoded = DecodeToUtf8(bytes, "");
+    doc.encoding = decoded.encoding;
+    doc.warnings = std::move(decoded.warnings);
+    if (!decoded.error.empty()) {
+      doc.error = std::move(decoded.error);
+      return doc;
+    }
+    std::string body = std::move(decoded.text);
+    ReadFrontMatter(doc, body);
+
+    static const RE2 kImage(R"(!\[[^\]\n]*\]\([^)\n]*\))");
+    static const RE2 kLink(R"(\[([^\]\n]*)\]\([^)\n]*\))");
+    static const RE2 kHeading(R"((?m)^[ \t]{0,3}#{1,6}[ \t]*)");
+    static const RE2 kEmphasis(R"(\*\*|__)");
+    static const RE2 kQuote(R"((?m)^[ \t]{0,3}>[ \t]?)");
+    RE2::GlobalReplace(&body, kImage, "\n");
+    RE2::GlobalReplace(&body, kLink, R"(\1)");
+    RE2::GlobalReplace(&body, kHeading, "");
+    RE2::GlobalReplace(&body, kEmphasis, "");
+    RE2::GlobalReplace(&body, kQuote, "");
+    doc.text = std::move(body);
+    return doc;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Decoder> MakeMarkdownDecoder() {
+  return std::make_unique<MarkdownDecoder>();
+}
+
+}  // namespace cncert

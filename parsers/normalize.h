@@ -1,0 +1,22 @@
+// Canonical text for the extraction rules: ASCII digits and punctuation,
+// Simplified characters, no spaces that Chinese text does not need.
+#ifndef CNCERT_PARSERS_NORMALIZE_H_
+#define CNCERT_PARSERS_NORMALIZE_H_
+
+#include <string>
+#include <string_view>
+
+namespace cncert {
+
+// Full-width forms to ASCII (but 。 and 、 stay), dashes to '-', Traditional
+// characters of the bulletin's vocabulary to Simplified, pinyin annotations
+// such as 個(gè) dropped, spaces removed unless they separate two Latin words,
+// blank lines dropped. Line breaks are kept.
+std::string NormalizeText(std::string_view utf8);
+
+// Traditional → Simplified for one code point (identity when not mapped).
+char32_t ToSimplified(char32_t cp);
+
+}  // namespace cncert
+
+#endif  // CNCERT_PARSERS_NORMALIZE_H_

@@ -1,0 +1,84 @@
+#include "parsers/parser.h"
+
+#include "parsers/checks.h"
+#include "parsers/document.h"
+#include "parsers/extract.h"
+#include "parsers/identity.h"
+#include "parsers/normalize.h"
+#include "parsers/sections.h"
+
+namespace cncert {
+
+namespace {
+
+// The last section a rule reads ends without a full stop: the file was most
+// likely cut off, so later figures are missing.
+bool EndsMidSentence(const Layout& layout) {
+  for (auto it = layout.sections.rbegin(); it != layout.sections.rend(); ++it) {
+    if (!it->extract) continue;
+    std::string_view text = layout.Text(*it);
+    while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+    return !text.empty() && !text.ends_with("。") && !text.ends_with(")") &&
+           !text.ends_with("!") && !text.ends_with("?");
+  }
+  return false;
+}
+
+}  // namespace
+
+Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
+                       const ParseOptions& options) {
+  Bulletin bulletin;
+  if (bytes.empty()) {
+    bulletin.errors.push_back("empty file");
+    return bulletin;
+  }
+  if (bytes.size() > options.max_bytes) {
+    bulletin.errors.push_back("file too large: " + std::to_string(bytes.size()) +
+                              " bytes, the limit is " +
+                              std::to_string(options.max_bytes));
+    return bulletin;
+  }
+  Document doc = DecodeDocument(bytes);
+  bulletin.format = doc.format;
+  bulletin.encoding = doc.encoding;
+  bulletin.warnings = std::move(doc.warnings);
+  if (!doc.error.empty()) {
+    bulletin.errors.push_back(doc.error);
+    return bulletin;
+  }
+  const std::string normalized = NormalizeText(doc.text);
+  Layout layout = SegmentSections(normalized, rules);
+  bulletin.identity = ReadIdentity(doc, layout, &bulletin.warnings);
+  Extraction extraction = ExtractValues(layout, rules);
+  bulletin.values = std::move(extraction.values);
+  bulletin.warnings.insert(bulletin.warnings.end(), extraction.warnings.begin(),
+                           extraction.warnings.end());
+
+  const bool truncated = EndsMidSentence(layout);
+  bulletin.text = std::move(layout.text);
+  if (bulletin.identity.kind.empty()) {
+    if (bulletin.values.size() < 2) {
+      bulletin.errors.push_back(
+          "no CNCERT weekly bulletin found: no bulletin title and no figures");
+      bulletin.values.clear();
+      return bulletin;
+    }
+    bulletin.identity.kind = "cncert_weekly";
+    bulletin.warnings.push_back(
+        "no bulletin title found; identified as a weekly bulletin by its figures");
+  }
+  if (bulletin.values.empty()) {
+    bulletin.warnings.push_back(
+        "no figures found (recent WeChat articles carry them as images)");
+  }
+  if (truncated) {
+    bulletin.warnings.push_back(
+        "text ends mid-sentence: the file may be truncated");
+  }
+  const auto checks = CheckConsistency(bulletin);
+  bulletin.warnings.insert(bulletin.warnings.end(), checks.begin(), checks.end());
+  return bulletin;
+}
+
+}  // namespace cncert

@@ -1,0 +1,24 @@
+// The parse entry point: bytes of one file in, a Bulletin out. Pure: no I/O,
+// no globals beyond the immutable embedded rules.
+#ifndef CNCERT_PARSERS_PARSER_H_
+#define CNCERT_PARSERS_PARSER_H_
+
+#include <cstddef>
+#include <string_view>
+
+#include "parsers/bulletin.h"
+#include "parsers/rules.h"
+
+namespace cncert {
+
+struct ParseOptions {
+  // Bulletins are tens of kilobytes; PDFs a few megabytes.
+  std::size_t max_bytes = 32u << 20;
+};
+
+Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
+                       const ParseOptions& options = {});
+
+}  // namespace cncert
+
+#endif  // CNCERT_PARSERS_PARSER_H_

@@ -1,0 +1,371 @@
+#include "parsers/rules.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+#include <stdexcept>
+
+namespace cncert {
+
+namespace {
+
+const std::set<std::string>& RuleKeys() {
+  static const auto* const keys = new std::set<std::string>{
+      "metric", "labels", "help", "section", "transform", "ratings",
+      "value",  "pick",   "counter", "patterns"};
+  return *keys;
+}
+
+bool IsMetricName(std::string_view s) {
+  static const RE2 kName("[a-zA-Z_:][a-zA-Z0-9_:]*");
+  return RE2::FullMatch(s, kName);
+}
+
+bool IsLabelName(std::string_view s) {
+  static const RE2 kName("[a-zA-Z_][a-zA-Z0-9_]*");
+  return RE2::FullMatch(s, kName) && s.substr(0, 2) != "__";
+}
+
+class Loader {
+ public:
+  Loader(std::string_view file, std::vector<RuleError>* errors)
+      : file_(file), errors_(errors) {}
+
+  std::shared_ptr<const RuleSet> Load(std::string_view yaml) {
+    YAML::Node root;
+    try {
+      root = YAML::Load(std::string(yaml));
+    } catch (const YAML::Exception& e) {
+      Error(e.mark.line + 1, "", "not valid YAML: " + e.msg);
+      return nullptr;
+    }
+    if (!root.IsMap()) {
+      Error(0, "", "top level must be a mapping with 'sections' and 'rules'");
+      return nullptr;
+    }
+    auto set = std::make_shared<RuleSet>();
+    set->name = file_;
+    for (const auto& entry : root) {
+      const auto key = entry.first.as<std::string>();
+      if (key != "version" && key != "definitions" && key != "sections" &&
+          key != "rules") {
+        Error(Line(entry.first), "", "unknown top-level key '" + key + "'");
+      }
+    }
+    ReadDefinitions(root["definitions"]);
+    ReadSections(root["sections"], *set);
+    ReadRules(root["rules"], *set);
+    if (!errors_->empty()) return nullptr;
+    return set;
+  }
+
+ private:
+  static int Line(const YAML::Node& node) { return node.Mark().line + 1; }
+
+  void Error(int line, std::string rule, std::string message) {
+    errors_->push_back({file_, line, std::move(rule), std::move(message)});
+  }
+
+  void ReadDefinitions(const YAML::Node& node) {
+    if (!node) return;
+    if (!node.IsMap()) {
+      Error(Line(node), "", "'definitions' must map names to regex fragments");
+      return;
+    }
+    for (const auto& entry : node) {
+      definitions_[entry.first.as<std::string>()] = entry.second.as<std::string>();
+    }
+  }
+
+  // Replaces {{NAME}} with its definition, recursively.
+  bool Expand(std::string& pattern, const std::string& rule, int line) {
+    static const RE2 kReference(R"(\{\{([A-Za-z0-9_]+)\}\})");
+    for (int round = 0; round < 8; ++round) {
+      std::string name;
+      if (!RE2::PartialMatch(pattern, kReference, &name)) return true;
+      const auto it = definitions_.find(name);
+      if (it == definitions_.end()) {
+        Error(line, rule, "pattern refers to unknown definition {{" + name + "}}");
+        return false;
+      }
+      const std::string token = "{{" + name + "}}";
+      for (std::size_t pos = pattern.find(token); pos != std::string::npos;
+           pos = pattern.find(token, pos + it->second.size())) {
+        pattern.replace(pos, token.size(), it->second);
+      }
+    }
+    Error(line, rule, "definitions nest too deeply (a cycle?)");
+    return false;
+  }
+
+  std::unique_ptr<RE2> Compile(const std::string& source, const std::string& rule,
+                               int line, const char* what) {
+    RE2::Options options;
+    options.set_log_errors(false);
+    options.set_max_mem(8 << 20);
+    auto re = std::make_unique<RE2>(source, options);
+    if (!re->ok()) {
+      Error(line, rule,
+            std::string("invalid regex in ") + what + ": " + re->error() +
+                " (at '" + re->error_arg() + "')");
+      return nullptr;
+    }
+    return re;
+  }
+
+  void ReadSections(const YAML::Node& node, RuleSet& set) {
+    if (!node || !node.IsSequence() || node.size() == 0) {
+      Error(node ? Line(node) : 0, "", "'sections' must be a non-empty list");
+      return;
+    }
+    for (const auto& item : node) {
+      SectionDef section;
+      const int line = Line(item);
+      if (!item.IsMap() || !item["name"]) {
+        Error(line, "", "section needs a 'name'");
+        continue;
+      }
+      section.name = item["name"].as<std::string>();
+      if (section.name == "lead" || section.name == "body") {
+        Error(line, section.name, "section name is reserved");
+      }
+      if (set.FindSection(section.name)) {
+        Error(line, section.name, "duplicate section '" + section.name + "'");
+      }
+      if (item["extract"]) section.extract = item["extract"].as<bool>();
+      const YAML::Node headings = item["headings"];
+      if (!headings || !headings.IsSequence() || headings.size() == 0) {
+        Error(line, section.name, "section needs a non-empty 'headings' list");
+      } else {
+        for (const auto& h : headings) {
+          std::string source = h.as<std::string>();
+          if (!Expand(source, section.name, Line(h))) continue;
+          if (auto re = Compile(source, section.name, Line(h), "heading")) {
+            section.headings.push_back(std::move(re));
+          }
+        }
+      }
+      set.sections.push_back(std::move(section));
+    }
+  }
+
+  static bool ParseTransform(const std::string& name, Transform* out) {
+    static const std::map<std::string, Transform> kTransforms = {
+        {"number", Transform::kNumber}, {"percent", Transform::kPercent},
+        {"change", Transform::kChange}, {"rating", Transform::kRating},
+        {"const", Transform::kConst}};
+    const auto it = kTransforms.find(name);
+    if (it == kTransforms.end()) return false;
+    *out = it->second;
+    return true;
+  }
+
+  void ReadPatterns(const YAML::Node& node, Rule& rule) {
+    if (!node || !node.IsSequence() || node.size() == 0) {
+      Error(rule.line, rule.metric, "rule needs a non-empty 'patterns' list");
+      return;
+    }
+    int index = 0;
+    for (const auto& item : node) {
+      ++index;
+      Pattern pattern;
+      pattern.line = Line(item);
+      if (item.IsScalar()) {
+        pattern.source = item.as<std::string>();
+      } else if (item.IsMap() && item["regex"]) {
+        pattern.source = item["regex"].as<std::string>();
+        if (item["warn"]) pattern.warn = item["warn"].as<std::string>();
+      } else {
+        Error(pattern.line, rule.metric,
+              "pattern " + std::to_string(index) +
+                  " must be a string or a mapping with 'regex'");
+        continue;
+      }
+      if (!Expand(pattern.source, rule.metric, pattern.line)) continue;
+      const std::string what = "pattern " + std::to_string(index);
+      pattern.regex = Compile(pattern.source, rule.metric, pattern.line, what.c_str());
+      if (!pattern.regex) continue;
+      const auto& groups = pattern.regex->NamedCapturingGroups();
+      const bool needs_value = rule.transform != Transform::kConst;
+      if (needs_value && !groups.contains("value")) {
+        Error(pattern.line, rule.metric,
+              what + " has no named capture (?P<value>...)");
+      }
+      if (rule.transform == Transform::kChange && !groups.contains("direction")) {
+        Error(pattern.line, rule.metric,
+              what + " of a 'change' rule has no named capture (?P<direction>...)");
+      }
+      rule.patterns.push_back(std::move(pattern));
+    }
+  }
+
+  void ReadRules(const YAML::Node& node, RuleSet& set) {
+    if (!node || !node.IsSequence() || node.size() == 0) {
+      Error(node ? Line(node) : 0, "", "'rules' must be a non-empty list");
+      return;
+    }
+    std::set<std::string> series;
+    for (const auto& item : node) {
+      Rule rule;
+      rule.line = Line(item);
+      if (!item.IsMap()) {
+        Error(rule.line, "", "rule must be a mapping");
+        continue;
+      }
+      for (const auto& entry : item) {
+        const auto key = entry.first.as<std::string>();
+        if (!RuleKeys().contains(key)) {
+          Error(Line(entry.first), item["metric"] ? item["metric"].as<std::string>() : "",
+                "unknown key '" + key + "'");
+        }
+      }
+      if (!item["metric"]) {
+        Error(rule.line, "", "rule has no 'metric'");
+        continue;
+      }
+      rule.metric = item["metric"].as<std::string>();
+      if (!IsMetricName(rule.metric)) {
+        Error(rule.line, rule.metric, "invalid metric name");
+      }
+      if (const YAML::Node labels = item["labels"]) {
+        if (!labels.IsMap()) {
+          Error(Line(labels), rule.metric, "'labels' must be a mapping");
+        } else {
+          for (const auto& l : labels) {
+            const auto name = l.first.as<std::string>();
+            if (!IsLabelName(name)) {
+              Error(Line(l.first), rule.metric, "invalid label name '" + name + "'");
+            }
+            rule.labels[name] = l.second.as<std::string>();
+          }
+        }
+      }
+      if (item["help"]) rule.help = item["help"].as<std::string>();
+      if (!item["section"]) {
+        Error(rule.line, rule.metric, "rule has no 'section'");
+      } else {
+        rule.section = item["section"].as<std::string>();
+        const SectionDef* section = set.FindSection(rule.section);
+        if (!section) {
+          Error(Line(item["section"]), rule.metric,
+                "unknown section '" + rule.section + "'");
+        } else if (!section->extract) {
+          Error(Line(item["section"]), rule.metric,
+                "section '" + rule.section + "' is marked extract: false");
+        }
+      }
+      const std::string transform =
+          item["transform"] ? item["transform"].as<std::string>() : "";
+      if (!ParseTransform(transform, &rule.transform)) {
+        Error(item["transform"] ? Line(item["transform"]) : rule.line, rule.metric,
+              transform.empty()
+                  ? std::string("rule has no 'transform'")
+                  : "unknown transform '" + transform +
+                        "' (known: number, percent, change, rating, const)");
+      }
+      if (rule.transform == Transform::kRating) {
+        const YAML::Node ratings = item["ratings"];
+        if (!ratings || !ratings.IsMap() || ratings.size() == 0) {
+          Error(rule.line, rule.metric, "'rating' transform needs a 'ratings' map");
+        } else {
+          for (const auto& r : ratings) {
+            rule.ratings[r.first.as<std::string>()] = r.second.as<double>();
+          }
+        }
+      }
+      if (rule.transform == Transform::kConst) {
+        if (!item["value"]) {
+          Error(rule.line, rule.metric, "'const' transform needs a 'value'");
+        } else {
+          rule.constant = item["value"].as<double>();
+        }
+      }
+      if (const YAML::Node pick = item["pick"]) {
+        const auto p = pick.as<std::string>();
+        if (p == "unique") {
+          rule.pick = Pick::kUnique;
+        } else if (p == "first") {
+          rule.pick = Pick::kFirst;
+        } else if (p == "last") {
+          rule.pick = Pick::kLast;
+        } else {
+          Error(Line(pick), rule.metric,
+                "unknown pick '" + p + "' (known: unique, first, last)");
+        }
+      }
+      if (item["counter"]) rule.counter = item["counter"].as<bool>();
+      const std::string key = SeriesKey(rule.metric, rule.labels);
+      if (!series.insert(key).second) {
+        Error(rule.line, rule.metric,
+              "duplicate metric " + key +
+                  ": give one rule several patterns instead");
+      }
+      ReadPatterns(item["patterns"], rule);
+      set.rules.push_back(std::move(rule));
+    }
+  }
+
+  std::string file_;
+  std::vector<RuleError>* errors_;
+  std::map<std::string, std::string> definitions_;
+};
+
+}  // namespace
+
+const SectionDef* RuleSet::FindSection(std::string_view section_name) const {
+  for (const auto& s : sections) {
+    if (s.name == section_name) return &s;
+  }
+  return nullptr;
+}
+
+std::string RuleSet::Help(std::string_view metric) const {
+  for (const auto& r : rules) {
+    if (r.metric == metric && !r.help.empty()) return r.help;
+  }
+  return "";
+}
+
+bool RuleSet::IsCounter(std::string_view metric) const {
+  for (const auto& r : rules) {
+    if (r.metric == metric && r.counter) return true;
+  }
+  return false;
+}
+
+std::string RuleError::ToString() const {
+  std::string out = file;
+  if (line > 0) out += ":" + std::to_string(line);
+  out += ": ";
+  if (!rule.empty()) out += "rule " + rule + ": ";
+  return out + message;
+}
+
+std::shared_ptr<const RuleSet> LoadRules(std::string_view yaml,
+                                         std::string_view file_name,
+                                         std::vector<RuleError>* errors) {
+  try {
+    return Loader(file_name, errors).Load(yaml);
+  } catch (const YAML::Exception& e) {
+    // A scalar where a list was expected and similar type errors.
+    errors->push_back({std::string(file_name), e.mark.line + 1, "",
+                       "unexpected structure: " + e.msg});
+    return nullptr;
+  }
+}
+
+std::shared_ptr<const RuleSet> DefaultRules() {
+  static const auto set = [] {
+    std::vector<RuleError> errors;
+    auto loaded = LoadRules(DefaultRulesYaml(), "<default>", &errors);
+    if (!loaded) {
+      std::string message = "embedded default rules are invalid:";
+      for (const auto& e : errors) message += "\n" + e.ToString();
+      throw std::logic_error(message);
+    }
+    return loaded;
+  }();
+  return set;
+}
+
+}  // namespace cncert

@@ -1,0 +1,91 @@
+// Extraction rules as data: sections of the bulletin, and per metric the RE2
+// patterns (named captures) and the transform that turns a capture into a value.
+#ifndef CNCERT_PARSERS_RULES_H_
+#define CNCERT_PARSERS_RULES_H_
+
+#include <re2/re2.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/bulletin.h"
+
+namespace cncert {
+
+enum class Transform {
+  kNumber,   // "14.5万" → 145000, "1,234个" → 1234, "三十" → 30
+  kPercent,  // "1.6%" or "1.6" → 0.016 (must lie within 0–100 %)
+  kChange,   // captures `direction` (上升/下降/持平…) and `value` → signed ratio
+  kRating,   // a rating word looked up in the rule's `ratings`
+  kConst,    // the rule's `value`, when the wording itself is the figure (无新增)
+};
+
+// Which match counts when a rule matches several times in its section.
+enum class Pick {
+  kUnique,  // all matches must agree, otherwise nothing is extracted
+  kFirst,
+  kLast,
+};
+
+struct Pattern {
+  std::string source;  // after {{definition}} expansion
+  std::unique_ptr<RE2> regex;
+  std::string warn;  // emitted whenever this pattern supplies the value
+  int line = 0;
+};
+
+struct Rule {
+  std::string metric;
+  Labels labels;
+  std::string help;
+  std::string section;
+  Transform transform = Transform::kNumber;
+  std::map<std::string, double> ratings;
+  double constant = 0;
+  Pick pick = Pick::kUnique;
+  bool counter = false;  // a flow figure: also a cumulative counter
+  std::vector<Pattern> patterns;
+  int line = 0;
+};
+
+struct SectionDef {
+  std::string name;
+  std::vector<std::unique_ptr<RE2>> headings;
+  bool extract = true;  // false: numbers here are never bulletin figures
+};
+
+struct RuleSet {
+  std::string name;  // file name, or "<default>"
+  std::vector<SectionDef> sections;
+  std::vector<Rule> rules;
+
+  const SectionDef* FindSection(std::string_view name) const;
+  // HELP text of a metric family (first rule that states one).
+  std::string Help(std::string_view metric) const;
+  bool IsCounter(std::string_view metric) const;
+};
+
+struct RuleError {
+  std::string file;
+  int line = 0;  // 1-based, 0 when unknown
+  std::string rule;  // metric of the rule, or a section name
+  std::string message;
+  std::string ToString() const;
+};
+
+// Parses and validates a rules file. Returns null and fills `errors` (every
+// problem found, not only the first) when the file is unusable.
+std::shared_ptr<const RuleSet> LoadRules(std::string_view yaml,
+                                         std::string_view file_name,
+                                         std::vector<RuleError>* errors);
+
+// The shipped rules for the weekly bulletin, embedded in the binary.
+std::string_view DefaultRulesYaml();
+std::shared_ptr<const RuleSet> DefaultRules();
+
+}  // namespace cncert
+
+#endif  // CNCERT_PARSERS_RULES_H_

@@ -1,0 +1,112 @@
+#include "parsers/sections.h"
+
+#include <re2/re2.h>
+
+#include "parsers/utf8.h"
+
+namespace cncert {
+
+namespace {
+
+// Numbering and decoration before a heading: "一、", "(二)", "3.", "第一部分".
+const RE2& NumberingPrefix() {
+  static const RE2 kPrefix(
+      R"(^(?:[#*●■◆▶>\s]*)(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[、.)]|第[一二三四五六七八九十\d]+部分[:、]?)?\s*)");
+  return kPrefix;
+}
+
+bool IsCaption(std::string_view line) {
+  static const RE2 kCaption(R"(^图\s*(?:\d+|[一二三四五六七八九十]+)[^。]{0,60}$)");
+  return RE2::FullMatch(line, kCaption);
+}
+
+bool EndsSentence(std::string_view text) {
+  if (text.empty()) return true;
+  for (std::string_view end : {"。", ";", ":", "!", "?", "\n"}) {
+    if (text.ends_with(end)) return true;
+  }
+  return false;
+}
+
+bool EndsWithAsciiAlnum(std::string_view s) {
+  if (s.empty()) return false;
+  const char c = s.back();
+  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+bool StartsWithAsciiLetter(std::string_view s) {
+  return !s.empty() && (s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z';
+}
+
+// A heading line names one section; text may follow a heading after a colon.
+const SectionDef* MatchHeading(std::string_view line, const RuleSet& rules,
+                               std::string_view* rest) {
+  if (line.size() > 120) return nullptr;
+  re2::StringPiece stripped(line.data(), line.size());
+  RE2::Consume(&stripped, NumberingPrefix());
+  for (const auto& section : rules.sections) {
+    for (const auto& heading : section.headings) {
+      re2::StringPiece probe = stripped;
+      if (!RE2::Consume(&probe, *heading)) continue;
+      if (!probe.empty() && probe[0] == ':') probe.remove_prefix(1);
+      else if (!probe.empty()) continue;
+      *rest = std::string_view(probe.data(), probe.size());
+      return &section;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Layout SegmentSections(std::string_view normalized, const RuleSet& rules) {
+  Layout layout;
+  layout.text.reserve(normalized.size());
+  SectionSpan current{"lead", 0, 0, true};
+  auto close = [&layout, &current]() {
+    current.end = layout.text.size();
+    if (current.end > current.begin) layout.sections.push_back(current);
+  };
+  auto append = [&layout, &current](std::string_view line) {
+    const std::string_view so_far =
+        std::string_view(layout.text).substr(current.begin);
+    if (!so_far.empty() && !EndsSentence(so_far)) {
+      // A sentence broken across lines: glue, keeping Latin words apart.
+      if (EndsWithAsciiAlnum(so_far) && StartsWithAsciiLetter(line) &&
+          (so_far.back() | 0x20) >= 'a') {
+        layout.text += ' ';
+      }
+    } else if (!so_far.empty() && !so_far.ends_with("\n")) {
+      layout.text += '\n';
+    }
+    layout.text.append(line);
+  };
+
+  std::size_t pos = 0;
+  while (pos < normalized.size()) {
+    std::size_t eol = normalized.find('\n', pos);
+    if (eol == std::string_view::npos) eol = normalized.size();
+    const std::string_view line = normalized.substr(pos, eol - pos);
+    pos = eol + 1;
+    if (line.empty() || IsCaption(line)) continue;
+    std::string_view rest;
+    if (const SectionDef* section = MatchHeading(line, rules, &rest)) {
+      close();
+      if (!layout.text.empty() && !layout.text.ends_with("\n")) layout.text += '\n';
+      layout.text.append(line.substr(0, line.size() - rest.size()));
+      layout.text += '\n';
+      current = SectionSpan{section->name, layout.text.size(), 0, section->extract};
+      layout.has_headings = true;
+      if (!rest.empty()) append(rest);
+      continue;
+    }
+    append(line);
+  }
+  close();
+  if (!layout.has_headings) {
+    for (auto& s : layout.sections) s.name = "body";
+  }
+  return layout;
+}
+
+}  // namespace cncert

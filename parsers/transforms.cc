@@ -1,0 +1,163 @@
+#include "parsers/transforms.h"
+
+#include <array>
+#include <cstdlib>
+#include <string>
+
+#include "parsers/utf8.h"
+
+namespace cncert {
+
+namespace {
+
+std::optional<double> ScaledDecimal(const std::string& digits, int exponent) {
+  if (digits.empty()) return std::nullopt;
+  const std::string literal = digits + "e" + std::to_string(exponent);
+  char* end = nullptr;
+  const double value = std::strtod(literal.c_str(), &end);
+  if (end != literal.c_str() + literal.size()) return std::nullopt;
+  return value;
+}
+
+int ScaleExponent(char32_t cp) {
+  switch (cp) {
+    case U'万':
+      return 4;
+    case U'亿':
+      return 8;
+    case U'千':
+      return 3;
+    case U'百':
+      return 2;
+    default:
+      return -1;
+  }
+}
+
+int ChineseDigit(char32_t cp) {
+  static constexpr std::u32string_view kDigits = U"零一二三四五六七八九";
+  if (cp == U'两') return 2;
+  if (cp == U'〇') return 0;
+  const auto pos = kDigits.find(cp);
+  return pos == kDigits.npos ? -1 : static_cast<int>(pos);
+}
+
+// 三十 = 30, 一百二十 = 120, 十五 = 15, 三千零五 = 3005 (up to 9999).
+std::optional<double> ParseChineseNumerals(std::u32string_view s) {
+  long long total = 0;
+  long long digit = -1;
+  bool any = false;
+  for (char32_t cp : s) {
+    if (const int d = ChineseDigit(cp); d >= 0) {
+      digit = d;
+      any = true;
+      continue;
+    }
+    long long unit = 0;
+    if (cp == U'十') unit = 10;
+    if (cp == U'百') unit = 100;
+    if (cp == U'千') unit = 1000;
+    if (unit == 0) break;
+    total += (digit < 0 ? 1 : digit) * unit;
+    digit = -1;
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  if (digit > 0) total += digit;
+  return static_cast<double>(total);
+}
+
+}  // namespace
+
+std::optional<double> ParseChineseNumber(std::string_view text) {
+  std::u32string cps;
+  std::size_t pos = 0;
+  while (pos < text.size()) cps += utf8::Next(text, pos);
+  std::size_t i = 0;
+  while (i < cps.size() && (cps[i] == ' ' || cps[i] == U'约')) ++i;
+  std::string digits;
+  int exponent = 0;
+  bool seen_point = false;
+  bool seen_digit = false;
+  for (; i < cps.size(); ++i) {
+    const char32_t c = cps[i];
+    if (c >= '0' && c <= '9') {
+      digits += static_cast<char>(c);
+      if (seen_point) --exponent;
+      seen_digit = true;
+    } else if (c == ',' && seen_digit && !seen_point) {
+      continue;  // thousands separator
+    } else if (c == '.' && seen_digit && !seen_point) {
+      seen_point = true;
+    } else {
+      break;
+    }
+  }
+  if (!seen_digit) {
+    // Only Chinese numerals, possibly with a scale: 三十万.
+    std::u32string_view rest(cps);
+    rest.remove_prefix(i);
+    auto value = ParseChineseNumerals(rest);
+    if (!value) return std::nullopt;
+    std::size_t n = 0;
+    while (n < rest.size() && (ChineseDigit(rest[n]) >= 0 || rest[n] == U'十' ||
+                               rest[n] == U'百' || rest[n] == U'千')) {
+      ++n;
+    }
+    if (n < rest.size() && (rest[n] == U'万' || rest[n] == U'亿')) {
+      *value *= rest[n] == U'万' ? 1e4 : 1e8;
+    }
+    return value;
+  }
+  // A scale word right after the digits: 14.5万, 1.2亿.
+  if (i < cps.size() && (cps[i] == U'万' || cps[i] == U'亿' ||
+                         (cps[i] == U'千' && i + 1 < cps.size() &&
+                          cps[i + 1] == U'万'))) {
+    if (cps[i] == U'千') {
+      exponent += 7;
+    } else {
+      exponent += ScaleExponent(cps[i]);
+    }
+  }
+  return ScaledDecimal(digits, exponent);
+}
+
+std::optional<double> ParsePercent(std::string_view text) {
+  const auto value = ParseChineseNumber(text);
+  if (!value || *value < 0 || *value > 100) return std::nullopt;
+  // Re-scale on the digits for an exact decimal ratio.
+  std::string digits;
+  int exponent = -2;
+  bool point = false;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      digits += c;
+      if (point) --exponent;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else if (c == ',') {
+      continue;
+    } else if (!digits.empty()) {
+      break;
+    }
+  }
+  return ScaledDecimal(digits, exponent);
+}
+
+std::optional<int> ChangeDirection(std::string_view word) {
+  auto has = [word](std::string_view needle) {
+    return word.find(needle) != std::string_view::npos;
+  };
+  if (has("持平")) return 0;
+  for (std::string_view down : {"下降", "减少", "下跌", "降低", "降幅", "跌幅",
+                                "回落", "下滑", "减"}) {
+    if (has(down)) return -1;
+  }
+  for (std::string_view up : {"上升", "增长", "增加", "上涨", "增多", "涨幅",
+                              "增幅", "升", "增"}) {
+    if (has(up)) return 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace cncert
