@@ -115,7 +115,7 @@ std::string CleanTitle(std::string_view line) {
   if (at == std::string_view::npos) return std::string(line);
   std::string_view rest = line.substr(at);
   static const RE2 kTitle(
-      R"(^(网络安全信息与动态周报\s*-?\s*(?:\d{4}年)?(?:第\d+期)?\s*(?:\([^)]{0,40}\))?))");
+      R"(^(网络安全信息与动态周报\s*-?\s*(?:\d{4}年)?(?:第\d+期)?\s*(?:\(\d[^)]{0,40}\))?))");
   std::string title;
   if (RE2::PartialMatch(rest, kTitle, &title)) return title;
   return std::string(rest);
@@ -129,9 +129,16 @@ Identity ReadIdentity(const Document& doc, const Layout& layout,
   id.url = doc.url;
   std::string title = NormalizeText(doc.title);
   while (!title.empty() && title.back() == '\n') title.pop_back();
+  const std::string from_text = CleanTitle(TitleFromText(layout));
   if (title.find(kTitleMarker) == std::string::npos) {
-    const std::string from_text = TitleFromText(layout);
-    if (!from_text.empty()) title = CleanTitle(from_text);
+    title = from_text;
+  } else {
+    // A page <title> wraps the bulletin's ("【转载】…-某论坛") and may lack the
+    // period that the heading in the text states.
+    title = CleanTitle(title);
+    if (from_text.starts_with(title) && from_text.size() > title.size()) {
+      title = from_text;
+    }
   }
   if (title.find(kTitleMarker) != std::string::npos) id.kind = "cncert_weekly";
   id.title = title;
@@ -153,6 +160,23 @@ Identity ReadIdentity(const Document& doc, const Layout& layout,
     }
   }
 
+  // Dates the page states next to 时间/发布时间: the publication date, unless
+  // they lie far from the period (a repost's date).
+  std::vector<Date> page_dates;
+  {
+    static const RE2 kPageDate(
+        R"((?:发布时间|发布日期|时间|日期):\s*(\d{4})-(\d{1,2})-(\d{1,2}))");
+    re2::StringPiece all(layout.text);
+    int y, m, d;
+    while (page_dates.size() < 16 && RE2::FindAndConsume(&all, kPageDate, &y, &m, &d)) {
+      if (const auto date = MakeDate(y, m, d)) page_dates.push_back(*date);
+    }
+  }
+  auto near_period_end = [](const Date& end, const Date& date) {
+    const int after = DaysBetween(end, date);
+    return after >= 0 && after <= 45;
+  };
+
   // Period: the title, else the lead or body ("在9月8日至14日期间").
   Period period;
   MonthDayPeriod md;
@@ -162,21 +186,37 @@ Identity ReadIdentity(const Document& doc, const Layout& layout,
       lead_text += layout.Text(span);
     }
   }
-  const bool full = FullDatePeriod(title, &period) ||
-                    (!MonthDayRange(title, &md) && FullDatePeriod(lead_text, &period));
-  if (!full && (md.m1 > 0 || MonthDayRange(lead_text, &md))) {
-    std::optional<int> base_year = id.year;
-    if (!base_year && id.published) {
-      base_year = static_cast<int>(id.published->year());
-      // Published in early January about a December week.
-      if (static_cast<unsigned>(id.published->month()) < static_cast<unsigned>(md.m2)) {
-        --*base_year;
+  bool full = FullDatePeriod(title, &period);
+  if (!full && !MonthDayRange(title, &md)) {
+    full = FullDatePeriod(lead_text, &period);
+    if (!full) MonthDayRange(lead_text, &md);
+  }
+  if (!full && md.m1 > 0) {
+    // The year: the title's, else that of the publication date, which may lie
+    // in January after a December week.
+    auto year_of = [&md](const Date& published) {
+      int y = static_cast<int>(published.year());
+      if (static_cast<unsigned>(published.month()) < static_cast<unsigned>(md.m2)) {
+        --y;
       }
-    }
-    if (base_year) {
-      period = ResolveYears(md, *base_year, id.issue);
+      return y;
+    };
+    if (id.year) {
+      period = ResolveYears(md, *id.year, id.issue);
+    } else if (id.published) {
+      period = ResolveYears(md, year_of(*id.published), id.issue);
     } else {
-      warnings->push_back("the period has no year and no publication date says which");
+      for (const Date& date : page_dates) {
+        const Period candidate = ResolveYears(md, year_of(date), id.issue);
+        if (candidate.end && near_period_end(*candidate.end, date)) {
+          period = candidate;
+          break;
+        }
+      }
+      if (!period.end) {
+        warnings->push_back(
+            "the period states no year and no publication date says which; ignored");
+      }
     }
   }
   if (period.start && period.end) {
@@ -195,37 +235,26 @@ Identity ReadIdentity(const Document& doc, const Layout& layout,
     }
   }
 
-  // No publication date from metadata: a date the page states next to
-  // 时间/发布时间, if it lies just after the period (a repost's date does not).
   if (!id.published) {
-    static const RE2 kPageDate(
-        R"((?:发布时间|发布日期|时间|日期):\s*(\d{4})-(\d{1,2})-(\d{1,2}))");
-    re2::StringPiece all(layout.text);
-    int y, m, d;
-    while (RE2::FindAndConsume(&all, kPageDate, &y, &m, &d)) {
-      const auto date = MakeDate(y, m, d);
-      if (!date) continue;
+    for (const Date& date : page_dates) {
       bool plausible = false;
       if (id.period_end) {
-        const int after = DaysBetween(*id.period_end, *date);
-        plausible = after >= 0 && after <= 45;
+        plausible = near_period_end(*id.period_end, date);
       } else if (id.year) {
-        plausible = y == *id.year || (y == *id.year + 1 && m == 1);
+        const int y = static_cast<int>(date.year());
+        plausible = y == *id.year ||
+                    (y == *id.year + 1 && date.month() == std::chrono::January);
       }
       if (plausible) {
         id.published = date;
         break;
       }
-      warnings->push_back("page date " + FormatDate(*date) +
+      warnings->push_back("page date " + FormatDate(date) +
                           " is not this bulletin's publication date (a repost?); ignored");
     }
-  } else if (id.period_end) {
-    const int after = DaysBetween(*id.period_end, *id.published);
-    if (after < 0 || after > 45) {
-      warnings->push_back("publication date " + FormatDate(*id.published) +
-                          " lies far from the period end " +
-                          FormatDate(*id.period_end));
-    }
+  } else if (id.period_end && !near_period_end(*id.period_end, *id.published)) {
+    warnings->push_back("publication date " + FormatDate(*id.published) +
+                        " lies far from the period end " + FormatDate(*id.period_end));
   }
   if (!id.year && id.published && !id.kind.empty() && !id.issue) {
     id.year = static_cast<int>(id.published->year());

@@ -59,7 +59,7 @@ char32_t MapCodePoint(char32_t cp) {
     case '\r':
       return '\n';
     default:
-      return ToSimplified(cp);
+      return cp;
   }
 }
 
@@ -101,7 +101,9 @@ void FlushLine(std::u32string& line, std::string& out) {
 
 }  // namespace
 
-std::string NormalizeText(std::string_view utf8_text) {
+std::string NormalizeText(std::string_view raw) {
+  const std::string simplified = TraditionalToSimplified(raw);
+  const std::string_view utf8_text = simplified;
   std::u32string cps;
   cps.reserve(utf8_text.size());
   std::size_t pos = 0;

@@ -14,8 +14,13 @@ namespace cncert {
 // blank lines dropped. Line breaks are kept.
 std::string NormalizeText(std::string_view utf8);
 
-// Traditional → Simplified for one code point (identity when not mapped).
+// Traditional → Simplified for one code point of a small built-in table
+// (identity when not mapped).
 char32_t ToSimplified(char32_t cp);
+
+// Converts a text to Simplified characters with OpenCC when it has more than
+// a trace of Traditional ones; returns it unchanged otherwise.
+std::string TraditionalToSimplified(std::string_view utf8_text);
 
 }  // namespace cncert
 

@@ -11,11 +11,18 @@ namespace cncert {
 
 namespace {
 
-// The last section a rule reads ends without a full stop: the file was most
-// likely cut off, so later figures are missing.
-bool EndsMidSentence(const Layout& layout) {
+// The last section that holds figures ends without a full stop: the file was
+// most likely cut off, so later figures are missing.
+bool EndsMidSentence(const Layout& layout, const std::vector<Value>& values) {
   for (auto it = layout.sections.rbegin(); it != layout.sections.rend(); ++it) {
     if (!it->extract) continue;
+    const bool named = it->name != "lead" && it->name != "body";
+    bool has_values = false;
+    for (const auto& v : values) {
+      has_values = has_values ||
+                   (v.provenance.begin >= it->begin && v.provenance.end <= it->end);
+    }
+    if (!named && !has_values) return false;
     std::string_view text = layout.Text(*it);
     while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
     return !text.empty() && !text.ends_with("。") && !text.ends_with(")") &&
@@ -55,7 +62,7 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
   bulletin.warnings.insert(bulletin.warnings.end(), extraction.warnings.begin(),
                            extraction.warnings.end());
 
-  const bool truncated = EndsMidSentence(layout);
+  const bool truncated = EndsMidSentence(layout, bulletin.values);
   bulletin.text = std::move(layout.text);
   if (bulletin.identity.kind.empty()) {
     if (bulletin.values.size() < 2) {

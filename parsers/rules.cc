@@ -106,8 +106,7 @@ class Loader {
     auto re = std::make_unique<RE2>(source, options);
     if (!re->ok()) {
       Error(line, rule,
-            std::string("invalid regex in ") + what + ": " + re->error() +
-                " (at '" + re->error_arg() + "')");
+            std::string("invalid regex in ") + what + ": " + re->error());
       return nullptr;
     }
     return re;

@@ -1,6 +1,11 @@
-// Traditional characters that occur in the bulletin's vocabulary. A rewrite was
-// seen converted to Traditional; the rules are written in Simplified.
+// Traditional → Simplified. A rewrite was seen converted to Traditional; the
+// rules are written in Simplified. OpenCC converts whole texts; the small table
+// of common Traditional characters below tells cheaply whether a text needs it
+// (most bulletins do not), and stands in if OpenCC's data cannot be loaded.
+#include <opencc/opencc.h>
+
 #include <algorithm>
+#include <mutex>
 #include <array>
 #include <string_view>
 #include <utility>
@@ -27,7 +32,9 @@ constexpr std::string_view kPairs =
     "補补丁丁升升級级審审計计權权限限隱隐私私竊窃盜盗騙骗詐诈釣钓魚鱼僞伪"
     "偽伪冒冒殺杀毒毒藥药樣样樓楼電电腦脑網网頁页伺伺服服器器雲云端端終终"
     "點点據据處处構构營营運运維维商商應应用用驗验證证碼码壞坏損损災灾難难"
-    "織织組组協协議议約约會会員员領领導导務务門门戶户臺台雜杂";
+    "織织組组協协議议約约會会員员領领導导務务門门戶户臺台雜杂"
+    "間间佈布顯显題题頭头熱热針针飛飞別别無无項项錄录係系簡简幾几讓让認认識识"
+    "談谈驅驱彈弹歸归確确擁拥兩两麼么寫写術术礎础設设穩稳週周";
 
 std::vector<std::pair<char32_t, char32_t>> BuildTable() {
   std::vector<std::pair<char32_t, char32_t>> table;
@@ -46,7 +53,41 @@ std::vector<std::pair<char32_t, char32_t>> BuildTable() {
   return table;
 }
 
+// OpenCC's converter, opened once; null when its data files are missing.
+opencc_t OpenCc() {
+  static opencc_t handle = [] {
+    opencc_t h = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
+    return h == reinterpret_cast<opencc_t>(-1) ? nullptr : h;
+  }();
+  return handle;
+}
+
 }  // namespace
+
+std::string TraditionalToSimplified(std::string_view utf8_text) {
+  int markers = 0;
+  std::size_t pos = 0;
+  while (pos < utf8_text.size() && markers < 3) {
+    const char32_t cp = utf8::Next(utf8_text, pos);
+    if (cp >= 0x4E00 && ToSimplified(cp) != cp) ++markers;
+  }
+  if (markers < 3) return std::string(utf8_text);
+  if (opencc_t cc = OpenCc()) {
+    static std::mutex mutex;  // OpenCC does not promise thread safety
+    std::lock_guard<std::mutex> lock(mutex);
+    const std::string input(utf8_text);
+    if (char* converted = opencc_convert_utf8(cc, input.data(), input.size())) {
+      std::string out(converted);
+      opencc_convert_utf8_free(converted);
+      return out;
+    }
+  }
+  std::string out;
+  out.reserve(utf8_text.size());
+  pos = 0;
+  while (pos < utf8_text.size()) utf8::Append(out, ToSimplified(utf8::Next(utf8_text, pos)));
+  return out;
+}
 
 char32_t ToSimplified(char32_t cp) {
   if (cp < 0x4E00) return cp;

@@ -75,6 +75,7 @@ std::optional<double> ParseChineseNumber(std::string_view text) {
   while (pos < text.size()) cps += utf8::Next(text, pos);
   std::size_t i = 0;
   while (i < cps.size() && (cps[i] == ' ' || cps[i] == U'约')) ++i;
+  if (i < cps.size() && cps[i] == U'无') return 0.0;  // 无新增: none
   std::string digits;
   int exponent = 0;
   bool seen_point = false;

@@ -1,0 +1,121 @@
+// The real binary: `parse` and `check-rules` as a user runs them.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/test_support.h"
+
+namespace cncert {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::RunExporter;
+using testing::SourcePath;
+
+TEST(CliTest, ParseJsonFollowsTheContract) {
+  const auto r = RunExporter({"parse", "--output", "json",
+                              SourcePath("tests/golden/seed_wechat_2024.md")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto out = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(out.is_array());
+  ASSERT_EQ(out.size(), 1u);
+  const auto& f = out[0];
+  EXPECT_EQ(f["ok"], true);
+  EXPECT_EQ(f["bulletin"]["kind"], "cncert_weekly");
+  EXPECT_EQ(f["bulletin"]["issue"], 29);
+  EXPECT_EQ(f["values"]["cncert_incidents_handled"], 177);
+  EXPECT_TRUE(f["values"]["cncert_incidents_handled"].is_number_integer());
+  EXPECT_EQ(f["errors"], nlohmann::json::array());
+  EXPECT_FALSE(f.contains("provenance"));
+}
+
+TEST(CliTest, BadFilesFailClearlyAndTheRestGoOn) {
+  const auto r = RunExporter({"parse", SourcePath("tests/bad/empty.txt"),
+                              SourcePath("tests/golden/full_layout_2018.txt"),
+                              "/nonexistent/bulletin.md", SourcePath("tests")});
+  EXPECT_EQ(r.status, 1);
+  const auto out = nlohmann::json::parse(r.out);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[0]["ok"], false);
+  EXPECT_EQ(out[0]["errors"][0], "empty file");
+  EXPECT_EQ(out[1]["ok"], true);
+  EXPECT_EQ(out[1]["values"]["cncert_cnvd_vulnerabilities"], 298);
+  EXPECT_EQ(out[2]["errors"][0], "cannot open: No such file or directory");
+  EXPECT_EQ(out[3]["errors"][0], "not a regular file");
+}
+
+TEST(CliTest, HugeFileIsRefusedBeforeReading) {
+  const std::string dir = testing::MakeTempDir();
+  const std::string path = dir + "/huge.md";
+  testing::WriteFile(path, "");
+  ASSERT_EQ(::truncate(path.c_str(), 100 << 20), 0);
+  const auto r = RunExporter({"parse", path});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.out, HasSubstr("file too large: 104857600 bytes"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliTest, TextOutputShowsProvenance) {
+  const auto r = RunExporter({"parse", "--output", "text",
+                              SourcePath("tests/golden/seed_wechat_2024.md")});
+  ASSERT_EQ(r.status, 0);
+  EXPECT_THAT(r.out, HasSubstr("cncert_incidents_handled = 177"));
+  EXPECT_THAT(r.out, HasSubstr("from \"共处理网络安全事件177起\" (rule cncert_incidents_handled/1, section incident"));
+  EXPECT_THAT(r.out, HasSubstr("in: 本周,CNCERT协调"));
+}
+
+TEST(CliTest, ProvenanceFlagAddsSpans) {
+  const auto r = RunExporter({"parse", "--provenance",
+                              SourcePath("tests/golden/seed_wechat_2024.md")});
+  const auto out = nlohmann::json::parse(r.out);
+  const auto& p = out[0]["provenance"]["cncert_incidents_handled"];
+  EXPECT_EQ(p["match"], "共处理网络安全事件177起");
+  EXPECT_EQ(p["section"], "incident");
+  EXPECT_EQ(p["span"].size(), 2u);
+}
+
+TEST(CliTest, UserRulesReplaceTheDefaults) {
+  const auto r = RunExporter({"parse", "--rules", SourcePath("tests/rules/minimal.good.yml"),
+                              SourcePath("tests/golden/full_layout_2018.txt")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto out = nlohmann::json::parse(r.out);
+  EXPECT_EQ(out[0]["values"].size(), 1u);
+}
+
+TEST(CliTest, BadRulesStopParseWithTheReasons) {
+  const auto r = RunExporter({"parse", "--rules",
+                              SourcePath("tests/rules/unknown_transform.bad.yml"),
+                              SourcePath("tests/golden/full_layout_2018.txt")});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown transform 'percentage'"));
+}
+
+TEST(CliTest, CheckRulesReportsEveryFile) {
+  const auto r = RunExporter({"check-rules", SourcePath("tests/rules/minimal.good.yml"),
+                              SourcePath("tests/rules/missing_fields.bad.yml")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.out, HasSubstr("minimal.good.yml: OK (2 sections, 1 rules)"));
+  EXPECT_THAT(r.out, HasSubstr("missing_fields.bad.yml: FAILED (4 problems)"));
+  EXPECT_THAT(r.err, HasSubstr("missing_fields.bad.yml:10: rule has no 'metric'"));
+}
+
+TEST(CliTest, PrintedDefaultRulesPassCheckRules) {
+  const auto printed = RunExporter({"check-rules", "--print-default"});
+  ASSERT_EQ(printed.status, 0);
+  const std::string dir = testing::MakeTempDir();
+  testing::WriteFile(dir + "/rules.yaml", printed.out);
+  const auto r = RunExporter({"check-rules", dir + "/rules.yaml"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliTest, UnknownOutputFormatIsAUsageError) {
+  const auto r = RunExporter({"parse", "--output", "xml", "x"});
+  EXPECT_NE(r.status, 0);
+  EXPECT_THAT(r.err, HasSubstr("xml"));
+}
+
+}  // namespace
+}  // namespace cncert

@@ -1,0 +1,133 @@
+#include "parsers/rules.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "parsers/parser.h"
+#include "tests/support/test_support.h"
+
+namespace cncert {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::ReadFile;
+using testing::SourcePath;
+
+TEST(RulesTest, DefaultRulesLoadAndCoverTheContract) {
+  const auto rules = DefaultRules();
+  ASSERT_NE(rules, nullptr);
+  // Every metric of docs/metrics.md has a rule.
+  for (const char* metric :
+       {"cncert_security_posture_rating", "cncert_infected_hosts",
+        "cncert_infected_hosts_by_malware", "cncert_new_virus_names",
+        "cncert_new_virus_families", "cncert_malware_hosting_domains",
+        "cncert_malware_hosting_ips", "cncert_malware_hosting_domains_foreign_ratio",
+        "cncert_malware_hosting_domains_com_ratio",
+        "cncert_malware_hosting_ips_foreign_ratio",
+        "cncert_malware_hosting_direct_ips", "cncert_defaced_websites",
+        "cncert_backdoored_websites", "cncert_phishing_pages",
+        "cncert_defaced_government_websites",
+        "cncert_defaced_government_websites_ratio",
+        "cncert_defaced_government_websites_change_ratio",
+        "cncert_backdoored_government_websites",
+        "cncert_backdoored_government_websites_ratio",
+        "cncert_backdoored_government_websites_change_ratio",
+        "cncert_phishing_domains", "cncert_phishing_ips",
+        "cncert_phishing_pages_per_ip", "cncert_cnvd_vulnerabilities",
+        "cncert_cnvd_vulnerabilities_by_severity",
+        "cncert_cnvd_vulnerabilities_remote", "cncert_cnvd_threat_rating",
+        "cncert_incidents_handled", "cncert_incidents_cross_border",
+        "cncert_phishing_complaints_handled", "cncert_malicious_app_platforms",
+        "cncert_malicious_app_urls_handled"}) {
+    EXPECT_FALSE(rules->Help(metric).empty()) << metric;
+  }
+  EXPECT_TRUE(rules->IsCounter("cncert_incidents_handled"));
+  EXPECT_FALSE(rules->IsCounter("cncert_security_posture_rating"));
+}
+
+TEST(RulesTest, ShippedRulesFileIsTheEmbeddedOne) {
+  EXPECT_EQ(ReadFile(SourcePath("parsers/rules/cncert_weekly.yaml")),
+            DefaultRulesYaml());
+}
+
+TEST(RulesTest, GoodUserRulesReplaceTheDefaults) {
+  std::vector<RuleError> errors;
+  const auto rules = LoadRules(ReadFile(SourcePath("tests/rules/minimal.good.yml")),
+                               "minimal.good.yml", &errors);
+  ASSERT_NE(rules, nullptr);
+  EXPECT_TRUE(errors.empty());
+  const Bulletin b = ParseBulletin(
+      ReadFile(SourcePath("tests/golden/full_layout_2018.txt")), *rules);
+  ASSERT_EQ(b.values.size(), 1u);
+  EXPECT_EQ(b.values[0].metric, "cncert_incidents_handled");
+  EXPECT_EQ(b.values[0].value, 465);
+}
+
+// Each *.bad.yml names the errors it must produce in "# expect:" lines.
+TEST(RulesTest, BadRulesFilesNameFileLineRuleAndProblem) {
+  int files = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(SourcePath("tests/rules"))) {
+    const std::string name = entry.path().filename().string();
+    if (!name.ends_with(".bad.yml")) continue;
+    ++files;
+    const std::string yaml = ReadFile(entry.path().string());
+    std::vector<RuleError> errors;
+    EXPECT_EQ(LoadRules(yaml, name, &errors), nullptr) << name;
+    std::string all;
+    for (const auto& e : errors) all += e.ToString() + "\n";
+    std::istringstream lines(yaml);
+    std::string line;
+    int expectations = 0;
+    while (std::getline(lines, line)) {
+      if (!line.starts_with("# expect: ")) continue;
+      ++expectations;
+      EXPECT_THAT(all, HasSubstr(line.substr(10))) << name;
+    }
+    EXPECT_GT(expectations, 0) << name << " states no expectation";
+    EXPECT_EQ(static_cast<int>(errors.size()), expectations) << name << ":\n" << all;
+  }
+  EXPECT_GE(files, 7);
+}
+
+TEST(RulesTest, UnknownDefinitionIsNamed) {
+  std::vector<RuleError> errors;
+  LoadRules(
+      "sections: [{name: s, headings: [x]}]\n"
+      "rules: [{metric: m, section: s, transform: number, patterns: ['{{NOPE}}']}]\n",
+      "r.yml", &errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].ToString(),
+            "r.yml:2: rule m: pattern refers to unknown definition {{NOPE}}");
+}
+
+TEST(RulesTest, WrongStructureIsAnErrorNotACrash) {
+  std::vector<RuleError> errors;
+  EXPECT_EQ(LoadRules("sections: 5\nrules: {a: b}\n", "r.yml", &errors), nullptr);
+  EXPECT_FALSE(errors.empty());
+  errors.clear();
+  EXPECT_EQ(LoadRules("- just\n- a list\n", "r.yml", &errors), nullptr);
+  EXPECT_FALSE(errors.empty());
+  errors.clear();
+  EXPECT_EQ(LoadRules("", "r.yml", &errors), nullptr);
+  EXPECT_FALSE(errors.empty());
+}
+
+TEST(RulesTest, RatingNeedsRatingsAndConstNeedsValue) {
+  std::vector<RuleError> errors;
+  LoadRules(
+      "sections: [{name: s, headings: [x]}]\n"
+      "rules:\n"
+      "  - {metric: a, section: s, transform: rating, patterns: ['(?P<value>x)']}\n"
+      "  - {metric: b, section: s, transform: const, patterns: ['x']}\n",
+      "r.yml", &errors);
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_THAT(errors[0].message, HasSubstr("needs a 'ratings' map"));
+  EXPECT_THAT(errors[1].message, HasSubstr("needs a 'value'"));
+}
+
+}  // namespace
+}  // namespace cncert
