@@ -13,8 +13,9 @@ void AddCheckRulesCommand(CLI::App& app, CommandRunner* run) {
   auto files = std::make_shared<std::vector<std::string>>();
   auto print_default = std::make_shared<bool>(false);
   cmd->add_option("files", *files, "Rules files (YAML)");
-  cmd->add_flag("--print-default", *print_default,
-                "Print the embedded default rules, a starting point for your own");
+  cmd->add_flag(
+      "--print-default", *print_default,
+      "Print the embedded default rules, a starting point for your own");
   cmd->callback([run, files, print_default] {
     *run = [files, print_default]() -> int {
       if (*print_default) {

@@ -11,7 +11,8 @@ namespace cncert {
 
 FileContent ReadFileCapped(const std::string& path, std::size_t max_bytes) {
   FileContent out;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  const int fd =
+      ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
     out.error = std::string("cannot open: ") + std::strerror(errno);
     return out;
@@ -31,7 +32,8 @@ FileContent ReadFileCapped(const std::string& path, std::size_t max_bytes) {
   out.bytes.resize(static_cast<std::size_t>(st.st_size));
   std::size_t done = 0;
   while (done < out.bytes.size()) {
-    const ssize_t n = ::read(fd, out.bytes.data() + done, out.bytes.size() - done);
+    const ssize_t n =
+        ::read(fd, out.bytes.data() + done, out.bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       out.error = std::string("read failed: ") + std::strerror(errno);

@@ -37,9 +37,10 @@ void PrintText(std::ostream& out, const std::string& file, const Bulletin& b) {
   }
   for (const auto& v : b.values) {
     const Provenance& p = v.provenance;
-    out << "  " << SeriesKey(v.metric, v.labels) << " = " << FormatValue(v.value)
-        << "\n      from \"" << p.match << "\" (rule " << p.rule << ", section "
-        << p.section << ", bytes " << p.begin << "-" << p.end << ")\n"
+    out << "  " << SeriesKey(v.metric, v.labels) << " = "
+        << FormatValue(v.value) << "\n      from \"" << p.match << "\" (rule "
+        << p.rule << ", section " << p.section << ", bytes " << p.begin << "-"
+        << p.end << ")\n"
         << "      in: " << p.sentence << "\n";
   }
   for (const auto& w : b.warnings) out << "  warning: " << w << "\n";
@@ -55,8 +56,9 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
     bool provenance = false;
   };
   auto opts = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand(
-      "parse", "Parse bulletin files (Markdown, HTML, PDF or text) and print their figures");
+  auto* cmd = app.add_subcommand("parse",
+                                 "Parse bulletin files (Markdown, HTML, PDF or "
+                                 "text) and print their figures");
   cmd->add_option("files", opts->files, "Bulletin files")->required();
   cmd->add_option("--output", opts->output, "Output format")
       ->check(CLI::IsMember({"json", "text"}))
@@ -87,7 +89,8 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
         }
       }
       if (opts->output == "json") {
-        std::cout << all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+        std::cout << all.dump(2, ' ', false,
+                              nlohmann::json::error_handler_t::replace)
                   << "\n";
       }
       return failed ? 1 : 0;

@@ -6,7 +6,8 @@
 #include "parsers/bulletin_json.h"
 #include "parsers/parser.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
   static const auto rules = cncert::DefaultRules();
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   const cncert::Bulletin bulletin = cncert::ParseBulletin(bytes, *rules);
@@ -14,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)cncert::BulletinToJson(bulletin, "fuzz", true)
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
   for (const auto& v : bulletin.values) {
-    if (v.provenance.end > bulletin.text.size() || v.provenance.begin > v.provenance.end) {
+    if (v.provenance.end > bulletin.text.size() ||
+        v.provenance.begin > v.provenance.end) {
       __builtin_trap();
     }
   }

@@ -6,16 +6,16 @@ namespace cncert {
 
 std::string FormatDate(const Date& date) {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()));
+  std::snprintf(
+      buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()),
+      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
   return buf;
 }
 
 long long DateToUnixSeconds(const Date& date) {
   constexpr long long kChinaOffsetSeconds = 8 * 3600;
   const auto days = std::chrono::sys_days(date).time_since_epoch().count();
-  return static_cast<long long>(days) * 86400 - kChinaOffsetSeconds;
+  return static_cast<long long>(days) * 86400LL - kChinaOffsetSeconds;
 }
 
 std::string SeriesKey(const std::string& metric, const Labels& labels) {

@@ -62,6 +62,9 @@ struct Bulletin {
   std::vector<Value> values;
   std::vector<std::string> warnings;
   std::vector<std::string> errors;
+  // Why the file failed, for metrics: empty, too_large, binary, encoding, pdf,
+  // no_bulletin (and, from the exporter, unreadable, not_regular).
+  std::string failure;
   std::string text;  // normalized text the provenance spans refer to
 
   bool ok() const { return errors.empty(); }

@@ -78,8 +78,8 @@ std::vector<std::string> CheckConsistency(const Bulletin& b) {
   }
   PartNotAboveWhole(b, "cncert_malware_hosting_direct_ips", {},
                     "cncert_malware_hosting_ips", &out);
-  ShareMatches(b, "cncert_defaced_government_websites", "cncert_defaced_websites",
-               &out);
+  ShareMatches(b, "cncert_defaced_government_websites",
+               "cncert_defaced_websites", &out);
   ShareMatches(b, "cncert_backdoored_government_websites",
                "cncert_backdoored_websites", &out);
   double severities = 0;

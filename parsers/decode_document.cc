@@ -16,6 +16,7 @@ Document DecodeDocument(std::string_view bytes) {
   }
   Document doc;
   doc.error = "unrecognised file format";
+  doc.failure = "format";
   return doc;
 }
 

@@ -18,7 +18,8 @@ struct Document {
   std::string url;
   std::string published;
   std::vector<std::string> warnings;
-  std::string error;  // non-empty when the file could not be decoded
+  std::string error;    // non-empty when the file could not be decoded
+  std::string failure;  // its reason: binary, encoding, pdf
 };
 
 // One file format. Formats are told apart by content, never by file name.

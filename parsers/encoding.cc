@@ -68,7 +68,9 @@ std::string ReplaceInvalid(std::string_view text, std::size_t* replaced) {
 bool ConvertWithIconv(std::string_view bytes, const char* from,
                       std::string* out) {
   iconv_t cd = iconv_open("UTF-8", from);
-  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+  // iconv reports failure as (iconv_t)-1.
+  if (cd == reinterpret_cast<iconv_t>(-1))
+    return false;  // NOLINT(performance-no-int-to-ptr)
   std::unique_ptr<void, int (*)(iconv_t)> guard(cd, iconv_close);
   std::string input(bytes);
   char* in = input.data();
@@ -84,7 +86,8 @@ bool ConvertWithIconv(std::string_view bytes, const char* from,
   }
   char* o = buf;
   std::size_t o_left = sizeof buf;
-  if (iconv(cd, nullptr, nullptr, &o, &o_left) == static_cast<std::size_t>(-1)) {
+  if (iconv(cd, nullptr, nullptr, &o, &o_left) ==
+      static_cast<std::size_t>(-1)) {
     return false;
   }
   out->append(buf, sizeof buf - o_left);
@@ -93,17 +96,18 @@ bool ConvertWithIconv(std::string_view bytes, const char* from,
 
 DecodedText DecodeToUtf8(std::string_view bytes, std::string_view declared) {
   DecodedText result;
-  if (bytes.size() >= 2 &&
-      ((bytes[0] == '\xFF' && bytes[1] == '\xFE') ||
-       (bytes[0] == '\xFE' && bytes[1] == '\xFF'))) {
+  if (bytes.size() >= 2 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') ||
+                            (bytes[0] == '\xFE' && bytes[1] == '\xFF'))) {
     result.encoding = "UTF-16";
     if (!ConvertWithIconv(bytes, "UTF-16", &result.text)) {
       result.error = "invalid UTF-16 text after the byte order mark";
+      result.failure = "encoding";
     }
     return result;
   }
   if (std::string binary = DescribeBinary(bytes); !binary.empty()) {
     result.error = std::move(binary);
+    result.failure = "binary";
     return result;
   }
   const bool bom = bytes.substr(0, 3) == "\xEF\xBB\xBF";
@@ -119,18 +123,20 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view declared) {
   // text has almost no valid multi-byte UTF-8 sequences at all.
   std::size_t replaced = 0;
   std::string repaired = ReplaceInvalid(bytes, &replaced);
-  const auto high_bytes = static_cast<std::size_t>(
-      std::count_if(bytes.begin(), bytes.end(),
-                    [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
+  const auto high_bytes = static_cast<std::size_t>(std::count_if(
+      bytes.begin(), bytes.end(),
+      [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
   char where[160];
   std::snprintf(where, sizeof where, "invalid UTF-8 byte 0x%02X at offset %zu",
-                static_cast<unsigned char>(bytes[valid]), valid + (bom ? 3 : 0));
+                static_cast<unsigned char>(bytes[valid]),
+                valid + (bom ? 3 : 0));
   const bool mostly_utf8 = bom || replaced * 20 < high_bytes;
   if (!mostly_utf8 && ConvertWithIconv(bytes, "GB18030", &result.text)) {
     result.encoding = "GB18030";
     if (!declared.empty() && !IsGbFamily(declared)) {
-      result.warnings.push_back("declared charset '" + std::string(declared) +
-                                "' does not match the content; decoded as GB18030");
+      result.warnings.push_back(
+          "declared charset '" + std::string(declared) +
+          "' does not match the content; decoded as GB18030");
     }
     return result;
   }
@@ -143,6 +149,7 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view declared) {
     return result;
   }
   result.error = "text is neither UTF-8 nor GB18030: " + std::string(where);
+  result.failure = "encoding";
   return result;
 }
 

@@ -12,7 +12,8 @@ struct DecodedText {
   std::string text;      // UTF-8, without BOM
   std::string encoding;  // "UTF-8", "GB18030", "UTF-16"
   std::vector<std::string> warnings;
-  std::string error;  // non-empty when the bytes are not usable text
+  std::string error;    // non-empty when the bytes are not usable text
+  std::string failure;  // "binary" or "encoding" with an error
 };
 
 // `declared` is a charset the container names (HTML meta), possibly empty.

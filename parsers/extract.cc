@@ -25,7 +25,8 @@ std::string FormatNumber(double v) {
 
 // The sentence around [begin, end): from the previous 。 or line break to the
 // next one.
-std::string Sentence(std::string_view text, std::size_t begin, std::size_t end) {
+std::string Sentence(std::string_view text, std::size_t begin,
+                     std::size_t end) {
   static constexpr std::string_view kStop = "。";
   std::size_t from = 0;
   for (std::size_t i = begin; i > 0; --i) {
@@ -33,7 +34,8 @@ std::string Sentence(std::string_view text, std::size_t begin, std::size_t end) 
       from = i;
       break;
     }
-    if (i >= kStop.size() && text.substr(i - kStop.size(), kStop.size()) == kStop) {
+    if (i >= kStop.size() &&
+        text.substr(i - kStop.size(), kStop.size()) == kStop) {
       from = i;
       break;
     }
@@ -57,7 +59,8 @@ std::optional<double> ApplyTransform(const Rule& rule, std::string_view value,
     }
     case Transform::kPercent: {
       auto v = ParsePercent(value);
-      if (!v) *problem = "'" + std::string(value) + "' is not a share within 0-100%";
+      if (!v)
+        *problem = "'" + std::string(value) + "' is not a share within 0-100%";
       return v;
     }
     case Transform::kChange: {
@@ -96,7 +99,8 @@ std::optional<double> ApplyTransform(const Rule& rule, std::string_view value,
 
 void MatchPattern(const Rule& rule, std::size_t pattern_index,
                   const Layout& layout, const SectionSpan& span,
-                  std::vector<Candidate>* out, std::vector<std::string>* warnings) {
+                  std::vector<Candidate>* out,
+                  std::vector<std::string>* warnings) {
   const Pattern& pattern = rule.patterns[pattern_index];
   const RE2& re = *pattern.regex;
   const int groups = re.NumberOfCapturingGroups();
@@ -106,9 +110,8 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
   std::vector<re2::StringPiece> captures(groups + 1);
   const std::string_view text = layout.text;
   std::size_t pos = span.begin;
-  while (pos < span.end &&
-         re.Match(text, pos, span.end, RE2::UNANCHORED, captures.data(),
-                  groups + 1)) {
+  while (pos < span.end && re.Match(text, pos, span.end, RE2::UNANCHORED,
+                                    captures.data(), groups + 1)) {
     const std::string_view whole(captures[0].data(), captures[0].size());
     const std::size_t begin = whole.data() - text.data();
     const std::size_t end = begin + whole.size();
@@ -123,7 +126,10 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
     std::string problem;
     const auto v = ApplyTransform(rule, value, direction, &problem);
     Provenance provenance{rule.metric + "/" + std::to_string(pattern_index + 1),
-                          span.name, begin, end, std::string(whole),
+                          span.name,
+                          begin,
+                          end,
+                          std::string(whole),
                           Sentence(text, begin, end)};
     if (!v) {
       warnings->push_back(SeriesKey(rule.metric, rule.labels) + ": matched '" +
@@ -144,7 +150,8 @@ Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
     bool from_lead = false;
     for (const auto& span : layout.sections) {
       if (!span.extract) continue;
-      if (!layout.has_headings || span.name == rule.section) spans.push_back(&span);
+      if (!layout.has_headings || span.name == rule.section)
+        spans.push_back(&span);
     }
     if (spans.empty() && layout.has_headings) {
       for (const auto& span : layout.sections) {
@@ -153,7 +160,8 @@ Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
       from_lead = true;
     }
     std::vector<Candidate> candidates;
-    for (std::size_t p = 0; p < rule.patterns.size() && candidates.empty(); ++p) {
+    for (std::size_t p = 0; p < rule.patterns.size() && candidates.empty();
+         ++p) {
       for (const SectionSpan* span : spans) {
         MatchPattern(rule, p, layout, *span, &candidates, &result.warnings);
       }
@@ -167,21 +175,24 @@ Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
       bool differ = false;
       for (const auto& c : candidates) {
         differ = differ || c.value != chosen->value;
-        seen += (seen.empty() ? "" : ", ") + FormatNumber(c.value);
+        if (!seen.empty()) seen += ", ";
+        seen += FormatNumber(c.value);
       }
       if (differ) {
-        result.warnings.push_back(key + ": the bulletin states different values (" +
+        result.warnings.push_back(key +
+                                  ": the bulletin states different values (" +
                                   seen + "); not extracted");
         continue;
       }
     }
-    if (!chosen->warn.empty()) result.warnings.push_back(key + ": " + chosen->warn);
+    if (!chosen->warn.empty())
+      result.warnings.push_back(key + ": " + chosen->warn);
     if (from_lead) {
       result.warnings.push_back(key + ": taken from the lead paragraph (no '" +
                                 rule.section + "' section)");
     }
-    result.values.push_back({rule.metric, rule.labels, chosen->value,
-                             chosen->provenance});
+    result.values.push_back(
+        {rule.metric, rule.labels, chosen->value, chosen->provenance});
   }
   return result;
 }

@@ -92,7 +92,8 @@ bool IsChrome(const GumboElement& el) {
   static const RE2 kChrome(
       R"((?i)(?:^|[\s_-])(?:nav|navbar|menu|breadcrumb|footer|sidebar|copyright|comment|comments|share|related|toolbar|topbar)(?:$|[\s_-]))");
   for (const char* name : {"class", "id"}) {
-    if (const char* v = Attribute(el, name); v && RE2::PartialMatch(v, kChrome)) {
+    if (const char* v = Attribute(el, name);
+        v && RE2::PartialMatch(v, kChrome)) {
       return true;
     }
   }
@@ -227,6 +228,7 @@ class HtmlDecoder : public Decoder {
     doc.warnings = std::move(decoded.warnings);
     if (!decoded.error.empty()) {
       doc.error = std::move(decoded.error);
+      doc.failure = std::move(decoded.failure);
       return doc;
     }
     GumboOutput* output = gumbo_parse_with_options(

@@ -14,7 +14,8 @@ namespace {
 constexpr std::string_view kTitleMarker = "网络安全信息与动态周报";
 
 std::optional<Date> MakeDate(int y, int m, int d) {
-  const Date date{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(m)),
+  const Date date{std::chrono::year(y),
+                  std::chrono::month(static_cast<unsigned>(m)),
                   std::chrono::day(static_cast<unsigned>(d))};
   if (!date.ok() || y < 2000 || y > 2100) return std::nullopt;
   return date;
@@ -35,7 +36,8 @@ bool FullDatePeriod(std::string_view text, Period* out) {
   static const RE2 kFull(
       R"((\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?\s*(?:-|~|至|到)\s*(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2}))");
   int y1, m1, d1, y2, m2, d2;
-  if (!RE2::PartialMatch(text, kFull, &y1, &m1, &d1, &y2, &m2, &d2)) return false;
+  if (!RE2::PartialMatch(text, kFull, &y1, &m1, &d1, &y2, &m2, &d2))
+    return false;
   out->start = MakeDate(y1, m1, d1);
   out->end = MakeDate(y2, m2, d2);
   return out->start && out->end;
@@ -60,7 +62,8 @@ bool MonthDayRange(std::string_view text, MonthDayPeriod* out) {
 // Years of a month-day range. `year` is the bulletin's year (of the title or
 // publication); a range crossing New Year starts in the year before, except in
 // the last issues of a year, which end in the year after.
-Period ResolveYears(const MonthDayPeriod& md, int year, std::optional<int> issue) {
+Period ResolveYears(const MonthDayPeriod& md, int year,
+                    std::optional<int> issue) {
   Period p;
   int start_year = year;
   int end_year = year;
@@ -85,7 +88,7 @@ std::optional<Date> ParseDateString(std::string_view text) {
   long long seconds;
   if (RE2::FullMatch(text, kEpoch, &seconds)) {
     const auto days = std::chrono::floor<std::chrono::days>(
-        std::chrono::sys_seconds(std::chrono::seconds(seconds + 8 * 3600)));
+        std::chrono::sys_seconds(std::chrono::seconds(seconds + 8LL * 3600)));
     return Date(days);
   }
   return std::nullopt;
@@ -103,7 +106,8 @@ std::string TitleFromText(const Layout& layout) {
     std::size_t to = text.find('\n', at);
     if (to == std::string_view::npos) to = text.size();
     // Keep the title and what immediately follows (issue and period).
-    return std::string(text.substr(from, std::min<std::size_t>(to - from, 400)));
+    return std::string(
+        text.substr(from, std::min<std::size_t>(to - from, 400)));
   }
   return "";
 }
@@ -168,7 +172,8 @@ Identity ReadIdentity(const Document& doc, const Layout& layout,
         R"((?:发布时间|发布日期|时间|日期):\s*(\d{4})-(\d{1,2})-(\d{1,2}))");
     re2::StringPiece all(layout.text);
     int y, m, d;
-    while (page_dates.size() < 16 && RE2::FindAndConsume(&all, kPageDate, &y, &m, &d)) {
+    while (page_dates.size() < 16 &&
+           RE2::FindAndConsume(&all, kPageDate, &y, &m, &d)) {
       if (const auto date = MakeDate(y, m, d)) page_dates.push_back(*date);
     }
   }
@@ -196,7 +201,8 @@ Identity ReadIdentity(const Document& doc, const Layout& layout,
     // in January after a December week.
     auto year_of = [&md](const Date& published) {
       int y = static_cast<int>(published.year());
-      if (static_cast<unsigned>(published.month()) < static_cast<unsigned>(md.m2)) {
+      if (static_cast<unsigned>(published.month()) <
+          static_cast<unsigned>(md.m2)) {
         --y;
       }
       return y;
@@ -215,7 +221,8 @@ Identity ReadIdentity(const Document& doc, const Layout& layout,
       }
       if (!period.end) {
         warnings->push_back(
-            "the period states no year and no publication date says which; ignored");
+            "the period states no year and no publication date says which; "
+            "ignored");
       }
     }
   }
@@ -249,12 +256,14 @@ Identity ReadIdentity(const Document& doc, const Layout& layout,
         id.published = date;
         break;
       }
-      warnings->push_back("page date " + FormatDate(date) +
-                          " is not this bulletin's publication date (a repost?); ignored");
+      warnings->push_back(
+          "page date " + FormatDate(date) +
+          " is not this bulletin's publication date (a repost?); ignored");
     }
   } else if (id.period_end && !near_period_end(*id.period_end, *id.published)) {
     warnings->push_back("publication date " + FormatDate(*id.published) +
-                        " lies far from the period end " + FormatDate(*id.period_end));
+                        " lies far from the period end " +
+                        FormatDate(*id.period_end));
   }
   if (!id.year && id.published && !id.kind.empty() && !id.issue) {
     id.year = static_cast<int>(id.published->year());

@@ -14,8 +14,7 @@ bool IsAsciiLetter(char32_t c) {
 
 // Tone-marked vowels of Hanyu Pinyin.
 bool IsPinyinLetter(char32_t c) {
-  static constexpr std::u32string_view kToned =
-      U"āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü";
+  static constexpr std::u32string_view kToned = U"āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü";
   return (c >= 'a' && c <= 'z') || kToned.find(c) != kToned.npos;
 }
 

@@ -19,8 +19,8 @@ bool EndsMidSentence(const Layout& layout, const std::vector<Value>& values) {
     const bool named = it->name != "lead" && it->name != "body";
     bool has_values = false;
     for (const auto& v : values) {
-      has_values = has_values ||
-                   (v.provenance.begin >= it->begin && v.provenance.end <= it->end);
+      has_values = has_values || (v.provenance.begin >= it->begin &&
+                                  v.provenance.end <= it->end);
     }
     if (!named && !has_values) return false;
     std::string_view text = layout.Text(*it);
@@ -38,12 +38,13 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
   Bulletin bulletin;
   if (bytes.empty()) {
     bulletin.errors.push_back("empty file");
+    bulletin.failure = "empty";
     return bulletin;
   }
   if (bytes.size() > options.max_bytes) {
-    bulletin.errors.push_back("file too large: " + std::to_string(bytes.size()) +
-                              " bytes, the limit is " +
-                              std::to_string(options.max_bytes));
+    bulletin.errors.push_back(
+        "file too large: " + std::to_string(bytes.size()) +
+        " bytes, the limit is " + std::to_string(options.max_bytes));
     return bulletin;
   }
   Document doc = DecodeDocument(bytes);
@@ -52,6 +53,7 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
   bulletin.warnings = std::move(doc.warnings);
   if (!doc.error.empty()) {
     bulletin.errors.push_back(doc.error);
+    bulletin.failure = doc.failure.empty() ? "format" : doc.failure;
     return bulletin;
   }
   const std::string normalized = NormalizeText(doc.text);
@@ -68,12 +70,14 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
     if (bulletin.values.size() < 2) {
       bulletin.errors.push_back(
           "no CNCERT weekly bulletin found: no bulletin title and no figures");
+      bulletin.failure = "no_bulletin";
       bulletin.values.clear();
       return bulletin;
     }
     bulletin.identity.kind = "cncert_weekly";
     bulletin.warnings.push_back(
-        "no bulletin title found; identified as a weekly bulletin by its figures");
+        "no bulletin title found; identified as a weekly bulletin by its "
+        "figures");
   }
   if (bulletin.values.empty()) {
     bulletin.warnings.push_back(
@@ -84,7 +88,8 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
         "text ends mid-sentence: the file may be truncated");
   }
   const auto checks = CheckConsistency(bulletin);
-  bulletin.warnings.insert(bulletin.warnings.end(), checks.begin(), checks.end());
+  bulletin.warnings.insert(bulletin.warnings.end(), checks.begin(),
+                           checks.end());
   return bulletin;
 }
 

@@ -26,14 +26,16 @@ class PdfDecoder : public Decoder {
     Document doc;
     doc.format = "pdf";
     doc.encoding = "PDF";
+    doc.failure = "pdf";  // cleared on success
     // poppler reports damaged files on stderr; we report them ourselves.
     poppler::set_debug_error_function(IgnorePopplerMessage, nullptr);
     if (bytes.size() > static_cast<std::size_t>(INT_MAX)) {
       doc.error = "PDF too large";
       return doc;
     }
-    std::unique_ptr<poppler::document> pdf(poppler::document::load_from_raw_data(
-        bytes.data(), static_cast<int>(bytes.size())));
+    std::unique_ptr<poppler::document> pdf(
+        poppler::document::load_from_raw_data(bytes.data(),
+                                              static_cast<int>(bytes.size())));
     if (!pdf) {
       doc.error = "not a readable PDF (damaged or truncated)";
       return doc;
@@ -55,7 +57,8 @@ class PdfDecoder : public Decoder {
         continue;
       }
       const poppler::byte_array text =
-          page->text(page->page_rect(), poppler::page::non_raw_non_physical_layout)
+          page->text(page->page_rect(),
+                     poppler::page::non_raw_non_physical_layout)
               .to_utf8();
       doc.text.append(text.begin(), text.end());
       doc.text += '\n';
@@ -63,6 +66,7 @@ class PdfDecoder : public Decoder {
     if (doc.text.find_first_not_of(" \n\f") == std::string::npos) {
       doc.error = "PDF has no text layer (scanned images only?)";
     }
+    if (doc.error.empty()) doc.failure.clear();
     return doc;
   }
 };

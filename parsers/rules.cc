@@ -11,8 +11,8 @@ namespace {
 
 const std::set<std::string>& RuleKeys() {
   static const auto* const keys = new std::set<std::string>{
-      "metric", "labels", "help", "section", "transform", "ratings",
-      "value",  "pick",   "counter", "patterns"};
+      "metric",  "labels", "help", "section", "transform",
+      "ratings", "value",  "pick", "counter", "patterns"};
   return *keys;
 }
 
@@ -73,7 +73,8 @@ class Loader {
       return;
     }
     for (const auto& entry : node) {
-      definitions_[entry.first.as<std::string>()] = entry.second.as<std::string>();
+      definitions_[entry.first.as<std::string>()] =
+          entry.second.as<std::string>();
     }
   }
 
@@ -85,7 +86,8 @@ class Loader {
       if (!RE2::PartialMatch(pattern, kReference, &name)) return true;
       const auto it = definitions_.find(name);
       if (it == definitions_.end()) {
-        Error(line, rule, "pattern refers to unknown definition {{" + name + "}}");
+        Error(line, rule,
+              "pattern refers to unknown definition {{" + name + "}}");
         return false;
       }
       const std::string token = "{{" + name + "}}";
@@ -98,8 +100,9 @@ class Loader {
     return false;
   }
 
-  std::unique_ptr<RE2> Compile(const std::string& source, const std::string& rule,
-                               int line, const char* what) {
+  std::unique_ptr<RE2> Compile(const std::string& source,
+                               const std::string& rule, int line,
+                               const char* what) {
     RE2::Options options;
     options.set_log_errors(false);
     options.set_max_mem(8 << 20);
@@ -150,8 +153,10 @@ class Loader {
 
   static bool ParseTransform(const std::string& name, Transform* out) {
     static const std::map<std::string, Transform> kTransforms = {
-        {"number", Transform::kNumber}, {"percent", Transform::kPercent},
-        {"change", Transform::kChange}, {"rating", Transform::kRating},
+        {"number", Transform::kNumber},
+        {"percent", Transform::kPercent},
+        {"change", Transform::kChange},
+        {"rating", Transform::kRating},
         {"const", Transform::kConst}};
     const auto it = kTransforms.find(name);
     if (it == kTransforms.end()) return false;
@@ -182,7 +187,8 @@ class Loader {
       }
       if (!Expand(pattern.source, rule.metric, pattern.line)) continue;
       const std::string what = "pattern " + std::to_string(index);
-      pattern.regex = Compile(pattern.source, rule.metric, pattern.line, what.c_str());
+      pattern.regex =
+          Compile(pattern.source, rule.metric, pattern.line, what.c_str());
       if (!pattern.regex) continue;
       const auto& groups = pattern.regex->NamedCapturingGroups();
       const bool needs_value = rule.transform != Transform::kConst;
@@ -190,9 +196,12 @@ class Loader {
         Error(pattern.line, rule.metric,
               what + " has no named capture (?P<value>...)");
       }
-      if (rule.transform == Transform::kChange && !groups.contains("direction")) {
-        Error(pattern.line, rule.metric,
-              what + " of a 'change' rule has no named capture (?P<direction>...)");
+      if (rule.transform == Transform::kChange &&
+          !groups.contains("direction")) {
+        Error(
+            pattern.line, rule.metric,
+            what +
+                " of a 'change' rule has no named capture (?P<direction>...)");
       }
       rule.patterns.push_back(std::move(pattern));
     }
@@ -214,7 +223,8 @@ class Loader {
       for (const auto& entry : item) {
         const auto key = entry.first.as<std::string>();
         if (!RuleKeys().contains(key)) {
-          Error(Line(entry.first), item["metric"] ? item["metric"].as<std::string>() : "",
+          Error(Line(entry.first),
+                item["metric"] ? item["metric"].as<std::string>() : "",
                 "unknown key '" + key + "'");
         }
       }
@@ -233,7 +243,8 @@ class Loader {
           for (const auto& l : labels) {
             const auto name = l.first.as<std::string>();
             if (!IsLabelName(name)) {
-              Error(Line(l.first), rule.metric, "invalid label name '" + name + "'");
+              Error(Line(l.first), rule.metric,
+                    "invalid label name '" + name + "'");
             }
             rule.labels[name] = l.second.as<std::string>();
           }
@@ -256,7 +267,8 @@ class Loader {
       const std::string transform =
           item["transform"] ? item["transform"].as<std::string>() : "";
       if (!ParseTransform(transform, &rule.transform)) {
-        Error(item["transform"] ? Line(item["transform"]) : rule.line, rule.metric,
+        Error(item["transform"] ? Line(item["transform"]) : rule.line,
+              rule.metric,
               transform.empty()
                   ? std::string("rule has no 'transform'")
                   : "unknown transform '" + transform +
@@ -265,7 +277,8 @@ class Loader {
       if (rule.transform == Transform::kRating) {
         const YAML::Node ratings = item["ratings"];
         if (!ratings || !ratings.IsMap() || ratings.size() == 0) {
-          Error(rule.line, rule.metric, "'rating' transform needs a 'ratings' map");
+          Error(rule.line, rule.metric,
+                "'rating' transform needs a 'ratings' map");
         } else {
           for (const auto& r : ratings) {
             rule.ratings[r.first.as<std::string>()] = r.second.as<double>();

@@ -1,5 +1,6 @@
 // Extraction rules as data: sections of the bulletin, and per metric the RE2
-// patterns (named captures) and the transform that turns a capture into a value.
+// patterns (named captures) and the transform that turns a capture into a
+// value.
 #ifndef CNCERT_PARSERS_RULES_H_
 #define CNCERT_PARSERS_RULES_H_
 
@@ -18,9 +19,9 @@ namespace cncert {
 enum class Transform {
   kNumber,   // "14.5万" → 145000, "1,234个" → 1234, "三十" → 30
   kPercent,  // "1.6%" or "1.6" → 0.016 (must lie within 0–100 %)
-  kChange,   // captures `direction` (上升/下降/持平…) and `value` → signed ratio
-  kRating,   // a rating word looked up in the rule's `ratings`
-  kConst,    // the rule's `value`, when the wording itself is the figure (无新增)
+  kChange,  // captures `direction` (上升/下降/持平…) and `value` → signed ratio
+  kRating,  // a rating word looked up in the rule's `ratings`
+  kConst,  // the rule's `value`, when the wording itself is the figure (无新增)
 };
 
 // Which match counts when a rule matches several times in its section.
@@ -70,7 +71,7 @@ struct RuleSet {
 
 struct RuleError {
   std::string file;
-  int line = 0;  // 1-based, 0 when unknown
+  int line = 0;      // 1-based, 0 when unknown
   std::string rule;  // metric of the rule, or a section name
   std::string message;
   std::string ToString() const;

@@ -16,7 +16,8 @@ const RE2& NumberingPrefix() {
 }
 
 bool IsCaption(std::string_view line) {
-  static const RE2 kCaption(R"(^图\s*(?:\d+|[一二三四五六七八九十]+)[^。]{0,60}$)");
+  static const RE2 kCaption(
+      R"(^图\s*(?:\d+|[一二三四五六七八九十]+)[^。]{0,60}$)");
   return RE2::FullMatch(line, kCaption);
 }
 
@@ -48,8 +49,10 @@ const SectionDef* MatchHeading(std::string_view line, const RuleSet& rules,
     for (const auto& heading : section.headings) {
       re2::StringPiece probe = stripped;
       if (!RE2::Consume(&probe, *heading)) continue;
-      if (!probe.empty() && probe[0] == ':') probe.remove_prefix(1);
-      else if (!probe.empty()) continue;
+      if (!probe.empty() && probe[0] == ':')
+        probe.remove_prefix(1);
+      else if (!probe.empty())
+        continue;
       *rest = std::string_view(probe.data(), probe.size());
       return &section;
     }
@@ -92,10 +95,12 @@ Layout SegmentSections(std::string_view normalized, const RuleSet& rules) {
     std::string_view rest;
     if (const SectionDef* section = MatchHeading(line, rules, &rest)) {
       close();
-      if (!layout.text.empty() && !layout.text.ends_with("\n")) layout.text += '\n';
+      if (!layout.text.empty() && !layout.text.ends_with("\n"))
+        layout.text += '\n';
       layout.text.append(line.substr(0, line.size() - rest.size()));
       layout.text += '\n';
-      current = SectionSpan{section->name, layout.text.size(), 0, section->extract};
+      current =
+          SectionSpan{section->name, layout.text.size(), 0, section->extract};
       layout.has_headings = true;
       if (!rest.empty()) append(rest);
       continue;

@@ -14,8 +14,8 @@
 namespace cncert {
 
 struct SectionSpan {
-  std::string name;  // a section of the rules, "lead" (before the first
-                     // heading) or "body" (a text without headings)
+  std::string name;       // a section of the rules, "lead" (before the first
+                          // heading) or "body" (a text without headings)
   std::size_t begin = 0;  // byte span of the section's text in Layout::text
   std::size_t end = 0;
   bool extract = true;

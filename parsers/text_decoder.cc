@@ -17,6 +17,7 @@ class TextDecoder : public Decoder {
     doc.text = std::move(decoded.text);
     doc.warnings = std::move(decoded.warnings);
     doc.error = std::move(decoded.error);
+    doc.failure = std::move(decoded.failure);
     return doc;
   }
 };

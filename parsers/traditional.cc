@@ -5,8 +5,8 @@
 #include <opencc/opencc.h>
 
 #include <algorithm>
-#include <mutex>
 #include <array>
+#include <mutex>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -57,7 +57,10 @@ std::vector<std::pair<char32_t, char32_t>> BuildTable() {
 opencc_t OpenCc() {
   static opencc_t handle = [] {
     opencc_t h = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
-    return h == reinterpret_cast<opencc_t>(-1) ? nullptr : h;
+    // OpenCC reports failure as (opencc_t)-1.
+    return h == reinterpret_cast<opencc_t>(-1)
+               ? nullptr
+               : h;  // NOLINT(performance-no-int-to-ptr)
   }();
   return handle;
 }
@@ -85,7 +88,8 @@ std::string TraditionalToSimplified(std::string_view utf8_text) {
   std::string out;
   out.reserve(utf8_text.size());
   pos = 0;
-  while (pos < utf8_text.size()) utf8::Append(out, ToSimplified(utf8::Next(utf8_text, pos)));
+  while (pos < utf8_text.size())
+    utf8::Append(out, ToSimplified(utf8::Next(utf8_text, pos)));
   return out;
 }
 
@@ -93,8 +97,8 @@ char32_t ToSimplified(char32_t cp) {
   if (cp < 0x4E00) return cp;
   static const auto* const kTable =
       new std::vector<std::pair<char32_t, char32_t>>(BuildTable());
-  const auto it = std::lower_bound(
-      kTable->begin(), kTable->end(), std::make_pair(cp, char32_t{0}));
+  const auto it = std::lower_bound(kTable->begin(), kTable->end(),
+                                   std::make_pair(cp, char32_t{0}));
   return it != kTable->end() && it->first == cp ? it->second : cp;
 }
 

@@ -111,9 +111,9 @@ std::optional<double> ParseChineseNumber(std::string_view text) {
     return value;
   }
   // A scale word right after the digits: 14.5万, 1.2亿.
-  if (i < cps.size() && (cps[i] == U'万' || cps[i] == U'亿' ||
-                         (cps[i] == U'千' && i + 1 < cps.size() &&
-                          cps[i + 1] == U'万'))) {
+  if (i < cps.size() &&
+      (cps[i] == U'万' || cps[i] == U'亿' ||
+       (cps[i] == U'千' && i + 1 < cps.size() && cps[i + 1] == U'万'))) {
     if (cps[i] == U'千') {
       exponent += 7;
     } else {
@@ -150,12 +150,12 @@ std::optional<int> ChangeDirection(std::string_view word) {
     return word.find(needle) != std::string_view::npos;
   };
   if (has("持平")) return 0;
-  for (std::string_view down : {"下降", "减少", "下跌", "降低", "降幅", "跌幅",
-                                "回落", "下滑", "减"}) {
+  for (std::string_view down :
+       {"下降", "减少", "下跌", "降低", "降幅", "跌幅", "回落", "下滑", "减"}) {
     if (has(down)) return -1;
   }
-  for (std::string_view up : {"上升", "增长", "增加", "上涨", "增多", "涨幅",
-                              "增幅", "升", "增"}) {
+  for (std::string_view up :
+       {"上升", "增长", "增加", "上涨", "增多", "涨幅", "增幅", "升", "增"}) {
     if (has(up)) return 1;
   }
   return std::nullopt;

@@ -1,4 +1,5 @@
-// Bad inputs: each gets a clear error, or keeps its good figures with a warning.
+// Bad inputs: each gets a clear error, or keeps its good figures with a
+// warning.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -32,15 +33,18 @@ TEST(BadInputTest, BinaryFile) {
 }
 
 TEST(BadInputTest, BytesInNoKnownEncoding) {
-  EXPECT_THAT(ParseBad("not_text.txt").errors,
-              ElementsAre(HasSubstr("text is neither UTF-8 nor GB18030: invalid UTF-8 "
-                                    "byte 0x80 at offset 0")));
+  EXPECT_THAT(
+      ParseBad("not_text.txt").errors,
+      ElementsAre(HasSubstr("text is neither UTF-8 nor GB18030: invalid UTF-8 "
+                            "byte 0x80 at offset 0")));
 }
 
 TEST(BadInputTest, HugeInputIsRefusedWithoutParsing) {
   const std::string huge(100u << 20, 'a');
   const Bulletin b = ParseBulletin(huge, *DefaultRules());
-  EXPECT_THAT(b.errors, ElementsAre("file too large: 104857600 bytes, the limit is 33554432"));
+  EXPECT_THAT(
+      b.errors,
+      ElementsAre("file too large: 104857600 bytes, the limit is 33554432"));
 }
 
 TEST(BadInputTest, TruncatedBulletinKeepsWhatItStatesAndWarns) {
@@ -66,7 +70,8 @@ TEST(BadInputTest, ScriptsStylesAndNavigationNeverBecomeFigures) {
   const Bulletin b = ParseBad("script_noise.html");
   ASSERT_TRUE(b.ok());
   std::map<std::string, double> values;
-  for (const auto& v : b.values) values[SeriesKey(v.metric, v.labels)] = v.value;
+  for (const auto& v : b.values)
+    values[SeriesKey(v.metric, v.labels)] = v.value;
   EXPECT_EQ(values, (std::map<std::string, double>{
                         {"cncert_security_posture_rating", 2},
                         {"cncert_incidents_handled", 190},
@@ -75,7 +80,8 @@ TEST(BadInputTest, ScriptsStylesAndNavigationNeverBecomeFigures) {
 
 TEST(BadInputTest, PageWithOnlyNoiseNumbersHoldsNoBulletin) {
   const Bulletin b = ParseBad("noise_only.html");
-  EXPECT_THAT(b.errors, ElementsAre(HasSubstr("no CNCERT weekly bulletin found")));
+  EXPECT_THAT(b.errors,
+              ElementsAre(HasSubstr("no CNCERT weekly bulletin found")));
   EXPECT_TRUE(b.values.empty());
 }
 

@@ -13,26 +13,35 @@ using ::testing::IsEmpty;
 Bulletin With(std::vector<std::pair<std::string, double>> values,
               const Labels& labels = {}) {
   Bulletin b;
-  for (auto& [metric, value] : values) b.values.push_back({metric, labels, value, {}});
+  for (auto& [metric, value] : values)
+    b.values.push_back({metric, labels, value, {}});
   return b;
 }
 
 TEST(ChecksTest, InfectedPartsMustAddUpWithinRounding) {
   Bulletin b = With({{"cncert_infected_hosts", 90000}});
-  b.values.push_back({"cncert_infected_hosts_by_malware", {{"malware", "trojan_botnet"}}, 76000, {}});
-  b.values.push_back({"cncert_infected_hosts_by_malware", {{"malware", "conficker"}}, 15000, {}});
+  b.values.push_back({"cncert_infected_hosts_by_malware",
+                      {{"malware", "trojan_botnet"}},
+                      76000,
+                      {}});
+  b.values.push_back({"cncert_infected_hosts_by_malware",
+                      {{"malware", "conficker"}},
+                      15000,
+                      {}});
   EXPECT_THAT(CheckConsistency(b), IsEmpty());  // 0.1万 of rounding
   b.values[2].value = 40000;
-  EXPECT_THAT(CheckConsistency(b),
-              ElementsAre(HasSubstr("add up to 116000, the stated total is 90000")));
+  EXPECT_THAT(
+      CheckConsistency(b),
+      ElementsAre(HasSubstr("add up to 116000, the stated total is 90000")));
 }
 
 TEST(ChecksTest, GovernmentCannotExceedAll) {
   const Bulletin b = With({{"cncert_defaced_websites", 10},
                            {"cncert_defaced_government_websites", 12}});
-  EXPECT_THAT(CheckConsistency(b),
-              ElementsAre(HasSubstr("cncert_defaced_government_websites (12) exceeds "
-                                    "cncert_defaced_websites (10)")));
+  EXPECT_THAT(
+      CheckConsistency(b),
+      ElementsAre(HasSubstr("cncert_defaced_government_websites (12) exceeds "
+                            "cncert_defaced_websites (10)")));
 }
 
 TEST(ChecksTest, StatedShareMustMatchTheCounts) {
@@ -47,7 +56,10 @@ TEST(ChecksTest, StatedShareMustMatchTheCounts) {
 TEST(ChecksTest, SeveritiesMustAddUpToTheTotal) {
   Bulletin b = With({{"cncert_cnvd_vulnerabilities", 298}});
   for (auto [sev, n] : {std::pair{"high", 101}, {"medium", 172}, {"low", 20}}) {
-    b.values.push_back({"cncert_cnvd_vulnerabilities_by_severity", {{"severity", sev}}, static_cast<double>(n), {}});
+    b.values.push_back({"cncert_cnvd_vulnerabilities_by_severity",
+                        {{"severity", sev}},
+                        static_cast<double>(n),
+                        {}});
   }
   EXPECT_THAT(CheckConsistency(b), ElementsAre(HasSubstr("add up to 293")));
 }

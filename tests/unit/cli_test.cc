@@ -62,7 +62,8 @@ TEST(CliTest, TextOutputShowsProvenance) {
                               SourcePath("tests/golden/seed_wechat_2024.md")});
   ASSERT_EQ(r.status, 0);
   EXPECT_THAT(r.out, HasSubstr("cncert_incidents_handled = 177"));
-  EXPECT_THAT(r.out, HasSubstr("from \"共处理网络安全事件177起\" (rule cncert_incidents_handled/1, section incident"));
+  EXPECT_THAT(r.out, HasSubstr("from \"共处理网络安全事件177起\" (rule "
+                               "cncert_incidents_handled/1, section incident"));
   EXPECT_THAT(r.out, HasSubstr("in: 本周,CNCERT协调"));
 }
 
@@ -77,7 +78,8 @@ TEST(CliTest, ProvenanceFlagAddsSpans) {
 }
 
 TEST(CliTest, UserRulesReplaceTheDefaults) {
-  const auto r = RunExporter({"parse", "--rules", SourcePath("tests/rules/minimal.good.yml"),
+  const auto r = RunExporter({"parse", "--rules",
+                              SourcePath("tests/rules/minimal.good.yml"),
                               SourcePath("tests/golden/full_layout_2018.txt")});
   ASSERT_EQ(r.status, 0) << r.err;
   const auto out = nlohmann::json::parse(r.out);
@@ -85,20 +87,22 @@ TEST(CliTest, UserRulesReplaceTheDefaults) {
 }
 
 TEST(CliTest, BadRulesStopParseWithTheReasons) {
-  const auto r = RunExporter({"parse", "--rules",
-                              SourcePath("tests/rules/unknown_transform.bad.yml"),
-                              SourcePath("tests/golden/full_layout_2018.txt")});
+  const auto r = RunExporter(
+      {"parse", "--rules", SourcePath("tests/rules/unknown_transform.bad.yml"),
+       SourcePath("tests/golden/full_layout_2018.txt")});
   EXPECT_EQ(r.status, 2);
   EXPECT_THAT(r.err, HasSubstr("unknown transform 'percentage'"));
 }
 
 TEST(CliTest, CheckRulesReportsEveryFile) {
-  const auto r = RunExporter({"check-rules", SourcePath("tests/rules/minimal.good.yml"),
-                              SourcePath("tests/rules/missing_fields.bad.yml")});
+  const auto r =
+      RunExporter({"check-rules", SourcePath("tests/rules/minimal.good.yml"),
+                   SourcePath("tests/rules/missing_fields.bad.yml")});
   EXPECT_EQ(r.status, 1);
   EXPECT_THAT(r.out, HasSubstr("minimal.good.yml: OK (2 sections, 1 rules)"));
   EXPECT_THAT(r.out, HasSubstr("missing_fields.bad.yml: FAILED (4 problems)"));
-  EXPECT_THAT(r.err, HasSubstr("missing_fields.bad.yml:10: rule has no 'metric'"));
+  EXPECT_THAT(r.err,
+              HasSubstr("missing_fields.bad.yml:10: rule has no 'metric'"));
 }
 
 TEST(CliTest, PrintedDefaultRulesPassCheckRules) {

@@ -23,11 +23,11 @@ TEST(EncodingTest, Utf8BomIsStripped) {
 TEST(EncodingTest, Gb18030IsDetectedAndConverted) {
   std::string gb;
   // "本周网络安全" in GB18030.
-  ASSERT_TRUE(ConvertWithIconv("\xB1\xBE\xD6\xDC\xCD\xF8\xC2\xE7\xB0\xB2\xC8\xAB",
-                               "GB18030", &gb));
+  ASSERT_TRUE(ConvertWithIconv(
+      "\xB1\xBE\xD6\xDC\xCD\xF8\xC2\xE7\xB0\xB2\xC8\xAB", "GB18030", &gb));
   EXPECT_EQ(gb, "本周网络安全");
-  const DecodedText d =
-      DecodeToUtf8("\xB1\xBE\xD6\xDC\xCD\xF8\xC2\xE7\xB0\xB2\xC8\xAB", "gb2312");
+  const DecodedText d = DecodeToUtf8(
+      "\xB1\xBE\xD6\xDC\xCD\xF8\xC2\xE7\xB0\xB2\xC8\xAB", "gb2312");
   EXPECT_EQ(d.encoding, "GB18030");
   EXPECT_EQ(d.text, "本周网络安全");
   EXPECT_TRUE(d.warnings.empty());
@@ -41,7 +41,8 @@ TEST(EncodingTest, MisdeclaredCharsetIsWarnedAbout) {
 }
 
 TEST(EncodingTest, AFewBadBytesInUtf8AreReplacedWithAWarning) {
-  const std::string text = "本周网络安全态势整体评价为良。\xFF本周共处理网络安全事件177起。";
+  const std::string text =
+      "本周网络安全态势整体评价为良。\xFF本周共处理网络安全事件177起。";
   const DecodedText d = DecodeToUtf8(text, "");
   EXPECT_EQ(d.encoding, "UTF-8");
   EXPECT_TRUE(d.error.empty());
@@ -59,7 +60,8 @@ TEST(EncodingTest, BinaryIsRejectedWithTheOffsetOfTheNulByte) {
 
 TEST(EncodingTest, BytesThatAreNeitherUtf8NorGb18030AreAnError) {
   const DecodedText d = DecodeToUtf8(std::string(50, '\x80'), "");
-  EXPECT_NE(d.error.find("neither UTF-8 nor GB18030"), std::string::npos) << d.error;
+  EXPECT_NE(d.error.find("neither UTF-8 nor GB18030"), std::string::npos)
+      << d.error;
 }
 
 TEST(EncodingTest, Utf16WithBomIsConverted) {

@@ -36,29 +36,34 @@ TEST_P(GoldenTest, ParseOutputMatches) {
   const Bulletin b = testing::Parse(ReadFile(input.string()));
   const nlohmann::json actual = BulletinToJson(b, name, false);
   const std::string text =
-      actual.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+      actual.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+      "\n";
   if (std::getenv("CNCERT_UPDATE_GOLDEN") != nullptr) {
     WriteFile(expected.string(), text);
     GTEST_SKIP() << "rewrote " << expected;
   }
-  ASSERT_TRUE(fs::exists(expected)) << "no expectation " << expected
-                                    << "; run with CNCERT_UPDATE_GOLDEN=1 and review";
+  ASSERT_TRUE(fs::exists(expected))
+      << "no expectation " << expected
+      << "; run with CNCERT_UPDATE_GOLDEN=1 and review";
   EXPECT_EQ(nlohmann::json::parse(ReadFile(expected.string())), actual)
-      << "actual output:\n" << text;
+      << "actual output:\n"
+      << text;
 }
 
-INSTANTIATE_TEST_SUITE_P(Bulletins, GoldenTest, ::testing::ValuesIn(GoldenCases()),
-                         [](const auto& p) {
+INSTANTIATE_TEST_SUITE_P(Bulletins, GoldenTest,
+                         ::testing::ValuesIn(GoldenCases()), [](const auto& p) {
                            std::string n = p.param;
                            for (char& c : n) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                             if (!std::isalnum(static_cast<unsigned char>(c)))
+                               c = '_';
                            }
                            return n;
                          });
 
 // The seed is the real bulletin: these figures are checked by hand against it.
 TEST(SeedTest, RealBulletinGivesExactlyItsFigures) {
-  const Bulletin b = testing::Parse(ReadFile(SourcePath("tests/golden/seed_wechat_2024.md")));
+  const Bulletin b =
+      testing::Parse(ReadFile(SourcePath("tests/golden/seed_wechat_2024.md")));
   ASSERT_TRUE(b.ok());
   const nlohmann::json id = IdentityToJson(b.identity);
   EXPECT_EQ(id["year"], 2024);
@@ -67,7 +72,8 @@ TEST(SeedTest, RealBulletinGivesExactlyItsFigures) {
   EXPECT_EQ(id["period_end"], "2024-07-21");
   EXPECT_EQ(id["published"], "2024-07-25");
   std::map<std::string, double> values;
-  for (const auto& v : b.values) values[SeriesKey(v.metric, v.labels)] = v.value;
+  for (const auto& v : b.values)
+    values[SeriesKey(v.metric, v.labels)] = v.value;
   EXPECT_EQ(values, (std::map<std::string, double>{
                         {"cncert_security_posture_rating", 2},
                         {"cncert_incidents_handled", 177},

@@ -16,7 +16,8 @@ nlohmann::json IdentityOf(const std::string& text) {
 }
 
 TEST(IdentityTest, TitleWithIssueAndPeriod) {
-  const auto id = IdentityOf("网络安全信息与动态周报2024年第29期（7月15日-7月21日）\n");
+  const auto id =
+      IdentityOf("网络安全信息与动态周报2024年第29期（7月15日-7月21日）\n");
   EXPECT_EQ(id["kind"], "cncert_weekly");
   EXPECT_EQ(id["year"], 2024);
   EXPECT_EQ(id["issue"], 29);
@@ -26,14 +27,18 @@ TEST(IdentityTest, TitleWithIssueAndPeriod) {
 }
 
 TEST(IdentityTest, EmDashHalfWidthBracketsAndZhi) {
-  EXPECT_EQ(IdentityOf("网络安全信息与动态周报2018年第6期(2月5日—2月11日)\n")["period_end"],
-            "2018-02-11");
-  EXPECT_EQ(IdentityOf("网络安全信息与动态周报2018年第6期（2月5日至2月11日）\n")["period_start"],
+  EXPECT_EQ(
+      IdentityOf(
+          "网络安全信息与动态周报2018年第6期(2月5日—2月11日)\n")["period_end"],
+      "2018-02-11");
+  EXPECT_EQ(IdentityOf("网络安全信息与动态周报2018年第6期（2月5日至2月11日）\n")
+                ["period_start"],
             "2018-02-05");
 }
 
 TEST(IdentityTest, DottedFullDatesWithoutIssue) {
-  const auto id = IdentityOf("网络安全信息与动态周报(2014.02.03至2014.02.09)\n");
+  const auto id =
+      IdentityOf("网络安全信息与动态周报(2014.02.03至2014.02.09)\n");
   EXPECT_EQ(id["period_start"], "2014-02-03");
   EXPECT_EQ(id["period_end"], "2014-02-09");
   EXPECT_EQ(id["year"], 2014);
@@ -41,13 +46,15 @@ TEST(IdentityTest, DottedFullDatesWithoutIssue) {
 }
 
 TEST(IdentityTest, YearCrossingWeekStartsInThePreviousYear) {
-  const auto id = IdentityOf("网络安全信息与动态周报2025年第1期（12月30日-1月5日）\n");
+  const auto id =
+      IdentityOf("网络安全信息与动态周报2025年第1期（12月30日-1月5日）\n");
   EXPECT_EQ(id["period_start"], "2024-12-30");
   EXPECT_EQ(id["period_end"], "2025-01-05");
 }
 
 TEST(IdentityTest, LastIssueOfTheYearEndsInTheNextYear) {
-  const auto id = IdentityOf("网络安全信息与动态周报2019年第52期（12月30日-1月5日）\n");
+  const auto id =
+      IdentityOf("网络安全信息与动态周报2019年第52期（12月30日-1月5日）\n");
   EXPECT_EQ(id["period_start"], "2019-12-30");
   EXPECT_EQ(id["period_end"], "2020-01-05");
 }
@@ -71,7 +78,8 @@ TEST(IdentityTest, FrontMatterDateIsThePublicationDate) {
 
 TEST(IdentityTest, RepostDateIsNotThePublicationDate) {
   const Bulletin b = Parse(
-      "网络安全信息与动态周报2018年第9期（2月26日—3月4日）\n发布时间：2021-02-11\n");
+      "网络安全信息与动态周报2018年第9期（2月26日—3月4日）\n发布时间：2021-02-"
+      "11\n");
   EXPECT_FALSE(b.identity.published.has_value());
   ASSERT_FALSE(b.warnings.empty());
   EXPECT_NE(b.warnings[0].find("2021-02-11"), std::string::npos);
@@ -79,7 +87,8 @@ TEST(IdentityTest, RepostDateIsNotThePublicationDate) {
 
 TEST(IdentityTest, RewritePeriodInTheBodyTakesItsYearFromThePageDate) {
   const auto id = IdentityOf(
-      "《网络安全信息与动态周报》显示，在9月8日至14日期间，我国互联网网络安全指数整体评价为良。\n"
+      "《网络安全信息与动态周报》显示，在9月8日至14日期间，我国互联网网络安全指"
+      "数整体评价为良。\n"
       "发布时间：2013-09-17\n");
   EXPECT_EQ(id["period_start"], "2013-09-08");
   EXPECT_EQ(id["period_end"], "2013-09-14");
@@ -88,7 +97,8 @@ TEST(IdentityTest, RewritePeriodInTheBodyTakesItsYearFromThePageDate) {
 
 TEST(IdentityTest, RewriteMonthWeekWithFullDates) {
   const auto id = IdentityOf(
-      "CNCERT发布的2015年9月第2周(2015-09-07至2015-09-13)《网络安全信息与动态周报》显示。\n");
+      "CNCERT发布的2015年9月第2周(2015-09-07至2015-09-13)"
+      "《网络安全信息与动态周报》显示。\n");
   EXPECT_EQ(id["period_start"], "2015-09-07");
   EXPECT_EQ(id["period_end"], "2015-09-13");
 }
@@ -102,16 +112,20 @@ TEST(IdentityTest, TitlesOfOtherIssuesInRecentLinksAreIgnored) {
 }
 
 TEST(IdentityTest, ImpossibleDatesAreNotInvented) {
-  const auto id = IdentityOf("网络安全信息与动态周报2024年第29期（2月30日-3月6日）\n");
+  const auto id =
+      IdentityOf("网络安全信息与动态周报2024年第29期（2月30日-3月6日）\n");
   EXPECT_FALSE(id.contains("period_start"));
   EXPECT_EQ(id["issue"], 29);
 }
 
 TEST(IdentityTest, PeriodWithoutAnyYearIsLeftOut) {
-  const Bulletin b = Parse("《网络安全信息与动态周报》:在9月8日至14日期间,共处理网络安全事件5起。\n");
+  const Bulletin b = Parse(
+      "《网络安全信息与动态周报》:在9月8日至14日期间,"
+      "共处理网络安全事件5起。\n");
   EXPECT_FALSE(b.identity.period_start.has_value());
   bool warned = false;
-  for (const auto& w : b.warnings) warned = warned || w.find("no year") != std::string::npos;
+  for (const auto& w : b.warnings)
+    warned = warned || w.find("no year") != std::string::npos;
   EXPECT_TRUE(warned);
 }
 

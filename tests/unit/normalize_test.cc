@@ -11,7 +11,8 @@ TEST(NormalizeTest, FullWidthFormsBecomeAscii) {
 }
 
 TEST(NormalizeTest, ChineseFullStopAndEnumerationCommaStay) {
-  EXPECT_EQ(NormalizeText("高危漏洞1个、中危漏洞2个。"), "高危漏洞1个、中危漏洞2个。\n");
+  EXPECT_EQ(NormalizeText("高危漏洞1个、中危漏洞2个。"),
+            "高危漏洞1个、中危漏洞2个。\n");
 }
 
 TEST(NormalizeTest, SpacesAroundNumbersAndInsideWordsGo) {
@@ -30,8 +31,10 @@ TEST(NormalizeTest, DashesBecomeHyphens) {
 }
 
 TEST(NormalizeTest, TraditionalBecomesSimplified) {
-  EXPECT_EQ(NormalizeText("網絡安全信息與動態週報"), "网络安全信息与动态周报\n");
-  EXPECT_EQ(NormalizeText("境內被植入後門的網站數量為"), "境内被植入后门的网站数量为\n");
+  EXPECT_EQ(NormalizeText("網絡安全信息與動態週報"),
+            "网络安全信息与动态周报\n");
+  EXPECT_EQ(NormalizeText("境內被植入後門的網站數量為"),
+            "境内被植入后门的网站数量为\n");
 }
 
 TEST(NormalizeTest, PinyinAnnotationsAreDropped) {
@@ -53,7 +56,10 @@ TEST(NormalizeTest, ZeroWidthCharactersVanish) {
 }
 
 TEST(NormalizeTest, InvalidBytesDoNotCrash) {
-  EXPECT_EQ(NormalizeText(std::string("a\xff" "b", 3)), "a\uFFFDb\n");
+  EXPECT_EQ(NormalizeText(std::string("a\xff"
+                                      "b",
+                                      3)),
+            "a\uFFFDb\n");
 }
 
 }  // namespace

@@ -21,26 +21,37 @@ TEST(RulesTest, DefaultRulesLoadAndCoverTheContract) {
   ASSERT_NE(rules, nullptr);
   // Every metric of docs/metrics.md has a rule.
   for (const char* metric :
-       {"cncert_security_posture_rating", "cncert_infected_hosts",
-        "cncert_infected_hosts_by_malware", "cncert_new_virus_names",
-        "cncert_new_virus_families", "cncert_malware_hosting_domains",
-        "cncert_malware_hosting_ips", "cncert_malware_hosting_domains_foreign_ratio",
+       {"cncert_security_posture_rating",
+        "cncert_infected_hosts",
+        "cncert_infected_hosts_by_malware",
+        "cncert_new_virus_names",
+        "cncert_new_virus_families",
+        "cncert_malware_hosting_domains",
+        "cncert_malware_hosting_ips",
+        "cncert_malware_hosting_domains_foreign_ratio",
         "cncert_malware_hosting_domains_com_ratio",
         "cncert_malware_hosting_ips_foreign_ratio",
-        "cncert_malware_hosting_direct_ips", "cncert_defaced_websites",
-        "cncert_backdoored_websites", "cncert_phishing_pages",
+        "cncert_malware_hosting_direct_ips",
+        "cncert_defaced_websites",
+        "cncert_backdoored_websites",
+        "cncert_phishing_pages",
         "cncert_defaced_government_websites",
         "cncert_defaced_government_websites_ratio",
         "cncert_defaced_government_websites_change_ratio",
         "cncert_backdoored_government_websites",
         "cncert_backdoored_government_websites_ratio",
         "cncert_backdoored_government_websites_change_ratio",
-        "cncert_phishing_domains", "cncert_phishing_ips",
-        "cncert_phishing_pages_per_ip", "cncert_cnvd_vulnerabilities",
+        "cncert_phishing_domains",
+        "cncert_phishing_ips",
+        "cncert_phishing_pages_per_ip",
+        "cncert_cnvd_vulnerabilities",
         "cncert_cnvd_vulnerabilities_by_severity",
-        "cncert_cnvd_vulnerabilities_remote", "cncert_cnvd_threat_rating",
-        "cncert_incidents_handled", "cncert_incidents_cross_border",
-        "cncert_phishing_complaints_handled", "cncert_malicious_app_platforms",
+        "cncert_cnvd_vulnerabilities_remote",
+        "cncert_cnvd_threat_rating",
+        "cncert_incidents_handled",
+        "cncert_incidents_cross_border",
+        "cncert_phishing_complaints_handled",
+        "cncert_malicious_app_platforms",
         "cncert_malicious_app_urls_handled"}) {
     EXPECT_FALSE(rules->Help(metric).empty()) << metric;
   }
@@ -55,8 +66,9 @@ TEST(RulesTest, ShippedRulesFileIsTheEmbeddedOne) {
 
 TEST(RulesTest, GoodUserRulesReplaceTheDefaults) {
   std::vector<RuleError> errors;
-  const auto rules = LoadRules(ReadFile(SourcePath("tests/rules/minimal.good.yml")),
-                               "minimal.good.yml", &errors);
+  const auto rules =
+      LoadRules(ReadFile(SourcePath("tests/rules/minimal.good.yml")),
+                "minimal.good.yml", &errors);
   ASSERT_NE(rules, nullptr);
   EXPECT_TRUE(errors.empty());
   const Bulletin b = ParseBulletin(
@@ -88,7 +100,8 @@ TEST(RulesTest, BadRulesFilesNameFileLineRuleAndProblem) {
       EXPECT_THAT(all, HasSubstr(line.substr(10))) << name;
     }
     EXPECT_GT(expectations, 0) << name << " states no expectation";
-    EXPECT_EQ(static_cast<int>(errors.size()), expectations) << name << ":\n" << all;
+    EXPECT_EQ(static_cast<int>(errors.size()), expectations) << name << ":\n"
+                                                             << all;
   }
   EXPECT_GE(files, 7);
 }
@@ -97,7 +110,8 @@ TEST(RulesTest, UnknownDefinitionIsNamed) {
   std::vector<RuleError> errors;
   LoadRules(
       "sections: [{name: s, headings: [x]}]\n"
-      "rules: [{metric: m, section: s, transform: number, patterns: ['{{NOPE}}']}]\n",
+      "rules: [{metric: m, section: s, transform: number, patterns: "
+      "['{{NOPE}}']}]\n",
       "r.yml", &errors);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].ToString(),
@@ -106,7 +120,8 @@ TEST(RulesTest, UnknownDefinitionIsNamed) {
 
 TEST(RulesTest, WrongStructureIsAnErrorNotACrash) {
   std::vector<RuleError> errors;
-  EXPECT_EQ(LoadRules("sections: 5\nrules: {a: b}\n", "r.yml", &errors), nullptr);
+  EXPECT_EQ(LoadRules("sections: 5\nrules: {a: b}\n", "r.yml", &errors),
+            nullptr);
   EXPECT_FALSE(errors.empty());
   errors.clear();
   EXPECT_EQ(LoadRules("- just\n- a list\n", "r.yml", &errors), nullptr);
@@ -121,7 +136,8 @@ TEST(RulesTest, RatingNeedsRatingsAndConstNeedsValue) {
   LoadRules(
       "sections: [{name: s, headings: [x]}]\n"
       "rules:\n"
-      "  - {metric: a, section: s, transform: rating, patterns: ['(?P<value>x)']}\n"
+      "  - {metric: a, section: s, transform: rating, patterns: "
+      "['(?P<value>x)']}\n"
       "  - {metric: b, section: s, transform: const, patterns: ['x']}\n",
       "r.yml", &errors);
   ASSERT_EQ(errors.size(), 2u);

@@ -19,11 +19,14 @@ std::vector<std::string> Names(const Layout& layout) {
 
 TEST(SectionsTest, NumberedHeadingsStartSections) {
   const Layout l = SegmentRaw(
-      "标题\n一、本周网络安全基本态势\n评价为良。\n（二）本周网络病毒活动情况\n病毒。\n"
-      "3.本周网站安全情况\n网站。\n第四部分 本周重要漏洞情况\n漏洞。\n## 本周事件处理情况\n事件。\n"
+      "标题\n一、本周网络安全基本态势\n评价为良。\n（二）本周网络病毒活动情况\n"
+      "病毒。\n"
+      "3.本周网站安全情况\n网站。\n第四部分 本周重要漏洞情况\n漏洞。\n## "
+      "本周事件处理情况\n事件。\n"
       "业界新闻速递\n新闻100起。\n");
-  EXPECT_EQ(Names(l), (std::vector<std::string>{"lead", "posture", "virus", "website",
-                                                "vulnerability", "incident", "news"}));
+  EXPECT_EQ(Names(l),
+            (std::vector<std::string>{"lead", "posture", "virus", "website",
+                                      "vulnerability", "incident", "news"}));
   EXPECT_TRUE(l.has_headings);
   EXPECT_EQ(l.Text(l.sections[1]), "评价为良。");
   EXPECT_FALSE(l.sections.back().extract);
@@ -43,9 +46,11 @@ TEST(SectionsTest, TextAfterAHeadingAndColonBelongsToTheSection) {
 
 TEST(SectionsTest, LinesOfOneSentenceAreJoined) {
   const Layout l = SegmentRaw(
-      "本周事件处理情况\n共处理网络安全事件\n177\n起,含跨境网络安全事件51起。\n下一句。\n");
+      "本周事件处理情况\n共处理网络安全事件\n177\n起,"
+      "含跨境网络安全事件51起。\n下一句。\n");
   ASSERT_EQ(l.sections.size(), 1u);
-  EXPECT_EQ(l.Text(l.sections[0]), "共处理网络安全事件177起,含跨境网络安全事件51起。\n下一句。");
+  EXPECT_EQ(l.Text(l.sections[0]),
+            "共处理网络安全事件177起,含跨境网络安全事件51起。\n下一句。");
 }
 
 TEST(SectionsTest, LatinWordsBrokenAcrossLinesKeepASpace) {
@@ -54,12 +59,15 @@ TEST(SectionsTest, LatinWordsBrokenAcrossLinesKeepASpace) {
 }
 
 TEST(SectionsTest, FigureCaptionsAreDropped) {
-  const Layout l = SegmentRaw("本周网站安全情况\n图2 境内被篡改网站数量\n数量为5个。\n");
+  const Layout l =
+      SegmentRaw("本周网站安全情况\n图2 境内被篡改网站数量\n数量为5个。\n");
   EXPECT_EQ(l.Text(l.sections[0]), "数量为5个。");
 }
 
 TEST(SectionsTest, RecentIssuesAreNotExtracted) {
-  const Layout l = SegmentRaw("本周事件处理情况\n共处理网络安全事件5起。\n近期回顾\n周报2024年第28期\n");
+  const Layout l = SegmentRaw(
+      "本周事件处理情况\n共处理网络安全事件5起。\n近期回顾\n周报2024年第28期"
+      "\n");
   ASSERT_EQ(l.sections.size(), 2u);
   EXPECT_EQ(l.sections[1].name, "recent");
   EXPECT_FALSE(l.sections[1].extract);

@@ -50,7 +50,8 @@ TEST(ParsePercentTest, OutOfRangeIsRejected) {
 }
 
 TEST(ChangeDirectionTest, Words) {
-  for (const char* up : {"上升", "增长", "增加", "大幅增加", "大幅上升", "涨幅"}) {
+  for (const char* up :
+       {"上升", "增长", "增加", "大幅增加", "大幅上升", "涨幅"}) {
     EXPECT_EQ(ChangeDirection(up), 1) << up;
   }
   for (const char* down : {"下降", "减少", "下跌", "大幅减少", "降幅"}) {

@@ -1,0 +1,257 @@
+#include "exporter/http_server.h"
+
+#include <httplib.h>
+
+#include <atomic>
+
+#include "exporter/basic_auth.h"
+#include "exporter/landing_page.h"
+#include "exporter/log.h"
+
+namespace cncert {
+
+namespace {
+
+constexpr const char* kTextFormat = "text/plain; version=0.0.4; charset=utf-8";
+
+bool IsReadOnlyPath(const std::string& path, const std::string& telemetry) {
+  return path == telemetry || path == "/" || path == "/-/healthy" ||
+         path == "/-/ready" || path.starts_with("/api/v1/");
+}
+
+class ScopedCount {
+ public:
+  explicit ScopedCount(std::atomic<int>& n) : n_(n) { ++n_; }
+  ~ScopedCount() { --n_; }
+  ScopedCount(const ScopedCount&) = delete;
+  ScopedCount& operator=(const ScopedCount&) = delete;
+
+ private:
+  std::atomic<int>& n_;
+};
+
+}  // namespace
+
+bool SplitListenAddress(const std::string& address, std::string* host,
+                        int* port) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos) return false;
+  *host = address.substr(0, colon);
+  const std::string port_text = address.substr(colon + 1);
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  *port = std::stoi(port_text);
+  if (*port > 65535) return false;
+  if (host->size() >= 2 && host->front() == '[' && host->back() == ']') {
+    *host = host->substr(1, host->size() - 2);
+  }
+  if (host->empty()) *host = "0.0.0.0";
+  return true;
+}
+
+HttpServer::HttpServer(Exporter& exporter, HttpOptions options)
+    : exporter_(exporter), options_(std::move(options)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Route(httplib::Server& server) {
+  auto auth = std::make_shared<BasicAuth>(options_.web_config.basic_auth_users);
+  const auto headers = options_.web_config.headers;
+  const std::string telemetry = options_.telemetry_path;
+
+  server.set_pre_routing_handler(
+      [this, auth, headers, telemetry](const httplib::Request& req,
+                                       httplib::Response& res) {
+        for (const auto& [name, value] : headers) res.set_header(name, value);
+        if (auth->enabled() &&
+            !auth->Check(req.get_header_value("Authorization"))) {
+          res.status = 401;
+          res.set_header("WWW-Authenticate", "Basic");
+          res.set_content("Unauthorized\n", "text/plain; charset=utf-8");
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        // Handled before the body is read: `curl -X POST` sends no
+        // Content-Length.
+        if (req.path == "/-/reload" || req.path == "/-/quit") {
+          Lifecycle(req, res);
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        if (IsReadOnlyPath(req.path, telemetry) && req.method != "GET" &&
+            req.method != "HEAD") {
+          res.status = 405;
+          res.set_header("Allow", "GET, HEAD");
+          res.set_content("Method Not Allowed\n", "text/plain; charset=utf-8");
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+      });
+
+  server.Get(telemetry,
+             [this](const httplib::Request&, httplib::Response& res) {
+               ScopedCount count(in_flight_);
+               if (options_.max_requests > 0 &&
+                   in_flight_.load() > options_.max_requests) {
+                 exporter_.self_metrics().ScrapeRejected();
+                 res.status = 503;
+                 res.set_content("Too many concurrent scrapes\n",
+                                 "text/plain; charset=utf-8");
+                 return;
+               }
+               const auto snapshot = exporter_.snapshot();
+               std::string body;
+               if (snapshot) body = snapshot->exposition;
+               body += exporter_.self_metrics().Render();
+               res.set_content(std::move(body), kTextFormat);
+             });
+
+  server.Get("/", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(
+        RenderLandingPage(exporter_.snapshot().get(), options_.telemetry_path),
+        "text/html; charset=utf-8");
+  });
+  server.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("Healthy\n", "text/plain; charset=utf-8");
+  });
+  server.Get(
+      "/-/ready", [this](const httplib::Request&, httplib::Response& res) {
+        if (exporter_.ready()) {
+          res.set_content("Ready\n", "text/plain; charset=utf-8");
+        } else {
+          res.status = 503;
+          res.set_content("Not ready: the archive has not been loaded yet\n",
+                          "text/plain; charset=utf-8");
+        }
+      });
+  server.Get("/api/v1/bulletins", [this](const httplib::Request&,
+                                         httplib::Response& res) {
+    const auto snapshot = exporter_.snapshot();
+    res.set_content(snapshot ? snapshot->bulletins_json : "{\"bulletins\":[]}",
+                    "application/json");
+  });
+  server.Get("/api/v1/bulletins/latest", [this](const httplib::Request&,
+                                                httplib::Response& res) {
+    const auto snapshot = exporter_.snapshot();
+    if (!snapshot || !snapshot->Newest()) {
+      res.status = 404;
+      res.set_content("{\"error\":\"no bulletin loaded\"}", "application/json");
+      return;
+    }
+    res.set_content(snapshot->latest_json, "application/json");
+  });
+  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (res.status == 404 && res.body.empty()) {
+      res.set_content("404 page not found\n", "text/plain; charset=utf-8");
+    }
+  });
+  server.set_exception_handler([](const httplib::Request& req,
+                                  httplib::Response& res,
+                                  std::exception_ptr ep) {
+    std::string what = "unknown";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    log::Error("request failed", {{"path", req.path}, {"err", what}});
+    res.status = 500;
+    res.set_content("Internal Server Error\n", "text/plain; charset=utf-8");
+  });
+}
+
+void HttpServer::Lifecycle(const httplib::Request& req,
+                           httplib::Response& res) {
+  constexpr const char* kText = "text/plain; charset=utf-8";
+  if (req.method != "POST" && req.method != "PUT") {
+    res.status = 405;
+    res.set_header("Allow", "POST, PUT");
+    res.set_content("Only POST or PUT requests allowed\n", kText);
+    return;
+  }
+  if (!options_.enable_lifecycle) {
+    res.status = 403;
+    res.set_content("Lifecycle API is not enabled (--web.enable-lifecycle)\n",
+                    kText);
+    return;
+  }
+  if (req.path == "/-/quit") {
+    res.set_content("Requesting termination... Goodbye!\n", kText);
+    if (options_.quit) options_.quit();
+    return;
+  }
+  if (options_.reload && options_.reload()) {
+    res.set_content("Reloaded\n", kText);
+  } else {
+    res.status = 500;
+    res.set_content(
+        "Reload failed; the previous state is kept (see the logs)\n", kText);
+  }
+}
+
+bool HttpServer::Start(std::string* error) {
+  for (const auto& address : options_.listen_addresses) {
+    std::string host;
+    int port = 0;
+    if (!SplitListenAddress(address, &host, &port)) {
+      *error =
+          "invalid --web.listen-address '" + address + "' (want host:port)";
+      return false;
+    }
+    std::unique_ptr<httplib::Server> server;
+    if (options_.web_config.tls) {
+      std::string tls_error;
+      const TlsConfig tls = *options_.web_config.tls;
+      auto ssl = std::make_unique<httplib::SSLServer>(
+          [&tls, &tls_error](SSL_CTX& ctx) {
+            return SetUpTlsContext(tls, ctx, &tls_error);
+          });
+      if (!ssl->is_valid()) {
+        *error = "TLS set-up failed: " + tls_error;
+        return false;
+      }
+      server = std::move(ssl);
+    } else {
+      server = std::make_unique<httplib::Server>();
+    }
+    const int workers = options_.worker_threads;
+    server->new_task_queue = [workers] {
+      return new httplib::ThreadPool(static_cast<std::size_t>(workers));
+    };
+    server->set_read_timeout(options_.read_timeout_seconds, 0);
+    server->set_write_timeout(options_.write_timeout_seconds, 0);
+    server->set_payload_max_length(options_.max_request_bytes);
+    server->set_keep_alive_max_count(100);
+    Route(*server);
+    int bound_port = port;
+    if (port == 0) {
+      bound_port = server->bind_to_any_port(host);
+      if (bound_port < 0) {
+        *error = "cannot listen on " + address;
+        return false;
+      }
+    } else if (!server->bind_to_port(host, port)) {
+      *error =
+          "cannot listen on " + address + " (address in use or not permitted)";
+      return false;
+    }
+    bound_.push_back(
+        (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+        std::to_string(bound_port));
+    httplib::Server* raw = server.get();
+    servers_.push_back(std::move(server));
+    threads_.emplace_back([raw] { raw->listen_after_bind(); });
+  }
+  return true;
+}
+
+void HttpServer::Stop() {
+  for (auto& s : servers_) s->stop();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+}  // namespace cncert

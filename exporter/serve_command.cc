@@ -1,0 +1,166 @@
+// cncert_exporter serve: the Prometheus exporter.
+#include <signal.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "exporter/commands.h"
+#include "exporter/exporter.h"
+#include "exporter/http_server.h"
+#include "exporter/log.h"
+#include "exporter/version.h"
+#include "exporter/watcher.h"
+
+namespace cncert {
+
+namespace {
+
+struct ServeOptions {
+  std::string bulletins_dir = CNCERT_DEFAULT_BULLETINS_DIR;
+  std::vector<std::string> listen_addresses;
+  std::string telemetry_path = "/metrics";
+  std::string web_config_file;
+  bool enable_lifecycle = false;
+  int max_requests = 40;
+  std::string rules;
+  std::string log_level = "info";
+  std::string log_format = "logfmt";
+  int debounce_ms = 500;
+  int rescan_seconds = 300;
+};
+
+int Serve(const ServeOptions& o) {
+  if (!log::Configure(o.log_level, o.log_format)) {
+    std::cerr << "invalid --log.level or --log.format\n";
+    return 2;
+  }
+  HttpOptions http;
+  http.listen_addresses = o.listen_addresses;
+  if (http.listen_addresses.empty()) http.listen_addresses.push_back(":10036");
+  http.telemetry_path = o.telemetry_path;
+  http.enable_lifecycle = o.enable_lifecycle;
+  http.max_requests = o.max_requests;
+  if (o.telemetry_path.empty() || o.telemetry_path[0] != '/' ||
+      o.telemetry_path == "/") {
+    log::Error(
+        "invalid --web.telemetry-path: must start with '/' and not be '/'",
+        {{"path", o.telemetry_path}});
+    return 2;
+  }
+  if (!o.web_config_file.empty()) {
+    std::string error;
+    auto config = LoadWebConfig(o.web_config_file, &error);
+    if (!config) {
+      log::Error("invalid web config", {{"err", error}});
+      return 1;
+    }
+    http.web_config = *config;
+  }
+  if (::access(o.bulletins_dir.c_str(), R_OK | X_OK) != 0) {
+    log::Error("cannot read the archive directory", {{"dir", o.bulletins_dir}});
+    return 1;
+  }
+
+  // Signals go to the waiting main thread only: block them before any thread.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  Exporter exporter({o.bulletins_dir, o.rules});
+  log::Info("starting cncert_exporter",
+            {{"version", kVersion}, {"dir", o.bulletins_dir}});
+  if (!exporter.Reload(true)) {
+    log::Error("the first load failed; fix the rules file and start again");
+    return 1;
+  }
+  http.reload = [&exporter] { return exporter.Reload(true); };
+  http.quit = [] { ::kill(::getpid(), SIGTERM); };
+  HttpServer server(exporter, http);
+  std::string error;
+  if (!server.Start(&error)) {
+    log::Error("cannot start the web server", {{"err", error}});
+    return 1;
+  }
+  for (const auto& address : server.bound()) {
+    log::Info("listening",
+              {{"address", address},
+               {"tls", http.web_config.tls ? "true" : "false"},
+               {"basic_auth",
+                http.web_config.basic_auth_users.empty() ? "false" : "true"}});
+  }
+  DirectoryWatcher watcher(o.bulletins_dir,
+                           std::chrono::milliseconds(o.debounce_ms),
+                           std::chrono::seconds(o.rescan_seconds), [&exporter] {
+                             bool retry = false;
+                             exporter.Reload(false, &retry);
+                             return retry;
+                           });
+  if (!watcher.Start(&error)) {
+    log::Warn(
+        "watching the archive directory is not possible; rescanning on a timer",
+        {{"err", error}});
+  }
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      log::Info("SIGHUP: reloading rules and archive");
+      exporter.Reload(true);
+      continue;
+    }
+    log::Info("shutting down", {{"signal", strsignal(sig)}});
+    break;
+  }
+  watcher.Stop();
+  server.Stop();
+  log::Info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, CommandRunner* run) {
+  auto o = std::make_shared<ServeOptions>();
+  auto* cmd = app.add_subcommand(
+      "serve", "Serve the newest bulletin of the archive on /metrics");
+  cmd->add_option(
+         "--bulletins.dir", o->bulletins_dir,
+         "Archive directory: one file per bulletin (Markdown, HTML, PDF, text)")
+      ->capture_default_str();
+  cmd->add_option("--web.listen-address", o->listen_addresses,
+                  "Address to listen on (repeatable) [default: :10036]");
+  cmd->add_option("--web.telemetry-path", o->telemetry_path,
+                  "Path of the metrics")
+      ->capture_default_str();
+  cmd->add_option("--web.config.file", o->web_config_file,
+                  "exporter-toolkit web config: TLS, basic auth, headers");
+  cmd->add_flag("--web.enable-lifecycle", o->enable_lifecycle,
+                "Enable POST /-/reload and /-/quit");
+  cmd->add_option("--web.max-requests", o->max_requests,
+                  "Concurrent scrapes allowed; more get 503 (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--rules", o->rules,
+                  "Extraction rules file replacing the embedded defaults");
+  cmd->add_option("--log.level", o->log_level, "debug, info, warn, error")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  cmd->add_option("--log.format", o->log_format, "logfmt or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"logfmt", "json"}));
+  cmd->add_option("--bulletins.debounce-ms", o->debounce_ms,
+                  "Quiet time after a change in the archive before reloading")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 60000));
+  cmd->add_option(
+         "--bulletins.rescan-interval", o->rescan_seconds,
+         "Seconds between full rescans, in case change events are missed")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+  cmd->callback([run, o] { *run = [o] { return Serve(*o); }; });
+}
+
+}  // namespace cncert

@@ -1,0 +1,100 @@
+#include "exporter/snapshot.h"
+
+#include <nlohmann/json.hpp>
+
+#include "exporter/bulletin_metrics.h"
+#include "exporter/exposition.h"
+#include "parsers/bulletin_json.h"
+
+namespace cncert {
+
+namespace {
+
+// What the archive holds, and which files failed and why.
+std::vector<MetricFamily> ArchiveFamilies(const ArchiveView& view) {
+  MetricFamily files{
+      "cncert_exporter_archive_files",
+      "Files in the archive directory by state: bulletin (used), duplicate "
+      "(same bulletin as a more complete file), failed, unplaced (no date), "
+      "pending (being written).",
+      MetricType::kGauge,
+      "",
+      {}};
+  const std::pair<const char*, std::size_t> states[] = {
+      {"bulletin", view.bulletins.size()},
+      {"duplicate", view.duplicates.size()},
+      {"failed", view.failed.size()},
+      {"unplaced", view.unplaced.size()},
+      {"pending", view.pending.size()}};
+  for (const auto& [state, n] : states) {
+    files.samples.push_back(
+        {{{"state", state}}, static_cast<double>(n), std::nullopt});
+  }
+  MetricFamily failed{
+      "cncert_exporter_archive_file_failed",
+      "Archive files that hold no usable bulletin (value 1), with the reason.",
+      MetricType::kGauge,
+      "",
+      {}};
+  for (const ArchiveFile* f : view.failed) {
+    failed.samples.push_back(
+        {{{"file", f->name}, {"reason", f->bulletin->failure}},
+         1,
+         std::nullopt});
+  }
+  MetricFamily loaded{"cncert_exporter_bulletins_loaded",
+                      "Distinct bulletins in the archive.",
+                      MetricType::kGauge,
+                      "",
+                      {}};
+  loaded.samples.push_back(
+      {{}, static_cast<double>(view.bulletins.size()), std::nullopt});
+  std::vector<MetricFamily> out;
+  out.push_back(std::move(files));
+  out.push_back(std::move(failed));
+  out.push_back(std::move(loaded));
+  return out;
+}
+
+nlohmann::json FileJson(const ArchiveFile& file) {
+  nlohmann::json j = BulletinToJson(*file.bulletin, file.name, true);
+  return j;
+}
+
+}  // namespace
+
+std::shared_ptr<const Snapshot> BuildSnapshot(
+    std::shared_ptr<const RuleSet> rules, ArchiveView view) {
+  auto snapshot = std::make_shared<Snapshot>();
+  snapshot->rules = std::move(rules);
+  snapshot->view = std::move(view);
+  snapshot->built = std::chrono::system_clock::now();
+  const ArchiveView& v = snapshot->view;
+
+  std::vector<MetricFamily> families =
+      LiveBulletinFamilies(v.bulletins, *snapshot->rules);
+  for (auto& f : ArchiveFamilies(v)) families.push_back(std::move(f));
+  snapshot->exposition = RenderText(families);
+
+  nlohmann::json list = nlohmann::json::array();
+  for (auto it = v.bulletins.rbegin(); it != v.bulletins.rend(); ++it) {
+    list.push_back(FileJson(**it));
+  }
+  nlohmann::json failed = nlohmann::json::array();
+  for (const ArchiveFile* f : v.failed) failed.push_back(FileJson(*f));
+  nlohmann::json duplicates = nlohmann::json::array();
+  for (const ArchiveFile* f : v.duplicates) duplicates.push_back(f->name);
+  const nlohmann::json all = {{"bulletins", list},
+                              {"failed", failed},
+                              {"duplicates", duplicates},
+                              {"pending", v.pending}};
+  constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
+  snapshot->bulletins_json = all.dump(-1, ' ', false, kReplace);
+  snapshot->latest_json =
+      snapshot->Newest()
+          ? FileJson(*snapshot->Newest()).dump(-1, ' ', false, kReplace)
+          : "null";
+  return snapshot;
+}
+
+}  // namespace cncert

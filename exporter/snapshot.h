@@ -1,0 +1,36 @@
+// One immutable state of the exporter: the archive as last read and all that
+// is served from it, rendered once. Scrapes read a snapshot; reloads build a
+// new one and swap it in atomically.
+#ifndef CNCERT_EXPORTER_SNAPSHOT_H_
+#define CNCERT_EXPORTER_SNAPSHOT_H_
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "exporter/archive.h"
+#include "parsers/rules.h"
+
+namespace cncert {
+
+struct Snapshot {
+  std::shared_ptr<const RuleSet> rules;
+  ArchiveView view;
+  std::chrono::system_clock::time_point built;
+
+  // Rendered once per snapshot.
+  std::string exposition;      // bulletin families + archive state, text 0.0.4
+  std::string bulletins_json;  // /api/v1/bulletins
+  std::string latest_json;     // /api/v1/bulletins/latest ("null" when none)
+
+  const ArchiveFile* Newest() const {
+    return view.bulletins.empty() ? nullptr : view.bulletins.back();
+  }
+};
+
+std::shared_ptr<const Snapshot> BuildSnapshot(
+    std::shared_ptr<const RuleSet> rules, ArchiveView view);
+
+}  // namespace cncert
+
+#endif  // CNCERT_EXPORTER_SNAPSHOT_H_
