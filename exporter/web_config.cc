@@ -151,13 +151,6 @@ class Parser {
         !Readable("tls_server_config.key_file", tls.key_file, error)) {
       return false;
     }
-    const bool verifies = tls.client_auth_type == "VerifyClientCertIfGiven" ||
-                          tls.client_auth_type == "RequireAndVerifyClientCert";
-    if (verifies && tls.client_ca_file.empty()) {
-      return Fail(error, "tls_server_config.client_ca_file",
-                  "required by client_auth_type " + tls.client_auth_type),
-             false;
-    }
     if (!tls.client_ca_file.empty() &&
         !Readable("tls_server_config.client_ca_file", tls.client_ca_file,
                   error)) {

@@ -1,0 +1,176 @@
+#include "tests/support/process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <re2/re2.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/test_support.h"
+
+extern char** environ;
+
+namespace cncert::testing {
+
+Process::Process(std::vector<std::string> argv) {
+  static int counter = 0;
+  log_path_ = (std::filesystem::temp_directory_path() /
+               ("cncert_proc_" + std::to_string(::getpid()) + "_" +
+                std::to_string(counter++) + ".log"))
+                  .string();
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log_path_.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+  if (posix_spawnp(&pid_, args[0], &actions, &attr, args.data(), environ) != 0)
+    pid_ = -1;
+  posix_spawnattr_destroy(&attr);
+  posix_spawn_file_actions_destroy(&actions);
+}
+
+Process::~Process() {
+  if (running()) Stop(std::chrono::seconds(5));
+  std::filesystem::remove(log_path_);
+}
+
+bool Process::running() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
+void Process::Signal(int sig) {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
+int Process::Stop(std::chrono::seconds grace) {
+  if (!running()) return status_;
+  ::kill(pid_, SIGTERM);
+  if (!Eventually([this] { return !running(); }, grace)) {
+    ::kill(pid_, SIGKILL);
+    Eventually([this] { return !running(); }, std::chrono::seconds(5));
+  }
+  return status_;
+}
+
+std::string Process::Log() const {
+  std::ifstream in(log_path_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool Process::WaitForLog(const std::string& text,
+                         std::chrono::milliseconds timeout) {
+  return Eventually([&] { return Log().find(text) != std::string::npos; },
+                    timeout);
+}
+
+ExporterServer::ExporterServer(std::vector<std::string> extra_args, bool tls)
+    : process_([&] {
+        std::vector<std::string> argv{CNCERT_EXPORTER_BINARY,    "serve",
+                                      "--web.listen-address",    "127.0.0.1:0",
+                                      "--bulletins.debounce-ms", "100"};
+        argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+        return argv;
+      }()) {
+  (void)tls;
+  if (!process_.WaitForLog("msg=listening", std::chrono::seconds(15))) return;
+  static const RE2 kAddress(R"(msg=listening address=127\.0\.0\.1:(\d+))");
+  RE2::PartialMatch(process_.Log(), kAddress, &port_);
+}
+
+namespace {
+
+HttpResult Convert(const httplib::Result& r) {
+  HttpResult out;
+  if (!r) return out;
+  out.status = r->status;
+  out.body = r->body;
+  out.content_type = r->get_header_value("Content-Type");
+  out.content_encoding = r->get_header_value("Content-Encoding");
+  return out;
+}
+
+}  // namespace
+
+HttpResult HttpGet(
+    int port, const std::string& path,
+    const std::vector<std::pair<std::string, std::string>>& headers) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(10, 0);
+  client.set_decompress(false);
+  httplib::Headers h;
+  for (const auto& [k, v] : headers) h.emplace(k, v);
+  return Convert(client.Get(path, h));
+}
+
+HttpResult HttpPost(int port, const std::string& path) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(30, 0);
+  return Convert(client.Post(path));
+}
+
+int FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int port = ntohs(addr.sin_port);
+  ::close(fd);
+  return port;
+}
+
+Output RunCommand(const std::vector<std::string>& argv) {
+  Process p(argv);
+  Eventually([&p] { return !p.running(); }, std::chrono::seconds(120));
+  Output out;
+  out.status = p.Stop();
+  out.text = p.Log();
+  return out;
+}
+
+std::optional<double> ScrapeValue(const std::string& exposition,
+                                  const std::string& series) {
+  std::istringstream lines(exposition);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() > series.size() &&
+        line.compare(0, series.size(), series) == 0 &&
+        line[series.size()] == ' ') {
+      return std::stod(line.substr(series.size() + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace cncert::testing
