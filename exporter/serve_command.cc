@@ -61,6 +61,8 @@ int Serve(const ServeOptions& o) {
     return 1;
   }
 
+  // A client that goes away mid-response must not end the process.
+  ::signal(SIGPIPE, SIG_IGN);
   // Signals go to the waiting main thread only: block them before any thread.
   sigset_t signals;
   sigemptyset(&signals);

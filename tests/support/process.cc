@@ -21,6 +21,15 @@ extern char** environ;
 
 namespace cncert::testing {
 
+namespace {
+// TLS clients write with write(2): a server closing on them must not kill the
+// test process.
+const bool kIgnoreSigpipe = [] {
+  ::signal(SIGPIPE, SIG_IGN);
+  return true;
+}();
+}  // namespace
+
 Process::Process(std::vector<std::string> argv) {
   static int counter = 0;
   log_path_ = (std::filesystem::temp_directory_path() /
