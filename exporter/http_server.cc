@@ -103,7 +103,7 @@ void HttpServer::Route(httplib::Server& server) {
                std::string body;
                if (snapshot) body = snapshot->exposition;
                body += exporter_.self_metrics().Render();
-               res.set_content(std::move(body), kTextFormat);
+               res.set_content(body, kTextFormat);
              });
 
   server.Get("/", [this](const httplib::Request&, httplib::Response& res) {
@@ -147,7 +147,7 @@ void HttpServer::Route(httplib::Server& server) {
   });
   server.set_exception_handler([](const httplib::Request& req,
                                   httplib::Response& res,
-                                  std::exception_ptr ep) {
+                                  const std::exception_ptr& ep) {
     std::string what = "unknown";
     try {
       std::rethrow_exception(ep);

@@ -30,7 +30,7 @@ struct HttpOptions {
   WebConfig web_config;
   int read_timeout_seconds = 30;
   int write_timeout_seconds = 30;
-  std::size_t max_request_bytes = 64 * 1024;
+  std::size_t max_request_bytes = std::size_t{64} * 1024;
   int worker_threads = 8;
   // Called for POST /-/reload; returns whether the reload succeeded.
   std::function<bool()> reload;

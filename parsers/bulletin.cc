@@ -13,7 +13,7 @@ std::string FormatDate(const Date& date) {
 }
 
 long long DateToUnixSeconds(const Date& date) {
-  constexpr long long kChinaOffsetSeconds = 8 * 3600;
+  constexpr long long kChinaOffsetSeconds = 8LL * 3600;
   const auto days = std::chrono::sys_days(date).time_since_epoch().count();
   return static_cast<long long>(days) * 86400LL - kChinaOffsetSeconds;
 }

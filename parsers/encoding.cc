@@ -69,8 +69,8 @@ bool ConvertWithIconv(std::string_view bytes, const char* from,
                       std::string* out) {
   iconv_t cd = iconv_open("UTF-8", from);
   // iconv reports failure as (iconv_t)-1.
-  if (cd == reinterpret_cast<iconv_t>(-1))
-    return false;  // NOLINT(performance-no-int-to-ptr)
+  // NOLINTNEXTLINE(performance-no-int-to-ptr)
+  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
   std::unique_ptr<void, int (*)(iconv_t)> guard(cd, iconv_close);
   std::string input(bytes);
   char* in = input.data();

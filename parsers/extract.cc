@@ -179,9 +179,11 @@ Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
         seen += FormatNumber(c.value);
       }
       if (differ) {
-        result.warnings.push_back(key +
-                                  ": the bulletin states different values (" +
-                                  seen + "); not extracted");
+        std::string warning = key;
+        warning += ": the bulletin states different values (";
+        warning += seen;
+        warning += "); not extracted";
+        result.warnings.push_back(std::move(warning));
         continue;
       }
     }

@@ -58,9 +58,9 @@ opencc_t OpenCc() {
   static opencc_t handle = [] {
     opencc_t h = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
     // OpenCC reports failure as (opencc_t)-1.
-    return h == reinterpret_cast<opencc_t>(-1)
-               ? nullptr
-               : h;  // NOLINT(performance-no-int-to-ptr)
+    // NOLINTNEXTLINE(performance-no-int-to-ptr)
+    const auto failed = reinterpret_cast<opencc_t>(-1);
+    return h == failed ? nullptr : h;
   }();
   return handle;
 }
