@@ -74,7 +74,8 @@ int Serve(const ServeOptions& o) {
   Exporter exporter({o.bulletins_dir, o.rules});
   log::Info("starting cncert_exporter",
             {{"version", kVersion}, {"dir", o.bulletins_dir}});
-  if (!exporter.Reload(true)) {
+  bool pending = false;
+  if (!exporter.Reload(true, &pending)) {
     log::Error("the first load failed; fix the rules file and start again");
     return 1;
   }
@@ -100,7 +101,7 @@ int Serve(const ServeOptions& o) {
                              exporter.Reload(false, &retry);
                              return retry;
                            });
-  if (!watcher.Start(&error)) {
+  if (!watcher.Start(&error, pending)) {
     log::Warn(
         "watching the archive directory is not possible; rescanning on a timer",
         {{"err", error}});

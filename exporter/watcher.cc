@@ -21,7 +21,7 @@ DirectoryWatcher::DirectoryWatcher(std::string directory,
 
 DirectoryWatcher::~DirectoryWatcher() { Stop(); }
 
-bool DirectoryWatcher::Start(std::string* error) {
+bool DirectoryWatcher::Start(std::string* error, bool retry_soon) {
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   inotify_fd_ = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
   bool ok = true;
@@ -35,7 +35,7 @@ bool DirectoryWatcher::Start(std::string* error) {
     inotify_fd_ = -1;
     ok = false;
   }
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this, retry_soon] { Loop(retry_soon); });
   return ok;
 }
 
@@ -50,10 +50,13 @@ void DirectoryWatcher::Stop() {
   inotify_fd_ = wake_fd_ = -1;
 }
 
-void DirectoryWatcher::Loop() {
+void DirectoryWatcher::Loop(bool retry_soon) {
   using Clock = std::chrono::steady_clock;
   auto next_rescan = Clock::now() + rescan_;
-  Clock::time_point due = Clock::time_point::max();  // debounced reload
+  // The next (debounced) reload.
+  Clock::time_point due = retry_soon
+                              ? Clock::now() + std::chrono::milliseconds(1000)
+                              : Clock::time_point::max();
   for (;;) {
     const auto now = Clock::now();
     const auto wake_at = std::min(due, next_rescan);

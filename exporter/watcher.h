@@ -22,12 +22,13 @@ class DirectoryWatcher {
   DirectoryWatcher(const DirectoryWatcher&) = delete;
   DirectoryWatcher& operator=(const DirectoryWatcher&) = delete;
 
-  // False if inotify is unavailable; the timer still runs.
-  bool Start(std::string* error);
+  // False if inotify is unavailable; the timer still runs. `retry_soon`: call
+  // back shortly after starting (files were pending at the first load).
+  bool Start(std::string* error, bool retry_soon = false);
   void Stop();
 
  private:
-  void Loop();
+  void Loop(bool retry_soon);
 
   std::string directory_;
   std::chrono::milliseconds debounce_;

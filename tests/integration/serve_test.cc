@@ -246,6 +246,19 @@ TEST_F(ServeTest, AFileStillBeingWrittenIsRetriedNotReported) {
             0);
 }
 
+TEST_F(ServeTest, AFileFailingAtStartIsReportedOnceItSettles) {
+  Add("tests/golden/seed_wechat_2024.md");
+  Add("tests/bad/binary.bin");  // written just now: pending at the first load
+  auto server = Start();
+  ASSERT_TRUE(server.ok());
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return ScrapeValue(Metrics(server.port()),
+                           "cncert_exporter_parse_failures_total{reason=\"binary\"}") == 1;
+      },
+      10s));
+}
+
 TEST_F(ServeTest, SighupAndReloadEndpointReloadRulesAndKeepStateOnFailure) {
   Add("tests/golden/full_layout_2018.txt");
   const std::string rules =

@@ -60,17 +60,41 @@ std::string Body(const SyntheticWeek& w) {
            f.at("cncert_infected_hosts_by_malware{malware=\"conficker\"}") /
                1e4) +
        "万。\n";
+  s += "本周，CNCERT捕获了新的网络病毒，按网络病毒名称统计新增" +
+       N(f.at("cncert_new_virus_names")) + "个，按网络病毒家族统计新增" +
+       N(f.at("cncert_new_virus_families")) + "个。\n";
+  s += "本周，CNCERT监测发现放马站点共涉及域名" +
+       N(f.at("cncert_malware_hosting_domains")) + "个，涉及IP地址" +
+       N(f.at("cncert_malware_hosting_ips")) + "个。在" +
+       N(f.at("cncert_malware_hosting_domains")) + "个域名中，有约" +
+       Fmt("%.1f", f.at("cncert_malware_hosting_domains_foreign_ratio") * 100) +
+       "%为境外注册，且顶级域为.com的约占" +
+       Fmt("%.1f", f.at("cncert_malware_hosting_domains_com_ratio") * 100) +
+       "%；在" + N(f.at("cncert_malware_hosting_ips")) + "个IP中，有约" +
+       Fmt("%.1f", f.at("cncert_malware_hosting_ips_foreign_ratio") * 100) +
+       "%位于境外。而通过IP直接访问的涉及" +
+       N(f.at("cncert_malware_hosting_direct_ips")) + "个IP。\n";
   s += "本周网站安全情况\n本周CNCERT监测发现境内被篡改网站数量为" + N(defaced) +
        "个；境内被植入后门的网站数量为" + N(back) +
        "个；针对境内网站的仿冒页面数量为" + N(f.at("cncert_phishing_pages")) +
        "个。\n";
+  auto change = [&f](const char* metric) {
+    const double c = f.at(metric);
+    return std::string("较上周环比") + (c < 0 ? "下降" : "增长") + "了" +
+           Fmt("%.1f", std::fabs(c) * 100) + "%";
+  };
   s += "本周境内被篡改政府网站（GOV类）数量为" + N(gov_defaced) +
        "个（约占境内" +
        Fmt("%.1f", f.at("cncert_defaced_government_websites_ratio") * 100) +
-       "%）；境内被植入后门的政府网站（GOV类）数量为" + N(gov_back) +
+       "%），" + change("cncert_defaced_government_websites_change_ratio") +
+       "；境内被植入后门的政府网站（GOV类）数量为" + N(gov_back) +
        "个（约占境内" +
        Fmt("%.1f", f.at("cncert_backdoored_government_websites_ratio") * 100) +
-       "%）。\n";
+       "%），" + change("cncert_backdoored_government_websites_change_ratio") +
+       "；针对境内网站的仿冒页面涉及域名" + N(f.at("cncert_phishing_domains")) +
+       "个，IP地址" + N(f.at("cncert_phishing_ips")) +
+       "个，平均每个IP地址承载了约" + N(f.at("cncert_phishing_pages_per_ip")) +
+       "个仿冒页面。\n";
   s += "本周重要漏洞情况\n本周，国家信息安全漏洞共享平台（CNVD）新收录网络安全"
        "漏洞" +
        N(f.at("cncert_cnvd_vulnerabilities")) +
@@ -82,7 +106,8 @@ std::string Body(const SyntheticWeek& w) {
        N(f.at("cncert_cnvd_vulnerabilities_by_severity{severity=\"medium\"}")) +
        "个、低危漏洞" +
        N(f.at("cncert_cnvd_vulnerabilities_by_severity{severity=\"low\"}")) +
-       "个。\n";
+       "个。可被利用来实施远程攻击的漏洞有" +
+       N(f.at("cncert_cnvd_vulnerabilities_remote")) + "个。\n";
   s += "本周事件处理情况\n本周，CNCERT共处理网络安全事件" +
        N(f.at("cncert_incidents_handled")) + "起，含跨境网络安全事件" +
        N(f.at("cncert_incidents_cross_border")) +
@@ -158,6 +183,25 @@ std::vector<SyntheticWeek> MakeSyntheticWeeks(Date first_monday,
     f["cncert_phishing_complaints_handled"] = 120 + (i * 41 % 60);
     f["cncert_malicious_app_platforms"] = 10 + (i % 30);
     f["cncert_malicious_app_urls_handled"] = 50 + (i * 43 % 100);
+    f["cncert_new_virus_names"] = 10 + (i * 7 % 40);
+    f["cncert_new_virus_families"] = i % 5;
+    f["cncert_malware_hosting_domains"] = 150 + (i * 17 % 200);
+    f["cncert_malware_hosting_ips"] = 300 + (i * 29 % 400);
+    f["cncert_malware_hosting_direct_ips"] = 20 + (i * 3 % 40);
+    f["cncert_malware_hosting_domains_foreign_ratio"] =
+        (400 + (i * 13 % 300)) / 1000.0;
+    f["cncert_malware_hosting_domains_com_ratio"] =
+        (500 + (i * 11 % 300)) / 1000.0;
+    f["cncert_malware_hosting_ips_foreign_ratio"] =
+        (200 + (i * 19 % 300)) / 1000.0;
+    f["cncert_backdoored_government_websites_change_ratio"] =
+        ((i * 37 % 200) - 100) / 1000.0;
+    f["cncert_defaced_government_websites_change_ratio"] =
+        ((i * 53 % 300) - 150) / 1000.0;
+    f["cncert_phishing_domains"] = 900 + (i * 31 % 500);
+    f["cncert_phishing_ips"] = 300 + (i * 23 % 200);
+    f["cncert_phishing_pages_per_ip"] = 2 + (i % 5);
+    f["cncert_cnvd_vulnerabilities_remote"] = 100 + (i * 9 % 80);
 
     const std::string title =
         "网络安全信息与动态周报" + std::to_string(w.year) + "年第" +
