@@ -253,8 +253,10 @@ TEST_F(ServeTest, AFileFailingAtStartIsReportedOnceItSettles) {
   ASSERT_TRUE(server.ok());
   EXPECT_TRUE(Eventually(
       [&] {
-        return ScrapeValue(Metrics(server.port()),
-                           "cncert_exporter_parse_failures_total{reason=\"binary\"}") == 1;
+        return ScrapeValue(
+                   Metrics(server.port()),
+                   "cncert_exporter_parse_failures_total{reason=\"binary\"}") ==
+               1;
       },
       10s));
 }
