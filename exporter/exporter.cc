@@ -1,5 +1,7 @@
 #include "exporter/exporter.h"
 
+#include <malloc.h>
+
 #include "exporter/commands.h"
 #include "exporter/file_reader.h"
 #include "exporter/log.h"
@@ -63,6 +65,8 @@ bool Exporter::Reload(bool rules, bool* retry_soon) {
   const std::string newest =
       bulletins ? view.bulletins.back()->bulletin->identity.IssueLabel() : "";
   snapshot_.store(BuildSnapshot(rules_, std::move(view)));
+  // Parsing frees much more than it keeps: give it back to the system.
+  ::malloc_trim(0);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();

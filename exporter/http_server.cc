@@ -88,23 +88,25 @@ void HttpServer::Route(httplib::Server& server) {
         return httplib::Server::HandlerResponse::Unhandled;
       });
 
-  server.Get(telemetry,
-             [this](const httplib::Request&, httplib::Response& res) {
-               ScopedCount count(in_flight_);
-               if (options_.max_requests > 0 &&
-                   in_flight_.load() > options_.max_requests) {
-                 exporter_.self_metrics().ScrapeRejected();
-                 res.status = 503;
-                 res.set_content("Too many concurrent scrapes\n",
-                                 "text/plain; charset=utf-8");
-                 return;
-               }
-               const auto snapshot = exporter_.snapshot();
-               std::string body;
-               if (snapshot) body = snapshot->exposition;
-               body += exporter_.self_metrics().Render();
-               res.set_content(body, kTextFormat);
-             });
+  server.Get(telemetry, [this](const httplib::Request&,
+                               httplib::Response& res) {
+    ScopedCount count(in_flight_);
+    if (options_.max_requests > 0 &&
+        in_flight_.load() > options_.max_requests) {
+      exporter_.self_metrics().ScrapeRejected();
+      res.status = 503;
+      res.set_content("Too many concurrent scrapes\n",
+                      "text/plain; charset=utf-8");
+      return;
+    }
+    const auto snapshot = exporter_.snapshot();
+    const auto self = exporter_.self_metrics().Render();
+    std::string body;
+    body.reserve((snapshot ? snapshot->exposition.size() : 0) + self->size());
+    if (snapshot) body = snapshot->exposition;
+    body += *self;
+    res.set_content(body, kTextFormat);
+  });
 
   server.Get("/", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(
@@ -124,12 +126,14 @@ void HttpServer::Route(httplib::Server& server) {
                           "text/plain; charset=utf-8");
         }
       });
-  server.Get("/api/v1/bulletins", [this](const httplib::Request&,
-                                         httplib::Response& res) {
-    const auto snapshot = exporter_.snapshot();
-    res.set_content(snapshot ? snapshot->bulletins_json : "{\"bulletins\":[]}",
-                    "application/json");
-  });
+  server.Get("/api/v1/bulletins",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               const auto snapshot = exporter_.snapshot();
+               const bool provenance = req.get_param_value("provenance") == "1";
+               res.set_content(snapshot ? BulletinsJson(*snapshot, provenance)
+                                        : "{\"bulletins\":[]}",
+                               "application/json");
+             });
   server.Get("/api/v1/bulletins/latest", [this](const httplib::Request&,
                                                 httplib::Response& res) {
     const auto snapshot = exporter_.snapshot();
@@ -223,6 +227,9 @@ bool HttpServer::Start(std::string* error) {
     server->set_write_timeout(options_.write_timeout_seconds, 0);
     server->set_payload_max_length(options_.max_request_bytes);
     server->set_keep_alive_max_count(100);
+    // Headers and body go out in separate writes: without this, Nagle's
+    // algorithm and delayed ACKs stall every keep-alive response by 40 ms.
+    server->set_tcp_nodelay(true);
     Route(*server);
     int bound_port = port;
     if (port == 0) {

@@ -156,6 +156,7 @@ SelfMetrics::SelfMetrics()
 }
 
 void SelfMetrics::ReloadSucceeded(double duration_seconds) {
+  Invalidate();
   reloads_.Increment();
   last_reload_successful_.Set(1);
   last_reload_success_time_.Set(Now());
@@ -163,24 +164,40 @@ void SelfMetrics::ReloadSucceeded(double duration_seconds) {
 }
 
 void SelfMetrics::ReloadFailed() {
+  Invalidate();
   reloads_.Increment();
   reload_failures_.Increment();
   last_reload_successful_.Set(0);
 }
 
 void SelfMetrics::ParseFailure(const std::string& reason) {
+  Invalidate();
   parse_failures_.Add({{"reason", reason}}).Increment();
 }
 
-void SelfMetrics::ScrapeRejected() { scrapes_rejected_.Increment(); }
+void SelfMetrics::ScrapeRejected() {
+  scrapes_rejected_.Increment();
+  Invalidate();
+}
 
-std::string SelfMetrics::Render() const {
+void SelfMetrics::Invalidate() {
+  std::lock_guard<std::mutex> lock(render_mutex_);
+  rendered_.reset();
+}
+
+std::shared_ptr<const std::string> SelfMetrics::Render() const {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard<std::mutex> lock(render_mutex_);
+  if (rendered_ && now - rendered_at_ < std::chrono::seconds(1))
+    return rendered_;
   auto families = registry_->Collect();
   auto process = process_.Collect();
   families.insert(families.end(), process.begin(), process.end());
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, families);
-  return out.str();
+  rendered_ = std::make_shared<const std::string>(out.str());
+  rendered_at_ = now;
+  return rendered_;
 }
 
 }  // namespace cncert

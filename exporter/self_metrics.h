@@ -9,7 +9,9 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace cncert {
@@ -30,8 +32,9 @@ class SelfMetrics {
   void ParseFailure(const std::string& reason);
   void ScrapeRejected();
 
-  // Text format 0.0.4 of all of them.
-  std::string Render() const;
+  // Text format 0.0.4 of all of them. Rendered at most once a second (process
+  // metrics read /proc); scrapes in between share the text.
+  std::shared_ptr<const std::string> Render() const;
 
   prometheus::Registry& registry() { return *registry_; }
 
@@ -45,6 +48,12 @@ class SelfMetrics {
   prometheus::Gauge& last_reload_success_time_;
   prometheus::Gauge& last_reload_duration_;
   prometheus::Counter& scrapes_rejected_;
+
+  void Invalidate();  // a state change must show at the next scrape
+
+  mutable std::mutex render_mutex_;
+  mutable std::shared_ptr<const std::string> rendered_;
+  mutable std::chrono::steady_clock::time_point rendered_at_;
 };
 
 }  // namespace cncert

@@ -56,12 +56,28 @@ std::vector<MetricFamily> ArchiveFamilies(const ArchiveView& view) {
   return out;
 }
 
-nlohmann::json FileJson(const ArchiveFile& file) {
-  nlohmann::json j = BulletinToJson(*file.bulletin, file.name, true);
-  return j;
+nlohmann::json FileJson(const ArchiveFile& file, bool provenance = true) {
+  return BulletinToJson(*file.bulletin, file.name, provenance);
 }
 
 }  // namespace
+
+std::string BulletinsJson(const Snapshot& snapshot, bool provenance) {
+  const ArchiveView& v = snapshot.view;
+  nlohmann::json list = nlohmann::json::array();
+  for (auto it = v.bulletins.rbegin(); it != v.bulletins.rend(); ++it) {
+    list.push_back(FileJson(**it, provenance));
+  }
+  nlohmann::json failed = nlohmann::json::array();
+  for (const ArchiveFile* f : v.failed) failed.push_back(FileJson(*f, false));
+  nlohmann::json duplicates = nlohmann::json::array();
+  for (const ArchiveFile* f : v.duplicates) duplicates.push_back(f->name);
+  const nlohmann::json all = {{"bulletins", list},
+                              {"failed", failed},
+                              {"duplicates", duplicates},
+                              {"pending", v.pending}};
+  return all.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 std::shared_ptr<const Snapshot> BuildSnapshot(
     std::shared_ptr<const RuleSet> rules, ArchiveView view) {
@@ -76,20 +92,7 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   for (auto& f : ArchiveFamilies(v)) families.push_back(std::move(f));
   snapshot->exposition = RenderText(families);
 
-  nlohmann::json list = nlohmann::json::array();
-  for (auto it = v.bulletins.rbegin(); it != v.bulletins.rend(); ++it) {
-    list.push_back(FileJson(**it));
-  }
-  nlohmann::json failed = nlohmann::json::array();
-  for (const ArchiveFile* f : v.failed) failed.push_back(FileJson(*f));
-  nlohmann::json duplicates = nlohmann::json::array();
-  for (const ArchiveFile* f : v.duplicates) duplicates.push_back(f->name);
-  const nlohmann::json all = {{"bulletins", list},
-                              {"failed", failed},
-                              {"duplicates", duplicates},
-                              {"pending", v.pending}};
   constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
-  snapshot->bulletins_json = all.dump(-1, ' ', false, kReplace);
   snapshot->latest_json =
       snapshot->Newest()
           ? FileJson(*snapshot->Newest()).dump(-1, ' ', false, kReplace)

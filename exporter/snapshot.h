@@ -19,14 +19,18 @@ struct Snapshot {
   std::chrono::system_clock::time_point built;
 
   // Rendered once per snapshot.
-  std::string exposition;      // bulletin families + archive state, text 0.0.4
-  std::string bulletins_json;  // /api/v1/bulletins
-  std::string latest_json;     // /api/v1/bulletins/latest ("null" when none)
+  std::string exposition;   // bulletin families + archive state, text 0.0.4
+  std::string latest_json;  // /api/v1/bulletins/latest ("null" when none)
 
   const ArchiveFile* Newest() const {
     return view.bulletins.empty() ? nullptr : view.bulletins.back();
   }
 };
+
+// /api/v1/bulletins: every bulletin (newest first), failed files, duplicates
+// and pending files; with `provenance`, each value's rule and sentence too.
+// Rendered on request: it is not on the scrape path.
+std::string BulletinsJson(const Snapshot& snapshot, bool provenance);
 
 std::shared_ptr<const Snapshot> BuildSnapshot(
     std::shared_ptr<const RuleSet> rules, ArchiveView view);

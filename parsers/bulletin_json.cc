@@ -40,12 +40,14 @@ nlohmann::json BulletinToJson(const Bulletin& bulletin, std::string_view file,
   for (const Value& v : bulletin.values) {
     const std::string key = SeriesKey(v.metric, v.labels);
     values[key] = NumberToJson(v.value);
+    if (!provenance) continue;
     const Provenance& p = v.provenance;
-    sources[key] = {{"rule", p.rule},
-                    {"section", p.section},
-                    {"span", {p.begin, p.end}},
-                    {"match", p.match},
-                    {"sentence", p.sentence}};
+    nlohmann::json& source = sources[key];
+    source["rule"] = p.rule;
+    source["section"] = p.section;
+    source["span"] = nlohmann::json::array({p.begin, p.end});
+    source["match"] = p.match;
+    source["sentence"] = p.sentence;
   }
   out["values"] = std::move(values);
   if (provenance) out["provenance"] = std::move(sources);

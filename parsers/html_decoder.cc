@@ -207,6 +207,8 @@ class HtmlDecoder : public Decoder {
   std::string_view Name() const override { return "html"; }
 
   bool Sniff(std::string_view bytes) const override {
+    const std::size_t first = bytes.find_first_not_of(" \t\r\n\xef\xbb\xbf");
+    if (first == std::string_view::npos || bytes[first] != '<') return false;
     const std::string head = LowerAscii(bytes.substr(0, 4096));
     const std::size_t start = head.find_first_not_of(" \t\r\n\xef\xbb\xbf");
     if (start == std::string::npos || head[start] != '<') return false;

@@ -53,6 +53,24 @@ std::vector<std::pair<char32_t, char32_t>> BuildTable() {
   return table;
 }
 
+const std::vector<std::pair<char32_t, char32_t>>& Table() {
+  static const auto* const table =
+      new std::vector<std::pair<char32_t, char32_t>>(BuildTable());
+  return *table;
+}
+
+// Which BMP code points the table maps: one bit each, for a fast scan.
+const std::vector<bool>& TraditionalMarkers() {
+  static const auto* const bits = [] {
+    auto* b = new std::vector<bool>(0x10000, false);
+    for (const auto& [traditional, simplified] : Table()) {
+      if (traditional < 0x10000) (*b)[traditional] = true;
+    }
+    return b;
+  }();
+  return *bits;
+}
+
 // OpenCC's converter, opened once; null when its data files are missing.
 opencc_t OpenCc() {
   static opencc_t handle = [] {
@@ -67,12 +85,27 @@ opencc_t OpenCc() {
 
 }  // namespace
 
+char32_t ToSimplified(char32_t cp) {
+  if (cp < 0x4E00) return cp;
+  const auto& table = Table();
+  const auto it = std::lower_bound(table.begin(), table.end(),
+                                   std::make_pair(cp, char32_t{0}));
+  return it != table.end() && it->first == cp ? it->second : cp;
+}
+
 std::string TraditionalToSimplified(std::string_view utf8_text) {
+  const std::vector<bool>& markers_of = TraditionalMarkers();
   int markers = 0;
   std::size_t pos = 0;
   while (pos < utf8_text.size() && markers < 3) {
+    // Only 3-byte sequences (U+0800..U+FFFF) can be Han characters of the
+    // table.
+    if (static_cast<unsigned char>(utf8_text[pos]) < 0xE0) {
+      ++pos;
+      continue;
+    }
     const char32_t cp = utf8::Next(utf8_text, pos);
-    if (cp >= 0x4E00 && ToSimplified(cp) != cp) ++markers;
+    if (cp < 0x10000 && markers_of[cp]) ++markers;
   }
   if (markers < 3) return std::string(utf8_text);
   if (opencc_t cc = OpenCc()) {
@@ -91,15 +124,6 @@ std::string TraditionalToSimplified(std::string_view utf8_text) {
   while (pos < utf8_text.size())
     utf8::Append(out, ToSimplified(utf8::Next(utf8_text, pos)));
   return out;
-}
-
-char32_t ToSimplified(char32_t cp) {
-  if (cp < 0x4E00) return cp;
-  static const auto* const kTable =
-      new std::vector<std::pair<char32_t, char32_t>>(BuildTable());
-  const auto it = std::lower_bound(kTable->begin(), kTable->end(),
-                                   std::make_pair(cp, char32_t{0}));
-  return it != kTable->end() && it->first == cp ? it->second : cp;
 }
 
 }  // namespace cncert

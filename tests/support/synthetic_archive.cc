@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include "parsers/encoding.h"
-#include "tests/support/test_support.h"
+#include <fstream>
 
 namespace cncert::testing {
 
@@ -249,7 +249,10 @@ std::vector<SyntheticWeek> MakeSyntheticWeeks(Date first_monday,
 
 void WriteSyntheticArchive(const std::string& dir,
                            const std::vector<SyntheticWeek>& weeks) {
-  for (const auto& w : weeks) WriteFile(dir + "/" + w.file_name, w.content);
+  for (const auto& w : weeks) {
+    std::ofstream out(dir + "/" + w.file_name, std::ios::binary | std::ios::trunc);
+    out << w.content;
+  }
 }
 
 }  // namespace cncert::testing

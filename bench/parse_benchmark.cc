@@ -1,0 +1,88 @@
+// Hot paths: parsing bulletins, rendering the live exposition and the
+// backfill history of an archive of 1,000 bulletins.
+#include <benchmark/benchmark.h>
+
+#include "exporter/archive.h"
+#include "exporter/bulletin_metrics.h"
+#include "exporter/exposition.h"
+#include "parsers/normalize.h"
+#include "parsers/parser.h"
+#include "tests/support/synthetic_archive.h"
+
+namespace cncert {
+namespace {
+
+const std::vector<testing::SyntheticWeek>& Corpus() {
+  static const auto* const weeks =
+      new std::vector<testing::SyntheticWeek>(testing::MakeSyntheticWeeks(
+          Date{std::chrono::year(2005), std::chrono::January,
+               std::chrono::day(3)},
+          1, 1000));
+  return *weeks;
+}
+
+// Parses all 1,000 bulletins once per iteration (mixed Markdown, text, HTML,
+// GBK HTML).
+void BM_Parse1000Bulletins(benchmark::State& state) {
+  const auto& corpus = Corpus();
+  const auto rules = DefaultRules();
+  std::size_t bytes = 0;
+  for (const auto& w : corpus) bytes += w.content.size();
+  for (auto _ : state) {
+    for (const auto& w : corpus)
+      benchmark::DoNotOptimize(ParseBulletin(w.content, *rules));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
+  state.SetItemsProcessed(
+      static_cast<int64_t>(state.iterations() * corpus.size()));
+}
+BENCHMARK(BM_Parse1000Bulletins)->Unit(benchmark::kMillisecond);
+
+void BM_NormalizeOneBulletin(benchmark::State& state) {
+  const std::string& text = Corpus()[1].content;
+  for (auto _ : state) benchmark::DoNotOptimize(NormalizeText(text));
+}
+BENCHMARK(BM_NormalizeOneBulletin);
+
+struct ParsedArchive {
+  std::vector<ArchiveFile> files;
+  std::vector<const ArchiveFile*> bulletins;
+};
+
+const ParsedArchive& Parsed() {
+  static const ParsedArchive* const archive = [] {
+    auto* a = new ParsedArchive;
+    for (const auto& w : Corpus()) {
+      a->files.push_back({w.file_name,
+                          {},
+                          std::make_shared<Bulletin>(
+                              ParseBulletin(w.content, *DefaultRules()))});
+    }
+    for (const auto& f : a->files) a->bulletins.push_back(&f);
+    return a;
+  }();
+  return *archive;
+}
+
+void BM_RenderLiveExposition(benchmark::State& state) {
+  const auto& archive = Parsed();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        RenderText(LiveBulletinFamilies(archive.bulletins, *DefaultRules())));
+  }
+}
+BENCHMARK(BM_RenderLiveExposition)->Unit(benchmark::kMicrosecond);
+
+void BM_RenderBackfill1000Bulletins(benchmark::State& state) {
+  const auto& archive = Parsed();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(RenderOpenMetrics(HistoryBulletinFamilies(
+        archive.bulletins, *DefaultRules(), HistoryOptions{})));
+  }
+}
+BENCHMARK(BM_RenderBackfill1000Bulletins)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace cncert
+
+BENCHMARK_MAIN();
