@@ -29,16 +29,6 @@ bool EndsSentence(std::string_view text) {
   return false;
 }
 
-bool EndsWithAsciiAlnum(std::string_view s) {
-  if (s.empty()) return false;
-  const char c = s.back();
-  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
-bool StartsWithAsciiLetter(std::string_view s) {
-  return !s.empty() && (s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z';
-}
-
 // A heading line names one section; text may follow a heading after a colon.
 const SectionDef* MatchHeading(std::string_view line, const RuleSet& rules,
                                std::string_view* rest) {
@@ -73,13 +63,10 @@ Layout SegmentSections(std::string_view normalized, const RuleSet& rules) {
   auto append = [&layout, &current](std::string_view line) {
     const std::string_view so_far =
         std::string_view(layout.text).substr(current.begin);
-    if (!so_far.empty() && !EndsSentence(so_far)) {
-      // A sentence broken across lines: glue, keeping Latin words apart.
-      if (EndsWithAsciiAlnum(so_far) && StartsWithAsciiLetter(line) &&
-          (so_far.back() | 0x20) >= 'a') {
-        layout.text += ' ';
-      }
-    } else if (!so_far.empty() && !so_far.ends_with("\n")) {
+    // A sentence broken across lines is glued without a space: Chinese text
+    // has none, and its Latin tokens (IP, URL, CNVD) are split mid-word by
+    // PDF line wrapping ("I" / "P地址").
+    if (!so_far.empty() && EndsSentence(so_far) && !so_far.ends_with("\n")) {
       layout.text += '\n';
     }
     layout.text.append(line);

@@ -14,7 +14,7 @@ PACKAGES=(
   prometheus-cpp-dev libcivetweb-dev zlib1g-dev libcurl4-openssl-dev
   libcpp-httplib-dev libssl-dev libbrotli-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libbenchmark-dev libre2-dev libyaml-cpp-dev libgumbo-dev libpoppler-cpp-dev
-  libcli11-dev libcrypt-dev libopencc-dev prometheus curl python3
+  libcli11-dev libcrypt-dev libopencc-dev poppler-data prometheus curl python3 openssl
 )
 
 jobs=$(nproc 2>/dev/null || echo 2)

@@ -16,12 +16,16 @@ using testing::ReadFile;
 using testing::SourcePath;
 using testing::WriteFile;
 
+// Cases are paths relative to the source tree: tests/golden/* and the PDF
+// fixtures of tests/fixtures/pdf.
 std::vector<std::string> GoldenCases() {
   std::vector<std::string> cases;
-  for (const auto& entry : fs::directory_iterator(SourcePath("tests/golden"))) {
-    const std::string name = entry.path().filename().string();
-    if (name == "README.md" || name.ends_with(".json")) continue;
-    cases.push_back(name);
+  for (const char* dir : {"tests/golden", "tests/fixtures/pdf"}) {
+    for (const auto& entry : fs::directory_iterator(SourcePath(dir))) {
+      const std::string name = entry.path().filename().string();
+      if (name == "README.md" || name.ends_with(".json") || name.ends_with(".py")) continue;
+      cases.push_back(std::string(dir) + "/" + name);
+    }
   }
   std::sort(cases.begin(), cases.end());
   return cases;
@@ -31,10 +35,10 @@ class GoldenTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(GoldenTest, ParseOutputMatches) {
   const std::string name = GetParam();
-  const fs::path input = fs::path(SourcePath("tests/golden")) / name;
+  const fs::path input = SourcePath(name);
   const fs::path expected = fs::path(input).replace_extension(".json");
   const Bulletin b = testing::Parse(ReadFile(input.string()));
-  const nlohmann::json actual = BulletinToJson(b, name, false);
+  const nlohmann::json actual = BulletinToJson(b, input.filename().string(), false);
   const std::string text =
       actual.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
       "\n";

@@ -53,9 +53,9 @@ TEST(SectionsTest, LinesOfOneSentenceAreJoined) {
             "共处理网络安全事件177起,含跨境网络安全事件51起。\n下一句。");
 }
 
-TEST(SectionsTest, LatinWordsBrokenAcrossLinesKeepASpace) {
-  const Layout l = SegmentRaw("本周事件处理情况\nthe CNCERT\nteam\n");
-  EXPECT_EQ(l.Text(l.sections[0]), "the CNCERT team");
+TEST(SectionsTest, LatinTokensSplitByLineWrappingAreRejoined) {
+  const Layout l = SegmentRaw("本周网站安全情况\n仿冒页面涉及域名1204个,I\nP地址446个。\n");
+  EXPECT_EQ(l.Text(l.sections[0]), "仿冒页面涉及域名1204个,IP地址446个。");
 }
 
 TEST(SectionsTest, FigureCaptionsAreDropped) {
