@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <tuple>
 
 #include "exporter/file_reader.h"
@@ -24,6 +26,33 @@ bool IsIgnoredName(const std::string& name) {
          name.ends_with(".swp") || name.ends_with(".crdownload");
 }
 
+// What the fetcher recorded beside a file it fetched (.NAME.source.json): the
+// source URL and the publication date from the report page. The bulletin's
+// own statements win.
+void MergeSourceRecord(const std::string& path, Bulletin& bulletin) {
+  const auto slash = path.rfind('/');
+  const std::string record =
+      path.substr(0, slash + 1) + "." + path.substr(slash + 1) + ".source.json";
+  const FileContent file = ReadFileCapped(record, 64 * 1024);
+  if (!file.error.empty() || !bulletin.ok()) return;
+  const auto j = nlohmann::json::parse(file.bytes, nullptr, false);
+  if (!j.is_object()) return;
+  Identity& id = bulletin.identity;
+  if (id.url.empty() && j.contains("url") && j["url"].is_string())
+    id.url = j["url"];
+  if (!id.published && j.contains("published") && j["published"].is_string()) {
+    int y = 0;
+    unsigned m = 0;
+    unsigned d = 0;
+    if (std::sscanf(j["published"].get<std::string>().c_str(), "%d-%u-%u", &y,
+                    &m, &d) == 3) {
+      const Date date{std::chrono::year(y), std::chrono::month(m),
+                      std::chrono::day(d)};
+      if (date.ok()) id.published = date;
+    }
+  }
+}
+
 std::shared_ptr<const Bulletin> ParseFile(const std::string& path,
                                           const RuleSet& rules) {
   auto bulletin = std::make_shared<Bulletin>();
@@ -36,6 +65,7 @@ std::shared_ptr<const Bulletin> ParseFile(const std::string& path,
     return bulletin;
   }
   *bulletin = ParseBulletin(file.bytes, rules, {Archive::kMaxFileBytes});
+  MergeSourceRecord(path, *bulletin);
   bulletin->text.clear();  // not needed after parsing; keeps memory small
   bulletin->text.shrink_to_fit();
   return bulletin;

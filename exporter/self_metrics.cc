@@ -140,7 +140,27 @@ SelfMetrics::SelfMetrics()
               .Name("cncert_exporter_scrapes_rejected_total")
               .Help("Scrapes refused because --web.max-requests were running.")
               .Register(*registry_)
-              .Add({})) {
+              .Add({})),
+      fetch_attempts_(
+          prometheus::BuildCounter()
+              .Name("cncert_exporter_fetch_attempts_total")
+              .Help("HTTP requests made to fetch bulletins, by source.")
+              .Register(*registry_)),
+      fetch_failures_(prometheus::BuildCounter()
+                          .Name("cncert_exporter_fetch_failures_total")
+                          .Help("Failed fetches by source and reason.")
+                          .Register(*registry_)),
+      fetch_last_success_(
+          prometheus::BuildGauge()
+              .Name("cncert_exporter_fetch_last_success_timestamp_seconds")
+              .Help("Time of the last fully successful poll of a source.")
+              .Register(*registry_)),
+      bulletins_fetched_(
+          prometheus::BuildCounter()
+              .Name("cncert_exporter_bulletins_fetched_total")
+              .Help(
+                  "Bulletins fetched and written into the archive, by source.")
+              .Register(*registry_)) {
   prometheus::BuildGauge()
       .Name("cncert_exporter_build_info")
       .Help("Build information of cncert_exporter (value 1).")
@@ -177,6 +197,27 @@ void SelfMetrics::ParseFailure(const std::string& reason) {
 
 void SelfMetrics::ScrapeRejected() {
   scrapes_rejected_.Increment();
+  Invalidate();
+}
+
+void SelfMetrics::FetchAttempt(const std::string& source) {
+  fetch_attempts_.Add({{"source", source}}).Increment();
+  Invalidate();
+}
+
+void SelfMetrics::FetchFailure(const std::string& source,
+                               const std::string& reason) {
+  fetch_failures_.Add({{"source", source}, {"reason", reason}}).Increment();
+  Invalidate();
+}
+
+void SelfMetrics::FetchSucceeded(const std::string& source) {
+  fetch_last_success_.Add({{"source", source}}).Set(Now());
+  Invalidate();
+}
+
+void SelfMetrics::BulletinFetched(const std::string& source) {
+  bulletins_fetched_.Add({{"source", source}}).Increment();
   Invalidate();
 }
 

@@ -31,6 +31,11 @@ class SelfMetrics {
   void ReloadFailed();
   void ParseFailure(const std::string& reason);
   void ScrapeRejected();
+  // Fetching, by source (the configured index or article URL).
+  void FetchAttempt(const std::string& source);
+  void FetchFailure(const std::string& source, const std::string& reason);
+  void FetchSucceeded(const std::string& source);
+  void BulletinFetched(const std::string& source);
 
   // Text format 0.0.4 of all of them. Rendered at most once a second (process
   // metrics read /proc); scrapes in between share the text.
@@ -48,6 +53,10 @@ class SelfMetrics {
   prometheus::Gauge& last_reload_success_time_;
   prometheus::Gauge& last_reload_duration_;
   prometheus::Counter& scrapes_rejected_;
+  prometheus::Family<prometheus::Counter>& fetch_attempts_;
+  prometheus::Family<prometheus::Counter>& fetch_failures_;
+  prometheus::Family<prometheus::Gauge>& fetch_last_success_;
+  prometheus::Family<prometheus::Counter>& bulletins_fetched_;
 
   void Invalidate();  // a state change must show at the next scrape
 

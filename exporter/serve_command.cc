@@ -4,8 +4,10 @@
 
 #include <iostream>
 
+#include "exporter/cncert_pages.h"
 #include "exporter/commands.h"
 #include "exporter/exporter.h"
+#include "exporter/fetcher.h"
 #include "exporter/http_server.h"
 #include "exporter/log.h"
 #include "exporter/version.h"
@@ -25,6 +27,9 @@ struct ServeOptions {
   std::string rules;
   std::string log_level = "info";
   std::string log_format = "logfmt";
+  std::vector<std::string> fetch_indexes;
+  std::vector<std::string> fetch_urls;
+  std::string fetch_config;
   int debounce_ms = 500;
   int rescan_seconds = 300;
 };
@@ -55,6 +60,32 @@ int Serve(const ServeOptions& o) {
       return 1;
     }
     http.web_config = *config;
+  }
+  FetchConfig fetch;
+  if (!o.fetch_config.empty()) {
+    std::string error;
+    if (!LoadFetchConfig(o.fetch_config, &fetch, &error)) {
+      log::Error("invalid fetch config", {{"err", error}});
+      return 1;
+    }
+  }
+  fetch.cncert_indexes.insert(fetch.cncert_indexes.end(),
+                              o.fetch_indexes.begin(), o.fetch_indexes.end());
+  fetch.urls.insert(fetch.urls.end(), o.fetch_urls.begin(), o.fetch_urls.end());
+  for (const auto* list : {&fetch.cncert_indexes, &fetch.urls}) {
+    for (const auto& url : *list) {
+      const auto parts = SplitUrl(url);
+      if (!parts || (parts->scheme != "http" && parts->scheme != "https")) {
+        log::Error("invalid fetch URL: only http and https", {{"url", url}});
+        return 2;
+      }
+    }
+  }
+  const bool fetching = !fetch.cncert_indexes.empty() || !fetch.urls.empty();
+  if (fetching && ::access(o.bulletins_dir.c_str(), W_OK) != 0) {
+    log::Error("fetching needs a writable archive directory",
+               {{"dir", o.bulletins_dir}});
+    return 1;
   }
   if (::access(o.bulletins_dir.c_str(), R_OK | X_OK) != 0) {
     log::Error("cannot read the archive directory", {{"dir", o.bulletins_dir}});
@@ -106,6 +137,18 @@ int Serve(const ServeOptions& o) {
         "watching the archive directory is not possible; rescanning on a timer",
         {{"err", error}});
   }
+  std::unique_ptr<Fetcher> fetcher;
+  if (fetching) {
+    auto rules = LoadRulesOrDefault(o.rules);
+    if (!rules) return 1;
+    fetcher = std::make_unique<Fetcher>(
+        fetch, o.bulletins_dir, std::move(rules), exporter.self_metrics());
+    fetcher->Start();
+    log::Info("fetching bulletins",
+              {{"indexes", std::to_string(fetch.cncert_indexes.size())},
+               {"urls", std::to_string(fetch.urls.size())},
+               {"interval", std::to_string(fetch.interval.count()) + "s"}});
+  }
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
@@ -117,6 +160,7 @@ int Serve(const ServeOptions& o) {
     log::Info("shutting down", {{"signal", strsignal(sig)}});
     break;
   }
+  if (fetcher) fetcher->Stop();
   watcher.Stop();
   server.Stop();
   log::Info("stopped");
@@ -154,6 +198,18 @@ void AddServeCommand(CLI::App& app, CommandRunner* run) {
   cmd->add_option("--log.format", o->log_format, "logfmt or json")
       ->capture_default_str()
       ->check(CLI::IsMember({"logfmt", "json"}));
+  cmd->add_option(
+      "--fetch.cncert-index", o->fetch_indexes,
+      "Poll this cert.org.cn weekly-report index and archive new bulletins "
+      "(repeatable); the official one is "
+      "https://www.cert.org.cn/publish/main/44/index.html");
+  cmd->add_option("--fetch.url", o->fetch_urls,
+                  "Fetch this single article (e.g. a WeChat page) into the "
+                  "archive (repeatable)");
+  cmd->add_option(
+      "--fetch.config", o->fetch_config,
+      "YAML: interval, jitter, timeout, max_bytes, max_redirects, user_agent, "
+      "allowed_hosts, backoff_min, cncert_index, urls");
   cmd->add_option("--bulletins.debounce-ms", o->debounce_ms,
                   "Quiet time after a change in the archive before reloading")
       ->capture_default_str()

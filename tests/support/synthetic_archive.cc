@@ -4,9 +4,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 
 #include "parsers/encoding.h"
-#include <fstream>
 
 namespace cncert::testing {
 
@@ -250,7 +250,8 @@ std::vector<SyntheticWeek> MakeSyntheticWeeks(Date first_monday,
 void WriteSyntheticArchive(const std::string& dir,
                            const std::vector<SyntheticWeek>& weeks) {
   for (const auto& w : weeks) {
-    std::ofstream out(dir + "/" + w.file_name, std::ios::binary | std::ios::trunc);
+    std::ofstream out(dir + "/" + w.file_name,
+                      std::ios::binary | std::ios::trunc);
     out << w.content;
   }
 }

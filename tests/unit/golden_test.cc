@@ -23,7 +23,9 @@ std::vector<std::string> GoldenCases() {
   for (const char* dir : {"tests/golden", "tests/fixtures/pdf"}) {
     for (const auto& entry : fs::directory_iterator(SourcePath(dir))) {
       const std::string name = entry.path().filename().string();
-      if (name == "README.md" || name.ends_with(".json") || name.ends_with(".py")) continue;
+      if (name == "README.md" || name.ends_with(".json") ||
+          name.ends_with(".py"))
+        continue;
       cases.push_back(std::string(dir) + "/" + name);
     }
   }
@@ -38,7 +40,8 @@ TEST_P(GoldenTest, ParseOutputMatches) {
   const fs::path input = SourcePath(name);
   const fs::path expected = fs::path(input).replace_extension(".json");
   const Bulletin b = testing::Parse(ReadFile(input.string()));
-  const nlohmann::json actual = BulletinToJson(b, input.filename().string(), false);
+  const nlohmann::json actual =
+      BulletinToJson(b, input.filename().string(), false);
   const std::string text =
       actual.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
       "\n";

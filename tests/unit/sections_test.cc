@@ -54,7 +54,8 @@ TEST(SectionsTest, LinesOfOneSentenceAreJoined) {
 }
 
 TEST(SectionsTest, LatinTokensSplitByLineWrappingAreRejoined) {
-  const Layout l = SegmentRaw("本周网站安全情况\n仿冒页面涉及域名1204个,I\nP地址446个。\n");
+  const Layout l =
+      SegmentRaw("本周网站安全情况\n仿冒页面涉及域名1204个,I\nP地址446个。\n");
   EXPECT_EQ(l.Text(l.sections[0]), "仿冒页面涉及域名1204个,IP地址446个。");
 }
 
