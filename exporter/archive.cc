@@ -33,7 +33,7 @@ void MergeSourceRecord(const std::string& path, Bulletin& bulletin) {
   const auto slash = path.rfind('/');
   const std::string record =
       path.substr(0, slash + 1) + "." + path.substr(slash + 1) + ".source.json";
-  const FileContent file = ReadFileCapped(record, 64 * 1024);
+  const FileContent file = ReadFileCapped(record, std::size_t{64} * 1024);
   if (!file.error.empty() || !bulletin.ok()) return;
   const auto j = nlohmann::json::parse(file.bytes, nullptr, false);
   if (!j.is_object()) return;

@@ -66,7 +66,7 @@ void ForEachElement(const GumboNode* node,
 // The link target of an element: href, or window.open("…") in onclick.
 std::string LinkTarget(const GumboNode* node) {
   if (const char* href = Attr(node, "href")) {
-    const std::string h = href;
+    std::string h = href;
     if (!h.empty() && !Lower(h).starts_with("javascript:") && h != "#")
       return h;
   }

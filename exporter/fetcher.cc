@@ -319,9 +319,8 @@ FetchResult Fetcher::Get(const std::string& url, const std::string& source,
       if (error == httplib::Error::ConnectionTimeout ||
           elapsed >= config_.timeout) {
         result.reason = "timeout";
-      } else if (error == httplib::Error::Read && !body.empty()) {
-        result.reason = "truncated";
       } else if (error == httplib::Error::Read) {
+        // The peer hung up mid-response.
         result.reason = "truncated";
       } else {
         result.reason = "connection";

@@ -47,7 +47,7 @@ lint() {
   clang-format --dry-run --Werror "${files[@]}"
   echo "clang-tidy: parsers and exporter"
   mapfile -t files < <(printf '%s\n' "${files[@]}" | grep -E '^(parsers|exporter)/.*\.cc$')
-  local tidy=(clang-tidy -p build/dev --quiet)
+  local tidy=(clang-tidy -p build/dev --quiet --extra-arg=-Wno-unknown-warning-option)
   printf '%s\n' "${files[@]}" | xargs -P "$jobs" -n 4 "${tidy[@]}" 2>/dev/null
 }
 
