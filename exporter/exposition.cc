@@ -21,21 +21,6 @@ void AppendEscaped(std::string& out, std::string_view s, bool quote_escape) {
   }
 }
 
-void AppendLabels(std::string& out, const Labels& labels) {
-  if (labels.empty()) return;
-  out += '{';
-  bool first = true;
-  for (const auto& [name, value] : labels) {
-    if (!first) out += ',';
-    first = false;
-    out += name;
-    out += "=\"";
-    AppendEscaped(out, value, true);
-    out += '"';
-  }
-  out += '}';
-}
-
 const char* TypeName(MetricType type, bool openmetrics) {
   switch (type) {
     case MetricType::kGauge:
@@ -76,8 +61,7 @@ std::string RenderText(const std::vector<MetricFamily>& families) {
     AppendEscaped(out, f.help, false);
     out += "\n# TYPE " + sample_name + " " + TypeName(f.type, false) + "\n";
     for (const auto& s : f.samples) {
-      out += sample_name;
-      AppendLabels(out, s.labels);
+      out += SeriesKey(sample_name, s.labels);
       out += ' ';
       out += FormatSampleValue(s.value);
       if (s.timestamp_seconds) {
@@ -100,8 +84,7 @@ std::string RenderOpenMetrics(const std::vector<MetricFamily>& families,
     if (!f.unit.empty()) out += "# UNIT " + f.name + " " + f.unit + "\n";
     const std::string sample_name = f.SampleName();
     for (const auto& s : f.samples) {
-      out += sample_name;
-      AppendLabels(out, s.labels);
+      out += SeriesKey(sample_name, s.labels);
       out += ' ';
       out += FormatSampleValue(s.value);
       if (s.timestamp_seconds)

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "parsers/normalize.h"
+#include "parsers/utf8.h"
 
 namespace cncert {
 
@@ -107,7 +108,7 @@ std::string TitleFromText(const Layout& layout) {
     if (to == std::string_view::npos) to = text.size();
     // Keep the title and what immediately follows (issue and period).
     return std::string(
-        text.substr(from, std::min<std::size_t>(to - from, 400)));
+        utf8::TruncateAtBoundary(text.substr(from, to - from), 400));
   }
   return "";
 }

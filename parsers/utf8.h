@@ -19,6 +19,11 @@ inline bool IsValid(std::string_view text) {
   return ValidPrefix(text) == text.size();
 }
 
+// The longest prefix of `text` of at most `max_bytes` that does not split a
+// character.
+std::string_view TruncateAtBoundary(std::string_view text,
+                                    std::size_t max_bytes);
+
 // Han ideographs and CJK punctuation: characters around which spaces carry no
 // meaning in Chinese text.
 bool IsCjk(char32_t cp);

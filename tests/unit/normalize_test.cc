@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "parsers/utf8.h"
+
 namespace cncert {
 namespace {
 
@@ -60,6 +62,20 @@ TEST(NormalizeTest, InvalidBytesDoNotCrash) {
                                       "b",
                                       3)),
             "a\uFFFDb\n");
+}
+
+}  // namespace
+}  // namespace cncert
+
+namespace cncert {
+namespace {
+
+TEST(Utf8Test, TruncateAtBoundaryNeverSplitsACharacter) {
+  const std::string text = "周报周报";  // 12 bytes
+  EXPECT_EQ(utf8::TruncateAtBoundary(text, 12), text);
+  EXPECT_EQ(utf8::TruncateAtBoundary(text, 7), "周报");
+  EXPECT_EQ(utf8::TruncateAtBoundary(text, 6), "周报");
+  EXPECT_EQ(utf8::TruncateAtBoundary(text, 2), "");
 }
 
 }  // namespace
