@@ -64,7 +64,11 @@ bool Exporter::Reload(bool rules, bool* retry_soon) {
   const std::size_t failed = view.failed.size();
   const std::string newest =
       bulletins ? view.bulletins.back()->bulletin->identity.IssueLabel() : "";
-  snapshot_.store(BuildSnapshot(rules_, std::move(view)));
+  auto snapshot = BuildSnapshot(rules_, std::move(view));
+  for (const auto& w : snapshot->archive_warnings) {
+    log::Debug("inconsistent bulletins", {{"warning", w}});
+  }
+  snapshot_.store(std::move(snapshot));
   // Parsing frees much more than it keeps: give it back to the system.
   ::malloc_trim(0);
   const double seconds =

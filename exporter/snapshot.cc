@@ -1,5 +1,7 @@
 #include "exporter/snapshot.h"
 
+#include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "exporter/bulletin_metrics.h"
@@ -62,6 +64,44 @@ nlohmann::json FileJson(const ArchiveFile& file, bool provenance = true) {
 
 }  // namespace
 
+std::vector<std::string> CheckWeekOverWeek(
+    const std::vector<const ArchiveFile*>& bulletins) {
+  constexpr std::string_view kSuffix = "_change_ratio";
+  std::vector<std::string> out;
+  for (std::size_t i = 1; i < bulletins.size(); ++i) {
+    const Bulletin& prev = *bulletins[i - 1]->bulletin;
+    const Bulletin& cur = *bulletins[i]->bulletin;
+    const auto& p = prev.identity.period_end;
+    const auto& c = cur.identity.period_end;
+    if (!p || !c ||
+        std::chrono::sys_days(*c) - std::chrono::sys_days(*p) !=
+            std::chrono::days(7)) {
+      continue;  // not consecutive weeks
+    }
+    for (const Value& change : cur.values) {
+      if (!change.metric.ends_with(kSuffix)) continue;
+      const std::string base =
+          change.metric.substr(0, change.metric.size() - kSuffix.size());
+      const Value* now = cur.Find(base, change.labels);
+      const Value* before = prev.Find(base, change.labels);
+      if (!now || !before || before->value <= 0) continue;
+      const double actual = now->value / before->value - 1;
+      // Stated changes are rounded to 0.1 %; allow a little more.
+      if (std::fabs(actual - change.value) > 0.002 + std::fabs(actual) * 0.01) {
+        char buf[320];
+        std::snprintf(
+            buf, sizeof buf,
+            "%s states %s = %.4g, but %s went from %.10g (%s) to %.10g: %.4g",
+            bulletins[i]->name.c_str(), change.metric.c_str(), change.value,
+            base.c_str(), before->value, bulletins[i - 1]->name.c_str(),
+            now->value, actual);
+        out.emplace_back(buf);
+      }
+    }
+  }
+  return out;
+}
+
 std::string BulletinsJson(const Snapshot& snapshot, bool provenance) {
   const ArchiveView& v = snapshot.view;
   nlohmann::json list = nlohmann::json::array();
@@ -75,7 +115,8 @@ std::string BulletinsJson(const Snapshot& snapshot, bool provenance) {
   const nlohmann::json all = {{"bulletins", list},
                               {"failed", failed},
                               {"duplicates", duplicates},
-                              {"pending", v.pending}};
+                              {"pending", v.pending},
+                              {"archive_warnings", snapshot.archive_warnings}};
   return all.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -90,6 +131,19 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   std::vector<MetricFamily> families =
       LiveBulletinFamilies(v.bulletins, *snapshot->rules);
   for (auto& f : ArchiveFamilies(v)) families.push_back(std::move(f));
+  snapshot->archive_warnings = CheckWeekOverWeek(v.bulletins);
+  MetricFamily inconsistencies{
+      "cncert_exporter_archive_inconsistencies",
+      "Stated week-over-week changes that disagree with the previous "
+      "week's bulletin in the archive (see /api/v1/bulletins).",
+      MetricType::kGauge,
+      "",
+      {}};
+  inconsistencies.samples.push_back(
+      {{},
+       static_cast<double>(snapshot->archive_warnings.size()),
+       std::nullopt});
+  families.push_back(std::move(inconsistencies));
   snapshot->exposition = RenderText(families);
 
   constexpr auto kReplace = nlohmann::json::error_handler_t::replace;

@@ -21,6 +21,9 @@ struct Snapshot {
   // Rendered once per snapshot.
   std::string exposition;   // bulletin families + archive state, text 0.0.4
   std::string latest_json;  // /api/v1/bulletins/latest ("null" when none)
+  // Checks across bulletins: a stated week-over-week change against the
+  // figures of the previous week's bulletin.
+  std::vector<std::string> archive_warnings;
 
   const ArchiveFile* Newest() const {
     return view.bulletins.empty() ? nullptr : view.bulletins.back();
@@ -31,6 +34,11 @@ struct Snapshot {
 // and pending files; with `provenance`, each value's rule and sentence too.
 // Rendered on request: it is not on the scrape path.
 std::string BulletinsJson(const Snapshot& snapshot, bool provenance);
+
+// "this week's stated change ≈ this week / last week − 1" for consecutive
+// weekly bulletins; a failed check is a warning, never a reason to drop data.
+std::vector<std::string> CheckWeekOverWeek(
+    const std::vector<const ArchiveFile*>& bulletins);
 
 std::shared_ptr<const Snapshot> BuildSnapshot(
     std::shared_ptr<const RuleSet> rules, ArchiveView view);

@@ -298,6 +298,39 @@ TEST_F(ServeTest, SighupAndReloadEndpointReloadRulesAndKeepStateOnFailure) {
   fs::remove(rules);
 }
 
+TEST_F(ServeTest, StatedChangesAreCheckedAgainstThePreviousWeek) {
+  auto bulletin = [](const std::string& period, int defaced,
+                     const std::string& change) {
+    return "网络安全信息与动态周报2020年第" + period +
+           "\n本周网站安全情况\n"
+           "本周CNCERT监测发现境内被篡改网站数量为3000个。本周境内被篡改政府网"
+           "站（GOV类）数量为" +
+           std::to_string(defaced) + "个（约占境内" +
+           std::to_string(defaced * 100 / 3000) + "." +
+           std::to_string(defaced * 1000 / 3000 % 10) + "%），较上周环比" +
+           change + "。\n";
+  };
+  WriteFile(dir_ + "/w1.txt",
+            bulletin("2期（1月6日-1月12日）", 100, "增长了5.0%"));
+  WriteFile(dir_ + "/w2.txt",
+            bulletin("3期（1月13日-1月19日）", 110, "增长了10.0%"));
+  WriteFile(dir_ + "/w3.txt",
+            bulletin("4期（1月20日-1月26日）", 121, "增长了50.0%"));
+  auto server = Start();
+  ASSERT_TRUE(server.ok());
+  const std::string m = Metrics(server.port());
+  EXPECT_EQ(ScrapeValue(m, "cncert_exporter_archive_inconsistencies"), 1);
+  const auto j =
+      nlohmann::json::parse(HttpGet(server.port(), "/api/v1/bulletins").body);
+  ASSERT_EQ(j["archive_warnings"].size(), 1u);
+  EXPECT_THAT(
+      j["archive_warnings"][0].get<std::string>(),
+      HasSubstr("w3.txt states cncert_defaced_government_websites_change_ratio "
+                "= 0.5, "
+                "but cncert_defaced_government_websites went from 110 (w2.txt) "
+                "to 121"));
+}
+
 TEST_F(ServeTest, LifecycleEndpointsAreOffByDefault) {
   Add("tests/golden/seed_wechat_2024.md");
   auto server = Start();
