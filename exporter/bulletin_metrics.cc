@@ -46,7 +46,10 @@ class FamilyBuilder {
     Labels info{{"issue", id.IssueLabel()}};
     if (!id.title.empty()) info["title"] = id.title;
     if (!id.url.empty()) info["url"] = id.url;
-    Add(Family("cncert_bulletin", MetricType::kInfo,
+    // An info metric: the family is named without the "_info" of its samples.
+    constexpr std::string_view kInfoSamples = "cncert_bulletin_info";
+    const std::string info_family(kInfoSamples.substr(0, kInfoSamples.size() - 5));
+    Add(Family(info_family, MetricType::kInfo,
                "The bulletin the figures come from (value 1)."),
         info, 1, ts);
     auto date = [&](const char* name, const std::optional<Date>& d,
