@@ -106,7 +106,8 @@ struct Walker {
   std::string h1;
   int depth = 0;
 
-  void Text(const GumboNode* node) {
+  // The first <h1>: WeChat puts the article title there.
+  void CaptureHeading(const GumboNode* node) {
     std::string out_text;
     for (unsigned i = 0; i < node->v.element.children.length; ++i) {
       const auto* child =
@@ -180,7 +181,7 @@ struct Walker {
         }
       }
       if (IsSkipped(el.tag) || IsChrome(el)) return;
-      if (el.tag == GUMBO_TAG_H1 && h1.empty()) Text(node);
+      if (el.tag == GUMBO_TAG_H1 && h1.empty()) CaptureHeading(node);
       const bool block = IsBlock(el.tag);
       if (block) out += '\n';
       WalkChildren(node);
