@@ -48,7 +48,8 @@ class FamilyBuilder {
     if (!id.url.empty()) info["url"] = id.url;
     // An info metric: the family is named without the "_info" of its samples.
     constexpr std::string_view kInfoSamples = "cncert_bulletin_info";
-    const std::string info_family(kInfoSamples.substr(0, kInfoSamples.size() - 5));
+    const std::string info_family(
+        kInfoSamples.substr(0, kInfoSamples.size() - 5));
     Add(Family(info_family, MetricType::kInfo,
                "The bulletin the figures come from (value 1)."),
         info, 1, ts);
