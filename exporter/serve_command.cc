@@ -139,10 +139,10 @@ int Serve(const ServeOptions& o) {
   }
   std::unique_ptr<Fetcher> fetcher;
   if (fetching) {
-    auto rules = LoadRulesOrDefault(o.rules);
-    if (!rules) return 1;
-    fetcher = std::make_unique<Fetcher>(
-        fetch, o.bulletins_dir, std::move(rules), exporter.self_metrics());
+    // The rules of the first load: already read and validated.
+    fetcher = std::make_unique<Fetcher>(fetch, o.bulletins_dir,
+                                        exporter.snapshot()->rules,
+                                        exporter.self_metrics());
     fetcher->Start();
     log::Info("fetching bulletins",
               {{"indexes", std::to_string(fetch.cncert_indexes.size())},
