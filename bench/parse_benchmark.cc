@@ -2,9 +2,9 @@
 // backfill history of an archive of 1,000 bulletins.
 #include <benchmark/benchmark.h>
 
-#include "exporter/archive.h"
-#include "exporter/bulletin_metrics.h"
-#include "exporter/exposition.h"
+#include "exporter/archive/archive.h"
+#include "exporter/metrics/bulletin_metrics.h"
+#include "exporter/metrics/exposition.h"
 #include "parsers/normalize.h"
 #include "parsers/parser.h"
 #include "tests/support/synthetic_archive.h"

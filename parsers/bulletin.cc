@@ -1,5 +1,7 @@
 #include "parsers/bulletin.h"
 
+#include <re2/re2.h>
+
 #include <cstdio>
 
 namespace cncert {
@@ -10,6 +12,23 @@ std::string FormatDate(const Date& date) {
       buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()),
       static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
   return buf;
+}
+
+std::optional<Date> MakeDate(int year, int month, int day) {
+  const Date date{std::chrono::year(year),
+                  std::chrono::month(static_cast<unsigned>(month)),
+                  std::chrono::day(static_cast<unsigned>(day))};
+  if (!date.ok() || year < 2000 || year > 2100) return std::nullopt;
+  return date;
+}
+
+std::optional<Date> FindDate(std::string_view text) {
+  static const RE2 kDate(R"((\d{4})[-./年](\d{1,2})[-./月](\d{1,2}))");
+  int y = 0;
+  int m = 0;
+  int d = 0;
+  if (!RE2::PartialMatch(text, kDate, &y, &m, &d)) return std::nullopt;
+  return MakeDate(y, m, d);
 }
 
 long long DateToUnixSeconds(const Date& date) {

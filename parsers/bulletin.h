@@ -7,7 +7,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "parsers/failure.h"
 
 namespace cncert {
 
@@ -15,6 +18,11 @@ using Date = std::chrono::year_month_day;
 
 // "2024-07-15".
 std::string FormatDate(const Date& date);
+// A valid date of the bulletin's era (2000–2100), else nullopt.
+std::optional<Date> MakeDate(int year, int month, int day);
+// The first date written as 2024-07-15, 2024.07.15, 2024/7/15 or 2024年7月15日
+// in `text`.
+std::optional<Date> FindDate(std::string_view text);
 // Seconds since the epoch at 00:00 China Standard Time (UTC+8) of `date`,
 // the time zone in which CNCERT states its periods.
 long long DateToUnixSeconds(const Date& date);
@@ -62,9 +70,7 @@ struct Bulletin {
   std::vector<Value> values;
   std::vector<std::string> warnings;
   std::vector<std::string> errors;
-  // Why the file failed, for metrics: empty, too_large, binary, encoding, pdf,
-  // no_bulletin (and, from the exporter, unreadable, not_regular).
-  std::string failure;
+  Failure failure = Failure::kNone;  // why, when !ok()
   std::string text;  // normalized text the provenance spans refer to
 
   bool ok() const { return errors.empty(); }

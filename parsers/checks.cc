@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <optional>
 
+#include "parsers/strings.h"
+
 namespace cncert {
 
 namespace {
@@ -14,12 +16,6 @@ std::optional<double> Get(const Bulletin& b, const std::string& metric,
   return v ? std::optional<double>(v->value) : std::nullopt;
 }
 
-std::string Num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
-
 void PartNotAboveWhole(const Bulletin& b, const std::string& part,
                        const Labels& part_labels, const std::string& whole,
                        std::vector<std::string>* out) {
@@ -27,7 +23,8 @@ void PartNotAboveWhole(const Bulletin& b, const std::string& part,
   const auto w = Get(b, whole);
   if (p && w && *p > *w) {
     out->push_back("inconsistent: " + SeriesKey(part, part_labels) + " (" +
-                   Num(*p) + ") exceeds " + whole + " (" + Num(*w) + ")");
+                   FormatNumber(*p) + ") exceeds " + whole + " (" +
+                   FormatNumber(*w) + ")");
   }
 }
 
@@ -41,8 +38,8 @@ void ShareMatches(const Bulletin& b, const std::string& part,
   const double actual = *p / *w;
   if (std::fabs(actual - *share) > 0.011) {
     out->push_back("inconsistent: " + part + "_ratio is stated as " +
-                   Num(*share) + " but " + part + "/" + whole + " = " +
-                   Num(std::round(actual * 1000) / 1000));
+                   FormatNumber(*share) + " but " + part + "/" + whole + " = " +
+                   FormatNumber(std::round(actual * 1000) / 1000));
   }
 }
 
@@ -60,7 +57,8 @@ std::vector<std::string> CheckConsistency(const Bulletin& b) {
     const double sum = *trojan + *conficker;
     if (std::fabs(sum - *total) > std::max(2000.0, *total * 0.02)) {
       out.push_back("inconsistent: infected hosts by malware add up to " +
-                    Num(sum) + ", the stated total is " + Num(*total));
+                    FormatNumber(sum) + ", the stated total is " +
+                    FormatNumber(*total));
     }
   }
   PartNotAboveWhole(b, "cncert_defaced_government_websites", {},
@@ -94,7 +92,8 @@ std::vector<std::string> CheckConsistency(const Bulletin& b) {
   const auto vulns = Get(b, "cncert_cnvd_vulnerabilities");
   if (stated == 3 && vulns && std::fabs(severities - *vulns) > 0.5) {
     out.push_back("inconsistent: vulnerabilities by severity add up to " +
-                  Num(severities) + ", the stated total is " + Num(*vulns));
+                  FormatNumber(severities) + ", the stated total is " +
+                  FormatNumber(*vulns));
   }
   return out;
 }

@@ -16,7 +16,7 @@ Document DecodeDocument(std::string_view bytes) {
   }
   Document doc;
   doc.error = "unrecognised file format";
-  doc.failure = "format";
+  doc.failure = Failure::kFormat;
   return doc;
 }
 

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/failure.h"
+
 namespace cncert {
 
 struct Document {
@@ -18,8 +20,8 @@ struct Document {
   std::string url;
   std::string published;
   std::vector<std::string> warnings;
-  std::string error;    // non-empty when the file could not be decoded
-  std::string failure;  // its reason: binary, encoding, pdf
+  std::string error;  // non-empty when the file could not be decoded
+  Failure failure = Failure::kNone;  // its reason
 };
 
 // One file format. Formats are told apart by content, never by file name.

@@ -7,22 +7,15 @@
 #include <cstdio>
 #include <memory>
 
+#include "parsers/strings.h"
 #include "parsers/utf8.h"
 
 namespace cncert {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-    return static_cast<char>(std::tolower(c));
-  });
-  return out;
-}
-
 bool IsGbFamily(std::string_view charset) {
-  const std::string c = Lower(charset);
+  const std::string c = LowerAscii(charset);
   return c == "gbk" || c == "gb2312" || c == "gb18030" || c == "cp936" ||
          c == "x-gbk";
 }
@@ -101,13 +94,13 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view declared) {
     result.encoding = "UTF-16";
     if (!ConvertWithIconv(bytes, "UTF-16", &result.text)) {
       result.error = "invalid UTF-16 text after the byte order mark";
-      result.failure = "encoding";
+      result.failure = Failure::kEncoding;
     }
     return result;
   }
   if (std::string binary = DescribeBinary(bytes); !binary.empty()) {
     result.error = std::move(binary);
-    result.failure = "binary";
+    result.failure = Failure::kBinary;
     return result;
   }
   const bool bom = bytes.substr(0, 3) == "\xEF\xBB\xBF";
@@ -149,7 +142,7 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view declared) {
     return result;
   }
   result.error = "text is neither UTF-8 nor GB18030: " + std::string(where);
-  result.failure = "encoding";
+  result.failure = Failure::kEncoding;
   return result;
 }
 

@@ -6,14 +6,16 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/failure.h"
+
 namespace cncert {
 
 struct DecodedText {
   std::string text;      // UTF-8, without BOM
   std::string encoding;  // "UTF-8", "GB18030", "UTF-16"
   std::vector<std::string> warnings;
-  std::string error;    // non-empty when the bytes are not usable text
-  std::string failure;  // "binary" or "encoding" with an error
+  std::string error;  // non-empty when the bytes are not usable text
+  Failure failure = Failure::kNone;  // kBinary or kEncoding with an error
 };
 
 // `declared` is a charset the container names (HTML meta), possibly empty.

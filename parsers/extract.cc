@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "parsers/strings.h"
 #include "parsers/transforms.h"
 
 namespace cncert {
@@ -16,12 +17,6 @@ struct Candidate {
   Provenance provenance;
   std::string warn;
 };
-
-std::string FormatNumber(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
 
 // The sentence around [begin, end): from the previous 。 or line break to the
 // next one.

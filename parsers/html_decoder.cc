@@ -9,18 +9,11 @@
 
 #include "parsers/document.h"
 #include "parsers/encoding.h"
+#include "parsers/strings.h"
 
 namespace cncert {
 
 namespace {
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-    return static_cast<char>(std::tolower(c));
-  });
-  return out;
-}
 
 bool IsSkipped(GumboTag tag) {
   switch (tag) {

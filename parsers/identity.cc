@@ -14,14 +14,6 @@ namespace {
 
 constexpr std::string_view kTitleMarker = "网络安全信息与动态周报";
 
-std::optional<Date> MakeDate(int y, int m, int d) {
-  const Date date{std::chrono::year(y),
-                  std::chrono::month(static_cast<unsigned>(m)),
-                  std::chrono::day(static_cast<unsigned>(d))};
-  if (!date.ok() || y < 2000 || y > 2100) return std::nullopt;
-  return date;
-}
-
 int DaysBetween(const Date& from, const Date& to) {
   return static_cast<int>(
       (std::chrono::sys_days(to) - std::chrono::sys_days(from)).count());
@@ -81,9 +73,7 @@ Period ResolveYears(const MonthDayPeriod& md, int year,
 }
 
 std::optional<Date> ParseDateString(std::string_view text) {
-  static const RE2 kDate(R"((\d{4})[-./年](\d{1,2})[-./月](\d{1,2}))");
-  int y, m, d;
-  if (RE2::PartialMatch(text, kDate, &y, &m, &d)) return MakeDate(y, m, d);
+  if (auto date = FindDate(text)) return date;
   // Unix seconds (WeChat's ct).
   static const RE2 kEpoch(R"(^\s*(\d{9,10})\s*$)");
   long long seconds;

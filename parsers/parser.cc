@@ -38,13 +38,14 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
   Bulletin bulletin;
   if (bytes.empty()) {
     bulletin.errors.push_back("empty file");
-    bulletin.failure = "empty";
+    bulletin.failure = Failure::kEmpty;
     return bulletin;
   }
   if (bytes.size() > options.max_bytes) {
     bulletin.errors.push_back(
         "file too large: " + std::to_string(bytes.size()) +
         " bytes, the limit is " + std::to_string(options.max_bytes));
+    bulletin.failure = Failure::kTooLarge;
     return bulletin;
   }
   Document doc = DecodeDocument(bytes);
@@ -53,7 +54,8 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
   bulletin.warnings = std::move(doc.warnings);
   if (!doc.error.empty()) {
     bulletin.errors.push_back(doc.error);
-    bulletin.failure = doc.failure.empty() ? "format" : doc.failure;
+    bulletin.failure =
+        doc.failure == Failure::kNone ? Failure::kFormat : doc.failure;
     return bulletin;
   }
   const std::string normalized = NormalizeText(doc.text);
@@ -70,7 +72,7 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
     if (bulletin.values.size() < 2) {
       bulletin.errors.push_back(
           "no CNCERT weekly bulletin found: no bulletin title and no figures");
-      bulletin.failure = "no_bulletin";
+      bulletin.failure = Failure::kNoBulletin;
       bulletin.values.clear();
       return bulletin;
     }

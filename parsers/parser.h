@@ -1,5 +1,5 @@
-// The parse entry point: bytes of one file in, a Bulletin out. Pure: no I/O,
-// no globals beyond the immutable embedded rules.
+// The parse entry point: bytes of one file in, a Bulletin out. No I/O of its
+// own: the caller hands in the bytes (OpenCC reads its dictionaries, once).
 #ifndef CNCERT_PARSERS_PARSER_H_
 #define CNCERT_PARSERS_PARSER_H_
 

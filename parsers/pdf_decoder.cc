@@ -26,7 +26,7 @@ class PdfDecoder : public Decoder {
     Document doc;
     doc.format = "pdf";
     doc.encoding = "PDF";
-    doc.failure = "pdf";  // cleared on success
+    doc.failure = Failure::kPdf;  // cleared on success
     // poppler reports damaged files on stderr; we report them ourselves.
     poppler::set_debug_error_function(IgnorePopplerMessage, nullptr);
     if (bytes.size() > static_cast<std::size_t>(INT_MAX)) {
@@ -66,7 +66,7 @@ class PdfDecoder : public Decoder {
     if (doc.text.find_first_not_of(" \n\f") == std::string::npos) {
       doc.error = "PDF has no text layer (scanned images only?)";
     }
-    if (doc.error.empty()) doc.failure.clear();
+    if (doc.error.empty()) doc.failure = Failure::kNone;
     return doc;
   }
 };

@@ -1,4 +1,4 @@
-// Minimal UTF-8 walking for normalization; validation lives in encoding.h.
+// UTF-8 walking, validation and cutting at character boundaries.
 #ifndef CNCERT_PARSERS_UTF8_H_
 #define CNCERT_PARSERS_UTF8_H_
 

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "exporter/bulletin_metrics.h"
+#include "exporter/metrics/bulletin_metrics.h"
 #include "parsers/rules.h"
 #include "tests/support/process.h"
 #include "tests/support/prometheus.h"

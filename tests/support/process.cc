@@ -30,31 +30,65 @@ const bool kIgnoreSigpipe = [] {
 }();
 }  // namespace
 
-Process::Process(std::vector<std::string> argv) {
-  static int counter = 0;
-  log_path_ = (std::filesystem::temp_directory_path() /
-               ("cncert_proc_" + std::to_string(::getpid()) + "_" +
-                std::to_string(counter++) + ".log"))
-                  .string();
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
+            const std::string& err_path) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path_.c_str(),
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  if (err_path.empty()) {
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  }
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  std::vector<std::string> storage = argv;
   std::vector<char*> args;
-  for (auto& a : argv) args.push_back(a.data());
+  for (auto& a : storage) args.push_back(a.data());
   args.push_back(nullptr);
+  // The child starts with no signal blocked, whatever the test runner did.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t none;
   sigemptyset(&none);
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-  if (posix_spawnp(&pid_, args[0], &actions, &attr, args.data(), environ) != 0)
-    pid_ = -1;
+  pid_t pid = -1;
+  if (posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ) != 0)
+    pid = -1;
   posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+Process::Process(std::vector<std::string> argv) {
+  static int counter = 0;
+  log_path_ = (std::filesystem::temp_directory_path() /
+               ("cncert_proc_" + std::to_string(::getpid()) + "_" +
+                std::to_string(counter++) + ".log"))
+                  .string();
+  pid_ = Spawn(argv, log_path_, "");
+}
+
+CommandResult RunExporter(const std::vector<std::string>& args) {
+  CommandResult result;
+  const std::string dir = MakeTempDir();
+  const std::string out_path = dir + "/out";
+  const std::string err_path = dir + "/err";
+  std::vector<std::string> argv{CNCERT_EXPORTER_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const pid_t pid = Spawn(argv, out_path, err_path);
+  if (pid > 0) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    result.status =
+        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  result.out = ReadFile(out_path);
+  result.err = ReadFile(err_path);
+  std::filesystem::remove_all(dir);
+  return result;
 }
 
 Process::~Process() {

@@ -13,6 +13,12 @@
 
 namespace cncert::testing {
 
+// Starts `argv` (searched in PATH) with stdout to `out_path` and stderr to
+// `err_path` (empty: to stdout), stdin from /dev/null and no signal blocked.
+// Returns the pid, or -1.
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
+            const std::string& err_path);
+
 class Process {
  public:
   // Starts `argv[0]` with stdout and stderr to a log file.

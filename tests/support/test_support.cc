@@ -53,35 +53,4 @@ std::string MiniBulletin(const std::string& heading, const std::string& body) {
          "\n\n" + body + "\n";
 }
 
-CommandResult RunExporter(const std::vector<std::string>& args) {
-  CommandResult result;
-  const std::string dir = MakeTempDir();
-  const std::string out_path = dir + "/out";
-  const std::string err_path = dir + "/err";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<std::string> argv_storage{CNCERT_EXPORTER_BINARY};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) ==
-      0) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    result.status =
-        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  posix_spawn_file_actions_destroy(&actions);
-  result.out = ReadFile(out_path);
-  result.err = ReadFile(err_path);
-  std::filesystem::remove_all(dir);
-  return result;
-}
-
 }  // namespace cncert::testing

@@ -1,4 +1,4 @@
-#include "exporter/cncert_pages.h"
+#include "exporter/fetch/cncert_pages.h"
 
 #include <gtest/gtest.h>
 

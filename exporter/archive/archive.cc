@@ -1,0 +1,207 @@
+#include "exporter/archive/archive.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <tuple>
+
+#include "exporter/archive/source_record.h"
+#include "exporter/base/files.h"
+#include "parsers/parser.h"
+
+namespace cncert {
+
+namespace {
+
+// Editors' and fetchers' temporary files are not bulletins (yet).
+bool IsIgnoredName(const std::string& name) {
+  return name.empty() || name[0] == '.' || name.ends_with("~") ||
+         name.ends_with(".tmp") || name.ends_with(".part") ||
+         name.ends_with(".swp") || name.ends_with(".crdownload");
+}
+
+std::shared_ptr<const Bulletin> ParseFile(const std::string& path,
+                                          const RuleSet& rules) {
+  auto bulletin = std::make_shared<Bulletin>();
+  const FileContent file =
+      ReadFileCapped(path, Archive::kMaxFileBytes, FileOrigin::kArchive);
+  if (!file.error.empty()) {
+    bulletin->errors.push_back(file.error);
+    bulletin->failure = file.failure;
+    return bulletin;
+  }
+  *bulletin = ParseBulletin(file.bytes, rules, {Archive::kMaxFileBytes});
+  MergeSourceRecord(path, *bulletin);
+  bulletin->text.clear();  // not needed after parsing; keeps memory small
+  bulletin->text.shrink_to_fit();
+  return bulletin;
+}
+
+int FormatRank(const std::string& format) {
+  if (format == "pdf") return 3;  // the only channel with every figure
+  if (format == "html") return 2;
+  if (format == "markdown") return 1;
+  return 0;
+}
+
+// More figures first, then fewer warnings, then the richer format.
+bool MoreComplete(const ArchiveFile& a, const ArchiveFile& b) {
+  const Bulletin& x = *a.bulletin;
+  const Bulletin& y = *b.bulletin;
+  return std::make_tuple(x.values.size(), -static_cast<long>(x.warnings.size()),
+                         FormatRank(x.format), b.name) >
+         std::make_tuple(y.values.size(), -static_cast<long>(y.warnings.size()),
+                         FormatRank(y.format), a.name);
+}
+
+}  // namespace
+
+std::optional<long long> BulletinTimestamp(const Bulletin& b,
+                                           TimestampSource source) {
+  const Identity& id = b.identity;
+  const auto& first =
+      source == TimestampSource::kPeriodEnd ? id.period_end : id.published;
+  const auto& second =
+      source == TimestampSource::kPeriodEnd ? id.published : id.period_end;
+  if (first) return DateToUnixSeconds(*first);
+  if (second) return DateToUnixSeconds(*second);
+  return std::nullopt;
+}
+
+std::string BulletinKey(const Bulletin& b) {
+  const Identity& id = b.identity;
+  if (id.year && id.issue) {
+    return id.kind + "/" + std::to_string(*id.year) + "-" +
+           std::to_string(*id.issue);
+  }
+  if (id.period_start && id.period_end) {
+    return id.kind + "/" + FormatDate(*id.period_start) + "/" +
+           FormatDate(*id.period_end);
+  }
+  return "";
+}
+
+Status Archive::Scan(const RuleSet& rules, Reparse reparse,
+                     std::chrono::milliseconds settle, ArchiveView* view,
+                     const Progress& progress) {
+  DIR* dir = ::opendir(directory_.c_str());
+  if (dir == nullptr) {
+    return Status::Error("cannot read archive directory " + directory_ + ": " +
+                         std::strerror(errno));
+  }
+  std::vector<std::string> names;
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string name = entry->d_name;
+    if (!IsIgnoredName(name)) names.push_back(name);
+  }
+  ::closedir(dir);
+  std::sort(names.begin(), names.end());
+
+  const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  std::map<std::string, ArchiveFile> next;
+  *view = ArchiveView{};
+  std::size_t done = 0;
+  for (const auto& name : names) {
+    if (progress) progress(done++, names.size());
+    const std::string path = directory_ + "/" + name;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) continue;  // vanished meanwhile
+    if (S_ISDIR(st.st_mode)) continue;
+    const FileStamp stamp{
+        static_cast<unsigned long long>(st.st_dev),
+        static_cast<unsigned long long>(st.st_ino),
+        static_cast<long long>(st.st_size),
+        static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL +
+            st.st_mtim.tv_nsec};
+    const auto cached = cache_.find(name);
+    ArchiveFile file;
+    if (reparse == Reparse::kChanged && cached != cache_.end() &&
+        cached->second.stamp == stamp) {
+      file = cached->second;
+    } else {
+      file = ArchiveFile{name, stamp, ParseFile(path, rules)};
+    }
+    const bool recent =
+        now_ns - stamp.mtime_ns <
+        std::chrono::duration_cast<std::chrono::nanoseconds>(settle).count();
+    if (!file.bulletin->ok() && recent) {
+      view->pending.push_back(name);
+      continue;  // not cached: parsed again once it settles
+    }
+    next.emplace(name, file);
+  }
+  if (progress) progress(names.size(), names.size());
+  cache_ = std::move(next);
+  for (const auto& [name, file] : cache_) view->files.push_back(file);
+  return Status::Ok();
+}
+
+void Archive::Organize(ArchiveView* view, TimestampSource source) {
+  std::map<std::string, const ArchiveFile*> best;  // by bulletin key
+  std::vector<const ArchiveFile*> candidates;
+  for (const auto& file : view->files) {
+    if (!file.bulletin->ok()) {
+      view->failed.push_back(&file);
+      continue;
+    }
+    if (!BulletinTimestamp(*file.bulletin, source)) {
+      view->unplaced.push_back(&file);
+      continue;
+    }
+    const std::string key = BulletinKey(*file.bulletin);
+    if (key.empty()) {
+      candidates.push_back(&file);
+      continue;
+    }
+    auto [it, inserted] = best.emplace(key, &file);
+    if (inserted) continue;
+    if (MoreComplete(file, *it->second)) {
+      view->duplicates.push_back(it->second);
+      it->second = &file;
+    } else {
+      view->duplicates.push_back(&file);
+    }
+  }
+  for (const auto& [key, file] : best) candidates.push_back(file);
+  // Newest last: by time, then issue, then publication date, then name.
+  auto order = [source](const ArchiveFile* a, const ArchiveFile* b) {
+    const Identity& x = a->bulletin->identity;
+    const Identity& y = b->bulletin->identity;
+    const long long tx = *BulletinTimestamp(*a->bulletin, source);
+    const long long ty = *BulletinTimestamp(*b->bulletin, source);
+    const auto px = x.published ? DateToUnixSeconds(*x.published) : 0;
+    const auto py = y.published ? DateToUnixSeconds(*y.published) : 0;
+    return std::make_tuple(tx, x.year.value_or(0), x.issue.value_or(0), px,
+                           a->name) < std::make_tuple(ty, y.year.value_or(0),
+                                                      y.issue.value_or(0), py,
+                                                      b->name);
+  };
+  std::sort(candidates.begin(), candidates.end(), order);
+  // Two bulletins at one instant cannot both be history: keep the more
+  // complete.
+  std::vector<const ArchiveFile*> placed;
+  for (const ArchiveFile* file : candidates) {
+    if (!placed.empty() &&
+        *BulletinTimestamp(*placed.back()->bulletin, source) ==
+            *BulletinTimestamp(*file->bulletin, source)) {
+      if (MoreComplete(*file, *placed.back())) {
+        view->duplicates.push_back(placed.back());
+        placed.back() = file;
+      } else {
+        view->duplicates.push_back(file);
+      }
+      continue;
+    }
+    placed.push_back(file);
+  }
+  view->bulletins = std::move(placed);
+}
+
+}  // namespace cncert

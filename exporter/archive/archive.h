@@ -1,0 +1,93 @@
+// The archive directory: the durable store of bulletins, one file each.
+// Scanning parses every file once per version (size, mtime, inode) and keeps
+// the results, so that a reload only parses what changed.
+#ifndef CNCERT_EXPORTER_ARCHIVE_ARCHIVE_H_
+#define CNCERT_EXPORTER_ARCHIVE_ARCHIVE_H_
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exporter/base/status.h"
+#include "parsers/bulletin.h"
+#include "parsers/rules.h"
+
+namespace cncert {
+
+struct FileStamp {
+  unsigned long long device = 0;
+  unsigned long long inode = 0;
+  long long size = 0;
+  long long mtime_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+
+struct ArchiveFile {
+  std::string name;  // file name within the archive directory
+  FileStamp stamp;
+  std::shared_ptr<const Bulletin> bulletin;  // ok() or failed with a reason
+};
+
+// When a bulletin lies in time: the end of its period, or its publication.
+enum class TimestampSource { kPeriodEnd, kPublished };
+
+// Unix seconds at which `b` is placed in history (00:00 China time of the
+// chosen day), falling back to the other date; nullopt when it has neither.
+std::optional<long long> BulletinTimestamp(const Bulletin& b,
+                                           TimestampSource source);
+
+// The identity under which two files hold the same bulletin; empty if the
+// bulletin cannot be identified (it then counts on its own).
+std::string BulletinKey(const Bulletin& b);
+
+// Holds pointers into its own `files`: movable, not copyable.
+struct ArchiveView {
+  ArchiveView() = default;
+  ArchiveView(ArchiveView&&) = default;
+  ArchiveView& operator=(ArchiveView&&) = default;
+  ArchiveView(const ArchiveView&) = delete;
+  ArchiveView& operator=(const ArchiveView&) = delete;
+
+  std::vector<ArchiveFile> files;  // every file, by name
+  // Distinct, placeable bulletins, oldest first; newest is back().
+  std::vector<const ArchiveFile*> bulletins;
+  std::vector<const ArchiveFile*> failed;      // settled failures
+  std::vector<const ArchiveFile*> duplicates;  // same bulletin, less complete
+  std::vector<const ArchiveFile*> unplaced;    // no date to place them
+  std::vector<std::string> pending;            // changed too recently to judge
+};
+
+class Archive {
+ public:
+  explicit Archive(std::string directory) : directory_(std::move(directory)) {}
+
+  const std::string& directory() const { return directory_; }
+
+  // Which files a scan parses: those that changed, or all (new rules).
+  enum class Reparse { kChanged, kAll };
+
+  // Reads the directory. Files that fail and were modified less than `settle`
+  // ago are reported as pending (still being written), not as failed.
+  // Fails only if the directory itself cannot be read.
+  using Progress = std::function<void(std::size_t done, std::size_t total)>;
+  Status Scan(const RuleSet& rules, Reparse reparse,
+              std::chrono::milliseconds settle, ArchiveView* view,
+              const Progress& progress = nullptr);
+
+  // Orders and deduplicates what Scan() found into `view`.
+  static void Organize(ArchiveView* view, TimestampSource source);
+
+  static constexpr std::size_t kMaxFileBytes = 32u << 20;
+
+ private:
+  std::string directory_;
+  std::map<std::string, ArchiveFile> cache_;  // by name
+};
+
+}  // namespace cncert
+
+#endif  // CNCERT_EXPORTER_ARCHIVE_ARCHIVE_H_

@@ -1,0 +1,88 @@
+#include "exporter/archive/watcher.h"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace cncert {
+
+DirectoryWatcher::DirectoryWatcher(std::string directory,
+                                   std::chrono::milliseconds debounce,
+                                   std::chrono::milliseconds rescan,
+                                   std::function<bool()> on_change)
+    : directory_(std::move(directory)),
+      debounce_(debounce),
+      rescan_(rescan),
+      on_change_(std::move(on_change)) {}
+
+DirectoryWatcher::~DirectoryWatcher() { Stop(); }
+
+bool DirectoryWatcher::Start(std::string* error, bool retry_soon) {
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  inotify_fd_ = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  bool ok = true;
+  if (inotify_fd_ < 0 ||
+      ::inotify_add_watch(inotify_fd_, directory_.c_str(),
+                          IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM |
+                              IN_DELETE | IN_ATTRIB | IN_DELETE_SELF |
+                              IN_MOVE_SELF) < 0) {
+    *error = std::string("inotify unavailable: ") + std::strerror(errno);
+    if (inotify_fd_ >= 0) ::close(inotify_fd_);
+    inotify_fd_ = -1;
+    ok = false;
+  }
+  thread_ = std::thread([this, retry_soon] { Loop(retry_soon); });
+  return ok;
+}
+
+void DirectoryWatcher::Stop() {
+  if (wake_fd_ >= 0) {
+    const std::uint64_t one = 1;
+    (void)!::write(wake_fd_, &one, sizeof one);
+  }
+  if (thread_.joinable()) thread_.join();
+  if (inotify_fd_ >= 0) ::close(inotify_fd_);
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+  inotify_fd_ = wake_fd_ = -1;
+}
+
+void DirectoryWatcher::Loop(bool retry_soon) {
+  using Clock = std::chrono::steady_clock;
+  auto next_rescan = Clock::now() + rescan_;
+  // The next (debounced) reload.
+  Clock::time_point due = retry_soon
+                              ? Clock::now() + std::chrono::milliseconds(1000)
+                              : Clock::time_point::max();
+  for (;;) {
+    const auto now = Clock::now();
+    const auto wake_at = std::min(due, next_rescan);
+    const auto wait =
+        std::chrono::duration_cast<std::chrono::milliseconds>(wake_at - now)
+            .count();
+    pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
+    const int n = ::poll(fds, inotify_fd_ >= 0 ? 2 : 1,
+                         static_cast<int>(std::max<long long>(
+                             0, std::min<long long>(wait, 60000))));
+    if (n < 0 && errno != EINTR) return;
+    if (fds[0].revents & POLLIN) return;
+    if (inotify_fd_ >= 0 && (fds[1].revents & POLLIN)) {
+      alignas(inotify_event) char buf[16384];
+      while (::read(inotify_fd_, buf, sizeof buf) > 0) {
+      }
+      due = Clock::now() + debounce_;  // wait for the burst to end
+      continue;
+    }
+    if (Clock::now() >= std::min(due, next_rescan)) {
+      const bool again = on_change_();
+      due = again ? Clock::now() + std::chrono::milliseconds(1000)
+                  : Clock::time_point::max();
+      next_rescan = Clock::now() + rescan_;
+    }
+  }
+}
+
+}  // namespace cncert

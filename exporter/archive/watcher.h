@@ -1,0 +1,44 @@
+// Watches the archive directory with inotify and calls back, debounced, after
+// files are written, moved, or deleted; also on a timer as a safety net and
+// soon again while files are still being written.
+#ifndef CNCERT_EXPORTER_ARCHIVE_WATCHER_H_
+#define CNCERT_EXPORTER_ARCHIVE_WATCHER_H_
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+
+namespace cncert {
+
+class DirectoryWatcher {
+ public:
+  // `on_change` returns true when it wants another call soon (pending files).
+  DirectoryWatcher(std::string directory, std::chrono::milliseconds debounce,
+                   std::chrono::milliseconds rescan,
+                   std::function<bool()> on_change);
+  ~DirectoryWatcher();
+  DirectoryWatcher(const DirectoryWatcher&) = delete;
+  DirectoryWatcher& operator=(const DirectoryWatcher&) = delete;
+
+  // False if inotify is unavailable; the timer still runs. `retry_soon`: call
+  // back shortly after starting (files were pending at the first load).
+  bool Start(std::string* error, bool retry_soon = false);
+  void Stop();
+
+ private:
+  void Loop(bool retry_soon);
+
+  std::string directory_;
+  std::chrono::milliseconds debounce_;
+  std::chrono::milliseconds rescan_;
+  std::function<bool()> on_change_;
+  int inotify_fd_ = -1;
+  int wake_fd_ = -1;  // eventfd that ends the loop
+  std::thread thread_;
+};
+
+}  // namespace cncert
+
+#endif  // CNCERT_EXPORTER_ARCHIVE_WATCHER_H_

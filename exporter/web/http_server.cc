@@ -1,0 +1,279 @@
+#include "exporter/web/http_server.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "exporter/base/host_port.h"
+#include "exporter/base/log.h"
+#include "exporter/web/landing_page.h"
+#include "exporter/web/task_queue.h"
+
+namespace cncert {
+
+namespace {
+
+constexpr const char* kTextFormat = "text/plain; version=0.0.4; charset=utf-8";
+constexpr const char* kPlainText = "text/plain; charset=utf-8";
+
+bool IsReadOnlyPath(const std::string& path, const std::string& telemetry) {
+  return path == telemetry || path == "/" || path == "/-/healthy" ||
+         path == "/-/ready" || path.starts_with("/api/v1/");
+}
+
+}  // namespace
+
+bool SplitListenAddress(const std::string& address, std::string* host,
+                        int* port) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos) return false;
+  *host = address.substr(0, colon);
+  const std::string port_text = address.substr(colon + 1);
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  *port = std::stoi(port_text);
+  if (*port > 65535) return false;
+  if (host->size() >= 2 && host->front() == '[' && host->back() == ']') {
+    *host = host->substr(1, host->size() - 2);
+  }
+  if (host->empty()) *host = "0.0.0.0";
+  return true;
+}
+
+HttpServer::HttpServer(Exporter& exporter, HttpOptions options)
+    : exporter_(exporter),
+      options_(std::move(options)),
+      auth_(std::make_unique<BasicAuth>(options_.web_config.basic_auth_users)) {
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Route(httplib::Server& server) {
+  using Req = const httplib::Request&;
+  using Res = httplib::Response&;
+  server.set_pre_routing_handler([this](Req req, Res res) {
+    return PreRoute(req, res) ? httplib::Server::HandlerResponse::Handled
+                              : httplib::Server::HandlerResponse::Unhandled;
+  });
+  server.Get(options_.telemetry_path,
+             [this](Req req, Res res) { Metrics(req, res); });
+  server.Get("/", [this](Req req, Res res) { Landing(req, res); });
+  server.Get("/-/healthy",
+             [](Req, Res res) { res.set_content("Healthy\n", kPlainText); });
+  server.Get("/-/ready", [this](Req req, Res res) { Ready(req, res); });
+  server.Get("/api/v1/bulletins",
+             [this](Req req, Res res) { Bulletins(req, res); });
+  server.Get("/api/v1/bulletins/latest",
+             [this](Req req, Res res) { LatestBulletin(req, res); });
+  server.set_error_handler([](Req, Res res) {
+    if (res.status == 404 && res.body.empty()) {
+      res.set_content("404 page not found\n", kPlainText);
+    }
+  });
+  server.set_exception_handler(
+      [](Req req, Res res, const std::exception_ptr& ep) {
+        std::string what = "unknown";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        log::Error("request failed", {{"path", req.path}, {"err", what}});
+        res.status = 500;
+        res.set_content("Internal Server Error\n", kPlainText);
+      });
+}
+
+// Before routing: shedding, headers, auth, lifecycle and methods. True when
+// the request is answered here.
+bool HttpServer::PreRoute(const httplib::Request& req, httplib::Response& res) {
+  if (BoundedTaskQueue::Shedding()) {
+    if (req.path == options_.telemetry_path) {
+      exporter_.self_metrics().ScrapeRejected();
+    }
+    res.status = 503;
+    res.set_header("Retry-After", "1");
+    res.set_content("Too many concurrent requests (--web.max-requests)\n",
+                    kPlainText);
+    return true;
+  }
+  for (const auto& [name, value] : options_.web_config.headers) {
+    res.set_header(name, value);
+  }
+  if (auth_->enabled() &&
+      !auth_->Check(req.get_header_value("Authorization"))) {
+    res.status = 401;
+    res.set_header("WWW-Authenticate", "Basic");
+    res.set_content("Unauthorized\n", kPlainText);
+    return true;
+  }
+  // Handled before the body is read: `curl -X POST` sends no Content-Length.
+  if (req.path == "/-/reload" || req.path == "/-/quit") {
+    Lifecycle(req, res);
+    return true;
+  }
+  if (IsReadOnlyPath(req.path, options_.telemetry_path) &&
+      req.method != "GET" && req.method != "HEAD") {
+    res.status = 405;
+    res.set_header("Allow", "GET, HEAD");
+    res.set_content("Method Not Allowed\n", kPlainText);
+    return true;
+  }
+  return false;
+}
+
+void HttpServer::Metrics(const httplib::Request&, httplib::Response& res) {
+  const auto snapshot = exporter_.snapshot();
+  const auto self = exporter_.self_metrics().Render();
+  std::string body;
+  body.reserve((snapshot ? snapshot->exposition.size() : 0) + self->size());
+  if (snapshot) body = snapshot->exposition;
+  body += *self;
+  res.set_content(body, kTextFormat);
+}
+
+void HttpServer::Landing(const httplib::Request&, httplib::Response& res) {
+  res.set_content(
+      RenderLandingPage(exporter_.snapshot().get(), options_.telemetry_path),
+      "text/html; charset=utf-8");
+}
+
+void HttpServer::Ready(const httplib::Request&, httplib::Response& res) {
+  if (exporter_.ready()) {
+    res.set_content("Ready\n", kPlainText);
+  } else {
+    res.status = 503;
+    res.set_content("Not ready: the archive has not been loaded yet\n",
+                    kPlainText);
+  }
+}
+
+void HttpServer::Bulletins(const httplib::Request& req,
+                           httplib::Response& res) {
+  const auto snapshot = exporter_.snapshot();
+  const bool provenance = req.get_param_value("provenance") == "1";
+  res.set_content(
+      snapshot ? BulletinsJson(*snapshot, provenance) : "{\"bulletins\":[]}",
+      "application/json");
+}
+
+void HttpServer::LatestBulletin(const httplib::Request&,
+                                httplib::Response& res) {
+  const auto snapshot = exporter_.snapshot();
+  if (!snapshot || !snapshot->Newest()) {
+    res.status = 404;
+    res.set_content("{\"error\":\"no bulletin loaded\"}", "application/json");
+    return;
+  }
+  res.set_content(snapshot->latest_json, "application/json");
+}
+
+void HttpServer::Lifecycle(const httplib::Request& req,
+                           httplib::Response& res) {
+  constexpr const char* kText = "text/plain; charset=utf-8";
+  if (req.method != "POST" && req.method != "PUT") {
+    res.status = 405;
+    res.set_header("Allow", "POST, PUT");
+    res.set_content("Only POST or PUT requests allowed\n", kText);
+    return;
+  }
+  if (!options_.enable_lifecycle) {
+    res.status = 403;
+    res.set_content("Lifecycle API is not enabled (--web.enable-lifecycle)\n",
+                    kText);
+    return;
+  }
+  if (req.path == "/-/quit") {
+    res.set_content("Requesting termination... Goodbye!\n", kText);
+    if (options_.quit) options_.quit();
+    return;
+  }
+  if (options_.reload && options_.reload()) {
+    res.set_content("Reloaded\n", kText);
+  } else {
+    res.status = 500;
+    res.set_content(
+        "Reload failed; the previous state is kept (see the logs)\n", kText);
+  }
+}
+
+bool HttpServer::Start(std::string* error) {
+  for (const auto& address : options_.listen_addresses) {
+    std::string host;
+    int port = 0;
+    if (!SplitListenAddress(address, &host, &port)) {
+      *error =
+          "invalid --web.listen-address '" + address + "' (want host:port)";
+      return false;
+    }
+    std::unique_ptr<httplib::Server> server;
+    if (options_.web_config.tls) {
+      std::string tls_error;
+      const TlsConfig tls = *options_.web_config.tls;
+      auto ssl = std::make_unique<httplib::SSLServer>(
+          [&tls, &tls_error](SSL_CTX& ctx) {
+            return SetUpTlsContext(tls, ctx, &tls_error);
+          });
+      if (!ssl->is_valid()) {
+        *error = "TLS set-up failed: " + tls_error;
+        return false;
+      }
+      server = std::move(ssl);
+    } else {
+      server = std::make_unique<httplib::Server>();
+    }
+    const auto limit = static_cast<std::size_t>(options_.max_requests);
+    const auto workers =
+        limit == 0
+            ? static_cast<std::size_t>(options_.worker_threads)
+            : std::min(limit,
+                       static_cast<std::size_t>(options_.worker_threads));
+    server->new_task_queue = [workers, limit] {
+      return new BoundedTaskQueue(workers, limit);
+    };
+    server->set_read_timeout(options_.read_timeout_seconds, 0);
+    server->set_write_timeout(options_.write_timeout_seconds, 0);
+    server->set_payload_max_length(options_.max_request_bytes);
+    server->set_keep_alive_max_count(100);
+    // Headers and body go out in separate writes: without this, Nagle's
+    // algorithm and delayed ACKs stall every keep-alive response by 40 ms.
+    server->set_tcp_nodelay(true);
+    Route(*server);
+    int bound_port = port;
+    if (port == 0) {
+      bound_port = server->bind_to_any_port(host);
+      if (bound_port < 0) {
+        *error = "cannot listen on " + address;
+        return false;
+      }
+    } else if (!server->bind_to_port(host, port)) {
+      *error =
+          "cannot listen on " + address + " (address in use or not permitted)";
+      return false;
+    }
+    bound_.push_back(FormatHostPort(host, bound_port));
+    httplib::Server* raw = server.get();
+    servers_.push_back(std::move(server));
+    threads_.emplace_back([raw] { raw->listen_after_bind(); });
+    // Stop() must find the server listening: stopping one that has not
+    // started yet does nothing, and the join would then wait forever.
+    for (int i = 0; i < 5000 && !raw->is_running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  return true;
+}
+
+void HttpServer::Stop() {
+  for (auto& s : servers_) s->stop();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+}  // namespace cncert

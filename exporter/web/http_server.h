@@ -1,0 +1,79 @@
+// The HTTP side: /metrics, landing page, health, readiness, reload and the
+// JSON API, on one or more listen addresses, with TLS and basic auth from the
+// web config.
+#ifndef CNCERT_EXPORTER_WEB_HTTP_SERVER_H_
+#define CNCERT_EXPORTER_WEB_HTTP_SERVER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "exporter/core/exporter.h"
+#include "exporter/web/basic_auth.h"
+#include "exporter/web/web_config.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace cncert {
+
+struct HttpOptions {
+  std::vector<std::string>
+      listen_addresses;  // "host:port", ":port", "[::1]:port"
+  std::string telemetry_path = "/metrics";
+  bool enable_lifecycle = false;
+  // Requests served or waiting at once; more get 503. 0: no limit.
+  int max_requests = 40;
+  WebConfig web_config;
+  int read_timeout_seconds = 30;
+  int write_timeout_seconds = 30;
+  std::size_t max_request_bytes = std::size_t{64} * 1024;
+  int worker_threads = 8;
+  // Called for POST /-/reload; returns whether the reload succeeded.
+  std::function<bool()> reload;
+  // Called for POST /-/quit.
+  std::function<void()> quit;
+};
+
+class HttpServer {
+ public:
+  HttpServer(Exporter& exporter, HttpOptions options);
+  ~HttpServer();
+
+  // Binds every address; false with a message if one cannot be bound.
+  bool Start(std::string* error);
+  void Stop();
+  // "127.0.0.1:10036" for each bound address (with the real port for ":0").
+  const std::vector<std::string>& bound() const { return bound_; }
+
+ private:
+  void Route(httplib::Server& server);
+  // One handler per endpoint.
+  bool PreRoute(const httplib::Request& req, httplib::Response& res);
+  void Lifecycle(const httplib::Request& req, httplib::Response& res);
+  void Metrics(const httplib::Request& req, httplib::Response& res);
+  void Landing(const httplib::Request& req, httplib::Response& res);
+  void Ready(const httplib::Request& req, httplib::Response& res);
+  void Bulletins(const httplib::Request& req, httplib::Response& res);
+  void LatestBulletin(const httplib::Request& req, httplib::Response& res);
+
+  Exporter& exporter_;
+  HttpOptions options_;
+  std::unique_ptr<BasicAuth> auth_;
+  std::vector<std::unique_ptr<httplib::Server>> servers_;
+  std::vector<std::thread> threads_;
+  std::vector<std::string> bound_;
+};
+
+// Splits "host:port" (":port" means all interfaces, "[v6]:port" too).
+bool SplitListenAddress(const std::string& address, std::string* host,
+                        int* port);
+
+}  // namespace cncert
+
+#endif  // CNCERT_EXPORTER_WEB_HTTP_SERVER_H_
