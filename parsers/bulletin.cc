@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "parsers/utf8.h"
+
 namespace cncert {
 
 std::string FormatDate(const Date& date) {
@@ -37,6 +39,38 @@ long long DateToUnixSeconds(const Date& date) {
   return static_cast<long long>(days) * 86400LL - kChinaOffsetSeconds;
 }
 
+namespace {
+
+// Label values must be UTF-8, or Prometheus rejects the whole scrape. Bytes
+// that are not (a GBK file name) and '%' become %XX, so that distinct values
+// stay distinct.
+std::string LabelSafe(const std::string& value) {
+  if (utf8::IsValid(value)) return value;
+  std::string out;
+  std::string_view rest = value;
+  while (!rest.empty()) {
+    const std::size_t valid = utf8::ValidPrefix(rest);
+    for (char c : rest.substr(0, valid)) {
+      if (c == '%') {
+        out += "%25";
+      } else {
+        out += c;
+      }
+    }
+    rest.remove_prefix(valid);
+    if (rest.empty()) break;
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    const auto byte = static_cast<unsigned char>(rest[0]);
+    out += '%';
+    out += kHex[byte >> 4];
+    out += kHex[byte & 15];
+    rest.remove_prefix(1);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string SeriesKey(const std::string& metric, const Labels& labels) {
   if (labels.empty()) return metric;
   std::string out = metric + "{";
@@ -45,7 +79,7 @@ std::string SeriesKey(const std::string& metric, const Labels& labels) {
     if (!first) out += ",";
     first = false;
     out += name + "=\"";
-    for (char c : value) {
+    for (char c : LabelSafe(value)) {
       if (c == '\\' || c == '"') out += '\\';
       if (c == '\n') {
         out += "\\n";

@@ -46,7 +46,8 @@ struct Value {
   Provenance provenance;
 };
 
-// Prometheus series notation with labels sorted by name: name{a="x",b="y"}.
+// Prometheus series notation with labels sorted by name: name{a="x",b="y"};
+// values that are not UTF-8 are percent-encoded.
 std::string SeriesKey(const std::string& metric, const Labels& labels);
 
 struct Identity {

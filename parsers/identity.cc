@@ -118,10 +118,11 @@ std::string CleanTitle(std::string_view line) {
 
 }  // namespace
 
-Identity ReadIdentity(const Document& doc, const Layout& layout,
-                      std::vector<std::string>* warnings) {
-  Identity id;
-  id.url = doc.url;
+namespace {
+
+// The title: the container's (front matter, <title>), unless the text's
+// heading is the bulletin's; plus year and issue from it.
+void ReadTitle(const Document& doc, const Layout& layout, Identity* id) {
   std::string title = NormalizeText(doc.title);
   while (!title.empty() && title.back() == '\n') title.pop_back();
   const std::string from_text = CleanTitle(TitleFromText(layout));
@@ -135,45 +136,44 @@ Identity ReadIdentity(const Document& doc, const Layout& layout,
       title = from_text;
     }
   }
-  if (title.find(kTitleMarker) != std::string::npos) id.kind = "cncert_weekly";
-  id.title = title;
-
+  if (title.find(kTitleMarker) != std::string::npos) id->kind = "cncert_weekly";
+  id->title = title;
   static const RE2 kYearIssue(R"((\d{4})年第(\d{1,3})期)");
   int year = 0;
   int issue = 0;
   if (RE2::PartialMatch(title, kYearIssue, &year, &issue) && year >= 2000 &&
       year <= 2100 && issue >= 1 && issue <= 53) {
-    id.year = year;
-    id.issue = issue;
+    id->year = year;
+    id->issue = issue;
   }
+}
 
-  if (!doc.published.empty()) {
-    id.published = ParseDateString(doc.published);
-    if (!id.published) {
-      warnings->push_back("publication date '" + doc.published +
-                          "' is not a date; ignored");
-    }
+// Dates the page states next to 时间/发布时间: the publication date, unless
+// they lie far from the period (a repost's date).
+std::vector<Date> PageDates(const Layout& layout) {
+  std::vector<Date> dates;
+  static const RE2 kPageDate(
+      R"((?:发布时间|发布日期|时间|日期):\s*(\d{4})-(\d{1,2})-(\d{1,2}))");
+  re2::StringPiece all(layout.text);
+  int y, m, d;
+  while (dates.size() < 16 &&
+         RE2::FindAndConsume(&all, kPageDate, &y, &m, &d)) {
+    if (const auto date = MakeDate(y, m, d)) dates.push_back(*date);
   }
+  return dates;
+}
 
-  // Dates the page states next to 时间/发布时间: the publication date, unless
-  // they lie far from the period (a repost's date).
-  std::vector<Date> page_dates;
-  {
-    static const RE2 kPageDate(
-        R"((?:发布时间|发布日期|时间|日期):\s*(\d{4})-(\d{1,2})-(\d{1,2}))");
-    re2::StringPiece all(layout.text);
-    int y, m, d;
-    while (page_dates.size() < 16 &&
-           RE2::FindAndConsume(&all, kPageDate, &y, &m, &d)) {
-      if (const auto date = MakeDate(y, m, d)) page_dates.push_back(*date);
-    }
-  }
-  auto near_period_end = [](const Date& end, const Date& date) {
-    const int after = DaysBetween(end, date);
-    return after >= 0 && after <= 45;
-  };
+bool NearPeriodEnd(const Date& end, const Date& date) {
+  const int after = DaysBetween(end, date);
+  return after >= 0 && after <= 45;
+}
 
-  // Period: the title, else the lead or body ("在9月8日至14日期间").
+// Period: the title's, else the lead's or body's ("在9月8日至14日期间"); a
+// month-day range takes its year from the title, the publication date or a
+// page date that fits.
+Period FindPeriod(const Identity& id, const Layout& layout,
+                  const std::vector<Date>& page_dates,
+                  std::vector<std::string>* warnings) {
   Period period;
   MonthDayPeriod md;
   std::string lead_text;
@@ -182,80 +182,101 @@ Identity ReadIdentity(const Document& doc, const Layout& layout,
       lead_text += layout.Text(span);
     }
   }
-  bool full = FullDatePeriod(title, &period);
-  if (!full && !MonthDayRange(title, &md)) {
+  bool full = FullDatePeriod(id.title, &period);
+  if (!full && !MonthDayRange(id.title, &md)) {
     full = FullDatePeriod(lead_text, &period);
     if (!full) MonthDayRange(lead_text, &md);
   }
-  if (!full && md.m1 > 0) {
-    // The year: the title's, else that of the publication date, which may lie
-    // in January after a December week.
-    auto year_of = [&md](const Date& published) {
-      int y = static_cast<int>(published.year());
-      if (static_cast<unsigned>(published.month()) <
-          static_cast<unsigned>(md.m2)) {
-        --y;
-      }
-      return y;
-    };
-    if (id.year) {
-      period = ResolveYears(md, *id.year, id.issue);
-    } else if (id.published) {
-      period = ResolveYears(md, year_of(*id.published), id.issue);
-    } else {
-      for (const Date& date : page_dates) {
-        const Period candidate = ResolveYears(md, year_of(date), id.issue);
-        if (candidate.end && near_period_end(*candidate.end, date)) {
-          period = candidate;
-          break;
-        }
-      }
-      if (!period.end) {
-        warnings->push_back(
-            "the period states no year and no publication date says which; "
-            "ignored");
-      }
+  if (full || md.m1 == 0) return period;
+  // The year of a publication date, which may lie in January after a
+  // December week.
+  auto year_of = [&md](const Date& published) {
+    int y = static_cast<int>(published.year());
+    if (static_cast<unsigned>(published.month()) <
+        static_cast<unsigned>(md.m2)) {
+      --y;
     }
+    return y;
+  };
+  if (id.year) return ResolveYears(md, *id.year, id.issue);
+  if (id.published) return ResolveYears(md, year_of(*id.published), id.issue);
+  for (const Date& date : page_dates) {
+    const Period candidate = ResolveYears(md, year_of(date), id.issue);
+    if (candidate.end && NearPeriodEnd(*candidate.end, date)) return candidate;
   }
-  if (period.start && period.end) {
-    const int length = DaysBetween(*period.start, *period.end);
-    if (length < 0 || length > 31) {
-      warnings->push_back("period " + FormatDate(*period.start) + " to " +
-                          FormatDate(*period.end) + " is not a week; ignored");
-    } else {
-      id.period_start = period.start;
-      id.period_end = period.end;
-      if (!id.year) id.year = static_cast<int>(period.end->year());
-      if (length != 6) {
-        warnings->push_back("period spans " + std::to_string(length + 1) +
-                            " days, not a week");
-      }
-    }
-  }
+  warnings->push_back(
+      "the period states no year and no publication date says which; "
+      "ignored");
+  return period;
+}
 
-  if (!id.published) {
-    for (const Date& date : page_dates) {
-      bool plausible = false;
-      if (id.period_end) {
-        plausible = near_period_end(*id.period_end, date);
-      } else if (id.year) {
-        const int y = static_cast<int>(date.year());
-        plausible = y == *id.year ||
-                    (y == *id.year + 1 && date.month() == std::chrono::January);
-      }
-      if (plausible) {
-        id.published = date;
-        break;
-      }
-      warnings->push_back(
-          "page date " + FormatDate(date) +
-          " is not this bulletin's publication date (a repost?); ignored");
-    }
-  } else if (id.period_end && !near_period_end(*id.period_end, *id.published)) {
-    warnings->push_back("publication date " + FormatDate(*id.published) +
-                        " lies far from the period end " +
-                        FormatDate(*id.period_end));
+// Takes `period` if it is about a week long.
+void SetPeriod(const Period& period, Identity* id,
+               std::vector<std::string>* warnings) {
+  if (!period.start || !period.end) return;
+  const int length = DaysBetween(*period.start, *period.end);
+  if (length < 0 || length > 31) {
+    warnings->push_back("period " + FormatDate(*period.start) + " to " +
+                        FormatDate(*period.end) + " is not a week; ignored");
+    return;
   }
+  id->period_start = period.start;
+  id->period_end = period.end;
+  if (!id->year) id->year = static_cast<int>(period.end->year());
+  if (length != 6) {
+    warnings->push_back("period spans " + std::to_string(length + 1) +
+                        " days, not a week");
+  }
+}
+
+// Without a stated publication date, the first page date that fits the
+// bulletin; a stated one far from the period is reported.
+void SetPublished(const std::vector<Date>& page_dates, Identity* id,
+                  std::vector<std::string>* warnings) {
+  if (id->published) {
+    if (id->period_end && !NearPeriodEnd(*id->period_end, *id->published)) {
+      warnings->push_back("publication date " + FormatDate(*id->published) +
+                          " lies far from the period end " +
+                          FormatDate(*id->period_end));
+    }
+    return;
+  }
+  for (const Date& date : page_dates) {
+    bool plausible = false;
+    if (id->period_end) {
+      plausible = NearPeriodEnd(*id->period_end, date);
+    } else if (id->year) {
+      const int y = static_cast<int>(date.year());
+      plausible = y == *id->year ||
+                  (y == *id->year + 1 && date.month() == std::chrono::January);
+    }
+    if (plausible) {
+      id->published = date;
+      return;
+    }
+    warnings->push_back(
+        "page date " + FormatDate(date) +
+        " is not this bulletin's publication date (a repost?); ignored");
+  }
+}
+
+}  // namespace
+
+Identity ReadIdentity(const Document& doc, const Layout& layout,
+                      std::vector<std::string>* warnings) {
+  Identity id;
+  id.url = doc.url;
+  ReadTitle(doc, layout, &id);
+  if (!doc.published.empty()) {
+    id.published = ParseDateString(doc.published);
+    if (!id.published) {
+      warnings->push_back("publication date '" + doc.published +
+                          "' is not a date; ignored");
+    }
+  }
+  const std::vector<Date> page_dates = PageDates(layout);
+  SetPeriod(FindPeriod(id, layout, page_dates, warnings), &id, warnings);
+  SetPublished(page_dates, &id, warnings);
   if (!id.year && id.published && !id.kind.empty() && !id.issue) {
     id.year = static_cast<int>(id.published->year());
   }

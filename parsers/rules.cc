@@ -220,91 +220,15 @@ class Loader {
         Error(rule.line, "", "rule must be a mapping");
         continue;
       }
-      for (const auto& entry : item) {
-        const auto key = entry.first.as<std::string>();
-        if (!RuleKeys().contains(key)) {
-          Error(Line(entry.first),
-                item["metric"] ? item["metric"].as<std::string>() : "",
-                "unknown key '" + key + "'");
-        }
-      }
+      CheckKeys(item);
       if (!item["metric"]) {
         Error(rule.line, "", "rule has no 'metric'");
         continue;
       }
-      rule.metric = item["metric"].as<std::string>();
-      if (!IsMetricName(rule.metric)) {
-        Error(rule.line, rule.metric, "invalid metric name");
-      }
-      if (const YAML::Node labels = item["labels"]) {
-        if (!labels.IsMap()) {
-          Error(Line(labels), rule.metric, "'labels' must be a mapping");
-        } else {
-          for (const auto& l : labels) {
-            const auto name = l.first.as<std::string>();
-            if (!IsLabelName(name)) {
-              Error(Line(l.first), rule.metric,
-                    "invalid label name '" + name + "'");
-            }
-            rule.labels[name] = l.second.as<std::string>();
-          }
-        }
-      }
-      if (item["help"]) rule.help = item["help"].as<std::string>();
-      if (!item["section"]) {
-        Error(rule.line, rule.metric, "rule has no 'section'");
-      } else {
-        rule.section = item["section"].as<std::string>();
-        const SectionDef* section = set.FindSection(rule.section);
-        if (!section) {
-          Error(Line(item["section"]), rule.metric,
-                "unknown section '" + rule.section + "'");
-        } else if (!section->extract) {
-          Error(Line(item["section"]), rule.metric,
-                "section '" + rule.section + "' is marked extract: false");
-        }
-      }
-      const std::string transform =
-          item["transform"] ? item["transform"].as<std::string>() : "";
-      if (!ParseTransform(transform, &rule.transform)) {
-        Error(item["transform"] ? Line(item["transform"]) : rule.line,
-              rule.metric,
-              transform.empty()
-                  ? std::string("rule has no 'transform'")
-                  : "unknown transform '" + transform +
-                        "' (known: number, percent, change, rating, const)");
-      }
-      if (rule.transform == Transform::kRating) {
-        const YAML::Node ratings = item["ratings"];
-        if (!ratings || !ratings.IsMap() || ratings.size() == 0) {
-          Error(rule.line, rule.metric,
-                "'rating' transform needs a 'ratings' map");
-        } else {
-          for (const auto& r : ratings) {
-            rule.ratings[r.first.as<std::string>()] = r.second.as<double>();
-          }
-        }
-      }
-      if (rule.transform == Transform::kConst) {
-        if (!item["value"]) {
-          Error(rule.line, rule.metric, "'const' transform needs a 'value'");
-        } else {
-          rule.constant = item["value"].as<double>();
-        }
-      }
-      if (const YAML::Node pick = item["pick"]) {
-        const auto p = pick.as<std::string>();
-        if (p == "unique") {
-          rule.pick = Pick::kUnique;
-        } else if (p == "first") {
-          rule.pick = Pick::kFirst;
-        } else if (p == "last") {
-          rule.pick = Pick::kLast;
-        } else {
-          Error(Line(pick), rule.metric,
-                "unknown pick '" + p + "' (known: unique, first, last)");
-        }
-      }
+      ReadIdentity(item, rule);
+      ReadSection(item, set, rule);
+      ReadTransform(item, rule);
+      ReadPick(item, rule);
       if (item["counter"]) rule.counter = item["counter"].as<bool>();
       const std::string key = SeriesKey(rule.metric, rule.labels);
       if (!series.insert(key).second) {
@@ -314,6 +238,104 @@ class Loader {
       }
       ReadPatterns(item["patterns"], rule);
       set.rules.push_back(std::move(rule));
+    }
+  }
+
+  void CheckKeys(const YAML::Node& item) {
+    for (const auto& entry : item) {
+      const auto key = entry.first.as<std::string>();
+      if (!RuleKeys().contains(key)) {
+        Error(Line(entry.first),
+              item["metric"] ? item["metric"].as<std::string>() : "",
+              "unknown key '" + key + "'");
+      }
+    }
+  }
+
+  // metric, labels and help.
+  void ReadIdentity(const YAML::Node& item, Rule& rule) {
+    rule.metric = item["metric"].as<std::string>();
+    if (!IsMetricName(rule.metric)) {
+      Error(rule.line, rule.metric, "invalid metric name");
+    }
+    if (const YAML::Node labels = item["labels"]) {
+      if (!labels.IsMap()) {
+        Error(Line(labels), rule.metric, "'labels' must be a mapping");
+      } else {
+        for (const auto& l : labels) {
+          const auto name = l.first.as<std::string>();
+          if (!IsLabelName(name)) {
+            Error(Line(l.first), rule.metric,
+                  "invalid label name '" + name + "'");
+          }
+          rule.labels[name] = l.second.as<std::string>();
+        }
+      }
+    }
+    if (item["help"]) rule.help = item["help"].as<std::string>();
+  }
+
+  void ReadSection(const YAML::Node& item, const RuleSet& set, Rule& rule) {
+    if (!item["section"]) {
+      Error(rule.line, rule.metric, "rule has no 'section'");
+      return;
+    }
+    rule.section = item["section"].as<std::string>();
+    const SectionDef* section = set.FindSection(rule.section);
+    if (!section) {
+      Error(Line(item["section"]), rule.metric,
+            "unknown section '" + rule.section + "'");
+    } else if (!section->extract) {
+      Error(Line(item["section"]), rule.metric,
+            "section '" + rule.section + "' is marked extract: false");
+    }
+  }
+
+  // transform, and the ratings or value it needs.
+  void ReadTransform(const YAML::Node& item, Rule& rule) {
+    const std::string transform =
+        item["transform"] ? item["transform"].as<std::string>() : "";
+    if (!ParseTransform(transform, &rule.transform)) {
+      Error(item["transform"] ? Line(item["transform"]) : rule.line,
+            rule.metric,
+            transform.empty()
+                ? std::string("rule has no 'transform'")
+                : "unknown transform '" + transform +
+                      "' (known: number, percent, change, rating, const)");
+    }
+    if (rule.transform == Transform::kRating) {
+      const YAML::Node ratings = item["ratings"];
+      if (!ratings || !ratings.IsMap() || ratings.size() == 0) {
+        Error(rule.line, rule.metric,
+              "'rating' transform needs a 'ratings' map");
+      } else {
+        for (const auto& r : ratings) {
+          rule.ratings[r.first.as<std::string>()] = r.second.as<double>();
+        }
+      }
+    }
+    if (rule.transform == Transform::kConst) {
+      if (!item["value"]) {
+        Error(rule.line, rule.metric, "'const' transform needs a 'value'");
+      } else {
+        rule.constant = item["value"].as<double>();
+      }
+    }
+  }
+
+  void ReadPick(const YAML::Node& item, Rule& rule) {
+    const YAML::Node pick = item["pick"];
+    if (!pick) return;
+    const auto p = pick.as<std::string>();
+    if (p == "unique") {
+      rule.pick = Pick::kUnique;
+    } else if (p == "first") {
+      rule.pick = Pick::kFirst;
+    } else if (p == "last") {
+      rule.pick = Pick::kLast;
+    } else {
+      Error(Line(pick), rule.metric,
+            "unknown pick '" + p + "' (known: unique, first, last)");
     }
   }
 

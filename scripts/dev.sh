@@ -40,6 +40,7 @@ build() {  # build PRESET
 }
 
 lint() {
+  scripts/check_layers.sh
   local files
   mapfile -t files < <(git ls-files '*.cc' '*.h' 2>/dev/null ||
                        find parsers exporter tests fuzz bench -name '*.cc' -o -name '*.h')

@@ -29,7 +29,6 @@ bool WriteAll(int fd, std::string_view data) {
 // A pipe or terminal has no size: read until its end or past the cap.
 FileContent ReadStream(int fd, std::size_t max_bytes) {
   FileContent out;
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   char buf[65536];
   for (;;) {
     const ssize_t n = ::read(fd, buf, sizeof buf);
@@ -56,8 +55,10 @@ FileContent ReadStream(int fd, std::size_t max_bytes) {
 FileContent ReadFileCapped(const std::string& path, std::size_t max_bytes,
                            FileOrigin origin) {
   FileContent out;
-  int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
-  if (origin == FileOrigin::kArchive) flags |= O_NOFOLLOW;
+  // An archive entry that is a FIFO must not block the scan; a pipe the
+  // operator names is waited for.
+  int flags = O_RDONLY | O_CLOEXEC;
+  if (origin == FileOrigin::kArchive) flags |= O_NOFOLLOW | O_NONBLOCK;
   const int fd = ::open(path.c_str(), flags);
   if (fd < 0) {
     if (errno == ELOOP && origin == FileOrigin::kArchive) {

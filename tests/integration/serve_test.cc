@@ -441,5 +441,30 @@ TEST_F(ServeTest, StartupErrorsAreClear) {
   EXPECT_THAT(rules.text, HasSubstr("unknown section 'incidents'"));
 }
 
+TEST_F(ServeTest, MaxRequestsShedsWhatIsOverTheLimitWith503) {
+  Add("tests/golden/seed_wechat_2024.md");
+  ExporterServer server = Start({"--web.max-requests", "1"});
+  ASSERT_TRUE(server.ok()) << server.process().Log();
+  // A client that sends half a request holds the only place.
+  const int slow = ConnectLoopback(server.port());
+  ASSERT_GE(slow, 0);
+  const std::string partial = "GET /metrics HTTP/1.1\r\nHost: x\r\n";
+  ASSERT_EQ(::write(slow, partial.data(), partial.size()),
+            static_cast<ssize_t>(partial.size()));
+  std::this_thread::sleep_for(200ms);
+  const HttpResult shed = HttpGet(server.port(), "/metrics");
+  EXPECT_EQ(shed.status, 503);
+  EXPECT_THAT(shed.body, HasSubstr("--web.max-requests"));
+  ::close(slow);
+  // Once the place is free again, scrapes are served and the shed ones are
+  // counted (a retry may have been shed too before the place came free).
+  ASSERT_TRUE(Eventually(
+      [&] { return HttpGet(server.port(), "/metrics").status == 200; }, 5s));
+  EXPECT_GE(ScrapeValue(Metrics(server.port()),
+                        "cncert_exporter_scrapes_rejected_total")
+                .value_or(0),
+            1);
+}
+
 }  // namespace
 }  // namespace cncert::testing

@@ -67,6 +67,10 @@ HttpResult HttpGet(
     const std::vector<std::pair<std::string, std::string>>& headers = {});
 HttpResult HttpPost(int port, const std::string& path);
 
+// A raw TCP connection to 127.0.0.1:`port` (-1 on failure), for clients
+// that misbehave on purpose: slow, partial or oversized requests.
+int ConnectLoopback(int port);
+
 // A TCP port free on 127.0.0.1 right now.
 int FreePort();
 
