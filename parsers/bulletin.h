@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "parsers/failure.h"
+#include "parsers/images.h"
 
 namespace cncert {
 
@@ -35,6 +36,21 @@ struct Provenance {
   std::size_t end = 0;
   std::string match;     // the matched text
   std::string sentence;  // the whole sentence around it
+  std::size_t value_begin = 0;  // byte span of the figure itself
+  std::size_t value_end = 0;
+  // Read from an image: which one (as the document references it), the
+  // recognised line(s), and the OCR confidence (0–100) of the figure's words.
+  std::string image;
+  std::string image_line;
+  std::optional<double> confidence;
+};
+
+// An image of the bulletin and what became of it.
+struct ImageUse {
+  std::string src;
+  ImageStatus status = ImageStatus::kSkipped;
+  std::string reason;
+  int figures = 0;  // values served from it
 };
 
 using Labels = std::map<std::string, std::string>;
@@ -69,6 +85,7 @@ struct Bulletin {
   std::string format;    // "markdown", "html", "text", "pdf"
   std::string encoding;  // "UTF-8", "GB18030"
   std::vector<Value> values;
+  std::vector<ImageUse> images;
   std::vector<std::string> warnings;
   std::vector<std::string> errors;
   Failure failure = Failure::kNone;  // why, when !ok()

@@ -4,6 +4,22 @@
 
 namespace cncert {
 
+const char* ImageStatusName(ImageStatus status) {
+  switch (status) {
+    case ImageStatus::kRead:
+      return "read";
+    case ImageStatus::kPending:
+      return "pending";
+    case ImageStatus::kSkipped:
+      return "skipped";
+    case ImageStatus::kUnread:
+      return "unread";
+    case ImageStatus::kFailed:
+      return "failed";
+  }
+  return "";
+}
+
 nlohmann::json NumberToJson(double value) {
   if (std::isfinite(value) && std::fabs(value) < 9e15 &&
       value == std::floor(value)) {
@@ -48,9 +64,25 @@ nlohmann::json BulletinToJson(const Bulletin& bulletin, std::string_view file,
     source["span"] = nlohmann::json::array({p.begin, p.end});
     source["match"] = p.match;
     source["sentence"] = p.sentence;
+    if (!p.image.empty()) {
+      source["image"] = p.image;
+      source["image_line"] = p.image_line;
+      if (p.confidence) source["confidence"] = std::round(*p.confidence * 10) / 10;
+    }
   }
   out["values"] = std::move(values);
   if (provenance) out["provenance"] = std::move(sources);
+  if (!bulletin.images.empty()) {
+    nlohmann::json images = nlohmann::json::array();
+    for (const ImageUse& use : bulletin.images) {
+      nlohmann::json image = {{"src", use.src},
+                              {"status", ImageStatusName(use.status)}};
+      if (!use.reason.empty()) image["reason"] = use.reason;
+      if (use.figures > 0) image["figures"] = use.figures;
+      images.push_back(std::move(image));
+    }
+    out["images"] = std::move(images);
+  }
   out["warnings"] = bulletin.warnings;
   out["errors"] = bulletin.errors;
   return out;

@@ -18,35 +18,37 @@ std::optional<double> Get(const Bulletin& b, const std::string& metric,
 
 void PartNotAboveWhole(const Bulletin& b, const std::string& part,
                        const Labels& part_labels, const std::string& whole,
-                       std::vector<std::string>* out) {
+                       std::vector<Inconsistency>* out) {
   const auto p = Get(b, part, part_labels);
   const auto w = Get(b, whole);
   if (p && w && *p > *w) {
-    out->push_back("inconsistent: " + SeriesKey(part, part_labels) + " (" +
-                   FormatNumber(*p) + ") exceeds " + whole + " (" +
-                   FormatNumber(*w) + ")");
+    out->push_back({"inconsistent: " + SeriesKey(part, part_labels) + " (" +
+                        FormatNumber(*p) + ") exceeds " + whole + " (" +
+                        FormatNumber(*w) + ")",
+                    {SeriesKey(part, part_labels), whole}});
   }
 }
 
 // Stated share of all (e.g. government defaced / all defaced) within rounding.
 void ShareMatches(const Bulletin& b, const std::string& part,
-                  const std::string& whole, std::vector<std::string>* out) {
+                  const std::string& whole, std::vector<Inconsistency>* out) {
   const auto p = Get(b, part);
   const auto w = Get(b, whole);
   const auto share = Get(b, part + "_ratio");
   if (!p || !w || !share || *w <= 0) return;
   const double actual = *p / *w;
   if (std::fabs(actual - *share) > 0.011) {
-    out->push_back("inconsistent: " + part + "_ratio is stated as " +
-                   FormatNumber(*share) + " but " + part + "/" + whole + " = " +
-                   FormatNumber(std::round(actual * 1000) / 1000));
+    out->push_back({"inconsistent: " + part + "_ratio is stated as " +
+                        FormatNumber(*share) + " but " + part + "/" + whole +
+                        " = " + FormatNumber(std::round(actual * 1000) / 1000),
+                    {part + "_ratio", part, whole}});
   }
 }
 
 }  // namespace
 
-std::vector<std::string> CheckConsistency(const Bulletin& b) {
-  std::vector<std::string> out;
+std::vector<Inconsistency> FindInconsistencies(const Bulletin& b) {
+  std::vector<Inconsistency> out;
   // Parts are rounded to 0.1万 each, so allow a little more than that.
   const auto total = Get(b, "cncert_infected_hosts");
   const auto trojan = Get(b, "cncert_infected_hosts_by_malware",
@@ -56,9 +58,15 @@ std::vector<std::string> CheckConsistency(const Bulletin& b) {
   if (total && trojan && conficker) {
     const double sum = *trojan + *conficker;
     if (std::fabs(sum - *total) > std::max(2000.0, *total * 0.02)) {
-      out.push_back("inconsistent: infected hosts by malware add up to " +
-                    FormatNumber(sum) + ", the stated total is " +
-                    FormatNumber(*total));
+      out.push_back(
+          {"inconsistent: infected hosts by malware add up to " +
+               FormatNumber(sum) + ", the stated total is " +
+               FormatNumber(*total),
+           {"cncert_infected_hosts",
+            SeriesKey("cncert_infected_hosts_by_malware",
+                      {{"malware", "trojan_botnet"}}),
+            SeriesKey("cncert_infected_hosts_by_malware",
+                      {{"malware", "conficker"}})}});
     }
   }
   PartNotAboveWhole(b, "cncert_defaced_government_websites", {},
@@ -91,10 +99,22 @@ std::vector<std::string> CheckConsistency(const Bulletin& b) {
   }
   const auto vulns = Get(b, "cncert_cnvd_vulnerabilities");
   if (stated == 3 && vulns && std::fabs(severities - *vulns) > 0.5) {
-    out.push_back("inconsistent: vulnerabilities by severity add up to " +
-                  FormatNumber(severities) + ", the stated total is " +
-                  FormatNumber(*vulns));
+    Inconsistency found{"inconsistent: vulnerabilities by severity add up to " +
+                            FormatNumber(severities) +
+                            ", the stated total is " + FormatNumber(*vulns),
+                        {"cncert_cnvd_vulnerabilities"}};
+    for (const char* severity : {"high", "medium", "low"}) {
+      found.series.push_back(SeriesKey("cncert_cnvd_vulnerabilities_by_severity",
+                                       {{"severity", severity}}));
+    }
+    out.push_back(std::move(found));
   }
+  return out;
+}
+
+std::vector<std::string> CheckConsistency(const Bulletin& b) {
+  std::vector<std::string> out;
+  for (auto& i : FindInconsistencies(b)) out.push_back(std::move(i.message));
   return out;
 }
 

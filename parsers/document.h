@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "parsers/failure.h"
+#include "parsers/images.h"
 
 namespace cncert {
 
@@ -19,6 +20,9 @@ struct Document {
   std::string title;
   std::string url;
   std::string published;
+  // Images in document order; each stands in `text` as a marker line
+  // (ImageMarker).
+  std::vector<ImageRef> images;
   std::vector<std::string> warnings;
   std::string error;  // non-empty when the file could not be decoded
   Failure failure = Failure::kNone;  // its reason

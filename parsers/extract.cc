@@ -126,6 +126,13 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
                           end,
                           std::string(whole),
                           Sentence(text, begin, end)};
+    if (!value.empty()) {
+      provenance.value_begin = value.data() - text.data();
+      provenance.value_end = provenance.value_begin + value.size();
+    } else {
+      provenance.value_begin = begin;
+      provenance.value_end = end;
+    }
     if (!v) {
       warnings->push_back(SeriesKey(rule.metric, rule.labels) + ": matched '" +
                           provenance.match + "' but " + problem +
@@ -134,6 +141,35 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
     }
     out->push_back({*v, std::move(provenance), pattern.warn});
   }
+}
+
+// Where the text and an image both state a figure, the text wins: OCR may
+// misread, typed text does not. A different value read from an image is
+// named in a warning.
+void PreferText(const Layout& layout, const std::string& key,
+                std::vector<Candidate>* candidates,
+                std::vector<std::string>* warnings) {
+  std::vector<Candidate> text;
+  std::vector<double> image_values;
+  for (auto& c : *candidates) {
+    if (layout.InImage(c.provenance.begin, c.provenance.end)) {
+      image_values.push_back(c.value);
+    } else {
+      text.push_back(std::move(c));
+    }
+  }
+  if (text.empty()) {
+    // Nothing moved: `candidates` is intact.
+    return;
+  }
+  for (const double v : image_values) {
+    if (v != text.front().value) {
+      warnings->push_back(key + ": an image states " + FormatNumber(v) +
+                          ", the text " + FormatNumber(text.front().value) +
+                          "; the text wins");
+    }
+  }
+  *candidates = std::move(text);
 }
 
 }  // namespace
@@ -148,10 +184,21 @@ Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
       if (!layout.has_headings || span.name == rule.section)
         spans.push_back(&span);
     }
+    // Without its section, a rule reads the lead paragraph and text from
+    // images that carry no heading of their own.
+    std::vector<SectionSpan> borrowed;
     if (spans.empty() && layout.has_headings) {
       for (const auto& span : layout.sections) {
         if (span.name == "lead") spans.push_back(&span);
+        if (span.name == "lead" || !span.extract) continue;
+        for (const auto& [b, e] : layout.image_spans) {
+          if (b < span.end && e > span.begin) {
+            borrowed.push_back({span.name, std::max(b, span.begin),
+                                std::min(e, span.end), true});
+          }
+        }
       }
+      for (const auto& span : borrowed) spans.push_back(&span);
       from_lead = true;
     }
     std::vector<Candidate> candidates;
@@ -163,6 +210,7 @@ Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
     }
     if (candidates.empty()) continue;
     const std::string key = SeriesKey(rule.metric, rule.labels);
+    PreferText(layout, key, &candidates, &result.warnings);
     const Candidate* chosen = &candidates.front();
     if (rule.pick == Pick::kLast) chosen = &candidates.back();
     if (rule.pick == Pick::kUnique) {
@@ -185,8 +233,11 @@ Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
     if (!chosen->warn.empty())
       result.warnings.push_back(key + ": " + chosen->warn);
     if (from_lead) {
-      result.warnings.push_back(key + ": taken from the lead paragraph (no '" +
-                                rule.section + "' section)");
+      result.warnings.push_back(
+          key + ": taken from " +
+          (layout.InImage(chosen->provenance.begin, chosen->provenance.end)
+               ? "an image without a '" + rule.section + "' heading"
+               : "the lead paragraph (no '" + rule.section + "' section)"));
     }
     result.values.push_back(
         {rule.metric, rule.labels, chosen->value, chosen->provenance});

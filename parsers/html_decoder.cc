@@ -147,10 +147,21 @@ struct Walker {
     }
   }
 
+  // WeChat loads images lazily: the real source is in data-src.
+  void Image(const GumboElement& el) {
+    const char* src = Attribute(el, "data-src");
+    if (!src || !*src) src = Attribute(el, "src");
+    const char* alt = Attribute(el, "alt");
+    out += ImageMarker(doc->images.size());
+    doc->images.push_back({src ? src : "", alt ? alt : ""});
+  }
+
   void Walk(const GumboNode* node) {
     if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
         node->type == GUMBO_NODE_CDATA) {
-      out += node->v.text.text;
+      std::string text = node->v.text.text;
+      StripMarkers(text);
+      out += text;
       return;
     }
     if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT) {
@@ -174,6 +185,10 @@ struct Walker {
         }
       }
       if (IsSkipped(el.tag) || IsChrome(el)) return;
+      if (el.tag == GUMBO_TAG_IMG) {
+        Image(el);
+        return;
+      }
       if (el.tag == GUMBO_TAG_H1 && h1.empty()) CaptureHeading(node);
       const bool block = IsBlock(el.tag);
       if (block) out += '\n';

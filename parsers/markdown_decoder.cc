@@ -45,6 +45,24 @@ void ReadFrontMatter(Document& doc, std::string& body) {
   }
 }
 
+// ![alt](src "title") → a marker line; the reference goes to `images`.
+std::string MarkImages(const std::string& body, std::vector<ImageRef>* images) {
+  static const RE2 kImage(
+      R"((!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"\n]*")?\s*\)))");
+  std::string out;
+  re2::StringPiece rest(body);
+  re2::StringPiece whole, alt, src;
+  const char* copied = body.data();
+  while (RE2::FindAndConsume(&rest, kImage, &whole, &alt, &src)) {
+    out.append(copied, whole.data() - copied);
+    out += ImageMarker(images->size());
+    images->push_back({std::string(src), std::string(alt)});
+    copied = whole.data() + whole.size();
+  }
+  out.append(copied, body.data() + body.size() - copied);
+  return out;
+}
+
 class MarkdownDecoder : public Decoder {
  public:
   std::string_view Name() const override { return "markdown"; }
@@ -68,14 +86,14 @@ class MarkdownDecoder : public Decoder {
       return doc;
     }
     std::string body = std::move(decoded.text);
+    StripMarkers(body);
     ReadFrontMatter(doc, body);
+    body = MarkImages(body, &doc.images);
 
-    static const RE2 kImage(R"(!\[[^\]\n]*\]\([^)\n]*\))");
     static const RE2 kLink(R"(\[([^\]\n]*)\]\([^)\n]*\))");
     static const RE2 kHeading(R"((?m)^[ \t]{0,3}#{1,6}[ \t]*)");
     static const RE2 kEmphasis(R"(\*\*|__)");
     static const RE2 kQuote(R"((?m)^[ \t]{0,3}>[ \t]?)");
-    RE2::GlobalReplace(&body, kImage, "\n");
     RE2::GlobalReplace(&body, kLink, R"(\1)");
     RE2::GlobalReplace(&body, kHeading, "");
     RE2::GlobalReplace(&body, kEmphasis, "");

@@ -4,6 +4,8 @@
 #include "parsers/document.h"
 #include "parsers/extract.h"
 #include "parsers/identity.h"
+#include "parsers/image_text.h"
+#include "parsers/image_trust.h"
 #include "parsers/normalize.h"
 #include "parsers/sections.h"
 
@@ -29,6 +31,31 @@ bool EndsMidSentence(const Layout& layout, const std::vector<Value>& values) {
            !text.ends_with("!") && !text.ends_with("?");
   }
   return false;
+}
+
+// Images that may hold figures but were not read: say so once.
+void NoteUnreadImages(Bulletin& bulletin) {
+  int pending = 0;
+  int failed = 0;
+  int unread = 0;
+  for (const ImageUse& use : bulletin.images) {
+    if (use.status == ImageStatus::kPending) ++pending;
+    if (use.status == ImageStatus::kFailed) {
+      ++failed;
+      bulletin.warnings.push_back("image " + use.src +
+                                  " could not be read: " + use.reason);
+    }
+    if (use.status == ImageStatus::kUnread) ++unread;
+  }
+  if (pending > 0) {
+    bulletin.warnings.push_back(std::to_string(pending) +
+                                " image(s) are still being read (OCR)");
+  }
+  if (unread > 0) {
+    bulletin.warnings.push_back(
+        std::to_string(unread) +
+        " image(s) may hold figures but were not read");
+  }
 }
 
 }  // namespace
@@ -58,13 +85,17 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
         doc.failure == Failure::kNone ? Failure::kFormat : doc.failure;
     return bulletin;
   }
-  const std::string normalized = NormalizeText(doc.text);
-  Layout layout = SegmentSections(normalized, rules);
+  Spliced spliced =
+      SpliceImages(NormalizeText(doc.text), doc.images, rules, options.images);
+  Layout layout = SegmentSections(spliced.text, rules);
+  MarkImageSpans(spliced, &layout);
   bulletin.identity = ReadIdentity(doc, layout, &bulletin.warnings);
   Extraction extraction = ExtractValues(layout, rules);
   bulletin.values = std::move(extraction.values);
   bulletin.warnings.insert(bulletin.warnings.end(), extraction.warnings.begin(),
                            extraction.warnings.end());
+  TraceImageValues(layout, spliced, doc.images, &bulletin.values);
+  bulletin.images = std::move(spliced.uses);
 
   const bool truncated = EndsMidSentence(layout, bulletin.values);
   bulletin.text = std::move(layout.text);
@@ -81,6 +112,17 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
         "no bulletin title found; identified as a weekly bulletin by its "
         "figures");
   }
+  DropUntrustedImageValues(spliced.image_text, doc.images,
+                           options.min_ocr_confidence, &bulletin);
+  for (const Value& v : bulletin.values) {
+    for (ImageUse& use : bulletin.images) {
+      if (!v.provenance.image.empty() && use.src == v.provenance.image) {
+        ++use.figures;
+        break;
+      }
+    }
+  }
+  NoteUnreadImages(bulletin);
   if (bulletin.values.empty()) {
     bulletin.warnings.push_back(
         "no figures found (recent WeChat articles carry them as images)");

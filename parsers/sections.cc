@@ -2,6 +2,9 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+
+#include "parsers/images.h"
 #include "parsers/utf8.h"
 
 namespace cncert {
@@ -60,7 +63,7 @@ Layout SegmentSections(std::string_view normalized, const RuleSet& rules) {
     current.end = layout.text.size();
     if (current.end > current.begin) layout.sections.push_back(current);
   };
-  auto append = [&layout, &current](std::string_view line) {
+  auto append = [&layout, &current, normalized](std::string_view line) {
     const std::string_view so_far =
         std::string_view(layout.text).substr(current.begin);
     // A sentence broken across lines is glued without a space: Chinese text
@@ -69,6 +72,10 @@ Layout SegmentSections(std::string_view normalized, const RuleSet& rules) {
     if (!so_far.empty() && EndsSentence(so_far) && !so_far.ends_with("\n")) {
       layout.text += '\n';
     }
+    layout.pieces.push_back({layout.text.size(),
+                             static_cast<std::size_t>(line.data() -
+                                                      normalized.data()),
+                             line.size()});
     layout.text.append(line);
   };
 
@@ -79,11 +86,22 @@ Layout SegmentSections(std::string_view normalized, const RuleSet& rules) {
     const std::string_view line = normalized.substr(pos, eol - pos);
     pos = eol + 1;
     if (line.empty() || IsCaption(line)) continue;
+    if (line == kHardBreak) {
+      if (!layout.text.empty() && !layout.text.ends_with("\n") &&
+          layout.text.size() > current.begin) {
+        layout.text += '\n';
+      }
+      continue;
+    }
     std::string_view rest;
     if (const SectionDef* section = MatchHeading(line, rules, &rest)) {
       close();
       if (!layout.text.empty() && !layout.text.ends_with("\n"))
         layout.text += '\n';
+      layout.pieces.push_back(
+          {layout.text.size(),
+           static_cast<std::size_t>(line.data() - normalized.data()),
+           line.size() - rest.size()});
       layout.text.append(line.substr(0, line.size() - rest.size()));
       layout.text += '\n';
       current =
@@ -99,6 +117,24 @@ Layout SegmentSections(std::string_view normalized, const RuleSet& rules) {
     for (auto& s : layout.sections) s.name = "body";
   }
   return layout;
+}
+
+std::optional<std::size_t> Layout::InputOffset(std::size_t offset) const {
+  // The last piece that begins at or before `offset`.
+  auto it = std::upper_bound(
+      pieces.begin(), pieces.end(), offset,
+      [](std::size_t o, const TextPiece& p) { return o < p.begin; });
+  if (it == pieces.begin()) return std::nullopt;
+  --it;
+  if (offset >= it->begin + it->length) return std::nullopt;
+  return it->input_begin + (offset - it->begin);
+}
+
+bool Layout::InImage(std::size_t begin, std::size_t end) const {
+  for (const auto& [b, e] : image_spans) {
+    if (begin < e && end > b) return true;
+  }
+  return false;
 }
 
 }  // namespace cncert

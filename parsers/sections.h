@@ -6,7 +6,9 @@
 
 #include <cstddef>
 #include <string>
+#include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parsers/rules.h"
@@ -21,16 +23,32 @@ struct SectionSpan {
   bool extract = true;
 };
 
+// A stretch of Layout::text copied from the input of SegmentSections.
+struct TextPiece {
+  std::size_t begin = 0;        // in Layout::text
+  std::size_t input_begin = 0;  // in the input
+  std::size_t length = 0;
+};
+
 struct Layout {
   std::string text;
   std::vector<SectionSpan> sections;
   bool has_headings = false;
+  std::vector<TextPiece> pieces;  // in order of `begin`
+  // Byte spans of `text` read from images (set by the parser).
+  std::vector<std::pair<std::size_t, std::size_t>> image_spans;
+
+  // The input offset of `offset` in `text`; nullopt where the text was not
+  // copied from the input (line breaks inserted by joining).
+  std::optional<std::size_t> InputOffset(std::size_t offset) const;
+  bool InImage(std::size_t begin, std::size_t end) const;
 
   std::string_view Text(const SectionSpan& s) const {
     return std::string_view(text).substr(s.begin, s.end - s.begin);
   }
 };
 
+// A line that is kHardBreak (parsers/images.h) ends running text there.
 Layout SegmentSections(std::string_view normalized, const RuleSet& rules);
 
 }  // namespace cncert

@@ -13,7 +13,8 @@ declare -A allowed=(
   [core]="base archive metrics"
   [fetch]="base archive metrics"
   [web]="base archive metrics core"
-  [cli]="base archive metrics core fetch web"
+  [ocr]="base archive metrics fetch"
+  [cli]="base archive metrics core fetch ocr web"
 )
 
 status=0

@@ -26,7 +26,8 @@ bool IsIgnoredName(const std::string& name) {
 }
 
 std::shared_ptr<const Bulletin> ParseFile(const std::string& path,
-                                          const RuleSet& rules) {
+                                          const RuleSet& rules,
+                                          const ImageReader* images) {
   auto bulletin = std::make_shared<Bulletin>();
   const FileContent file =
       ReadFileCapped(path, Archive::kMaxFileBytes, FileOrigin::kArchive);
@@ -35,7 +36,10 @@ std::shared_ptr<const Bulletin> ParseFile(const std::string& path,
     bulletin->failure = file.failure;
     return bulletin;
   }
-  *bulletin = ParseBulletin(file.bytes, rules, {Archive::kMaxFileBytes});
+  ParseOptions options;
+  options.max_bytes = Archive::kMaxFileBytes;
+  options.images = images;
+  *bulletin = ParseBulletin(file.bytes, rules, options);
   MergeSourceRecord(path, *bulletin);
   bulletin->text.clear();  // not needed after parsing; keeps memory small
   bulletin->text.shrink_to_fit();
@@ -122,11 +126,14 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
             st.st_mtim.tv_nsec};
     const auto cached = cache_.find(name);
     ArchiveFile file;
+    const bool images_arrived =
+        cached != cache_.end() && cached->second.pending_images && images_ &&
+        images_->generation() > *cached->second.pending_images;
     if (reparse == Reparse::kChanged && cached != cache_.end() &&
-        cached->second.stamp == stamp) {
+        cached->second.stamp == stamp && !images_arrived) {
       file = cached->second;
     } else {
-      file = ArchiveFile{name, stamp, ParseFile(path, rules)};
+      file = Parse(name, stamp, rules);
     }
     const bool recent =
         now_ns - stamp.mtime_ns <
@@ -141,6 +148,22 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
   cache_ = std::move(next);
   for (const auto& [name, file] : cache_) view->files.push_back(file);
   return Status::Ok();
+}
+
+ArchiveFile Archive::Parse(const std::string& name, const FileStamp& stamp,
+                           const RuleSet& rules) {
+  const std::string path = directory_ + "/" + name;
+  // The generation before parsing: results that arrive meanwhile count as
+  // new.
+  const std::uint64_t generation = images_ ? images_->generation() : 0;
+  std::unique_ptr<ImageReader> reader =
+      images_ ? images_->ForFile(path) : nullptr;
+  ArchiveFile file{name, stamp, ParseFile(path, rules, reader.get()),
+                   std::nullopt};
+  for (const ImageUse& use : file.bulletin->images) {
+    if (use.status == ImageStatus::kPending) file.pending_images = generation;
+  }
+  return file;
 }
 
 void Archive::Organize(ArchiveView* view, TimestampSource source) {

@@ -5,6 +5,7 @@
 #define CNCERT_EXPORTER_ARCHIVE_ARCHIVE_H_
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -14,6 +15,7 @@
 
 #include "exporter/base/status.h"
 #include "parsers/bulletin.h"
+#include "parsers/images.h"
 #include "parsers/rules.h"
 
 namespace cncert {
@@ -30,6 +32,19 @@ struct ArchiveFile {
   std::string name;  // file name within the archive directory
   FileStamp stamp;
   std::shared_ptr<const Bulletin> bulletin;  // ok() or failed with a reason
+  // The image readers' generation when it was parsed with images pending:
+  // parsed again once newer results exist.
+  std::optional<std::uint64_t> pending_images;
+};
+
+// Reads the images of the archive's bulletins (OCR, its cache, fetching).
+class ImageReaders {
+ public:
+  virtual ~ImageReaders() = default;
+  // The reader for the images of the bulletin at `path`.
+  virtual std::unique_ptr<ImageReader> ForFile(const std::string& path) = 0;
+  // Grows whenever results of pending images arrive.
+  virtual std::uint64_t generation() const = 0;
 };
 
 // When a bulletin lies in time: the end of its period, or its publication.
@@ -63,7 +78,9 @@ struct ArchiveView {
 
 class Archive {
  public:
-  explicit Archive(std::string directory) : directory_(std::move(directory)) {}
+  explicit Archive(std::string directory,
+                   std::shared_ptr<ImageReaders> images = nullptr)
+      : directory_(std::move(directory)), images_(std::move(images)) {}
 
   const std::string& directory() const { return directory_; }
 
@@ -84,7 +101,11 @@ class Archive {
   static constexpr std::size_t kMaxFileBytes = 32u << 20;
 
  private:
+  ArchiveFile Parse(const std::string& name, const FileStamp& stamp,
+                    const RuleSet& rules);
+
   std::string directory_;
+  std::shared_ptr<ImageReaders> images_;
   std::map<std::string, ArchiveFile> cache_;  // by name
 };
 

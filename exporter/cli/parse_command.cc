@@ -1,9 +1,13 @@
 // cncert_exporter parse [--output json|text] FILE...: the parsers on files, per
 // the contract in docs/metrics.md.
+#include <unistd.h>
+
 #include <iostream>
+#include <map>
 
 #include "exporter/base/files.h"
 #include "exporter/cli/commands.h"
+#include "exporter/cli/image_flags.h"
 #include "parsers/bulletin_json.h"
 #include "parsers/parser.h"
 #include "parsers/strings.h"
@@ -41,6 +45,81 @@ void PrintText(std::ostream& out, const std::string& file, const Bulletin& b) {
   for (const auto& w : b.warnings) out << "  warning: " << w << "\n";
 }
 
+// Images of the files on the command line: read at once, relative to each
+// file's directory, which they may not leave. OCR starts only when a file
+// has images, and shows its progress on a terminal.
+class ImageReading {
+ public:
+  ImageReading(const ImageFlags& flags, bool print_text)
+      : flags_(flags), print_text_(print_text) {}
+
+  std::unique_ptr<ImageReader> ForFile(const std::string& path) {
+    if (!flags_.ocr) return nullptr;
+    const auto slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+    auto& service = services_[dir];
+    if (!service && !failed_) {
+      std::string error;
+      service = OcrService::Create(dir, flags_.cache_dir, flags_.ToOptions(),
+                                   OcrService::Mode::kInline, nullptr, &error);
+      if (!service) {
+        std::cerr << "images are not read: " << error << "\n";
+        failed_ = true;
+        return nullptr;
+      }
+      if (::isatty(2)) {
+        service->SetProgress([this](const std::string& src) {
+          std::cerr << "\rreading image " << ++images_ << ": "
+                    << src.substr(0, 60) << "\033[K" << std::flush;
+        });
+      }
+    }
+    if (!service) return nullptr;
+    auto reader = service->ForFile(path);
+    if (print_text_) return std::make_unique<PrintingReader>(std::move(reader));
+    return reader;
+  }
+
+  // Clears the progress line.
+  void Done() {
+    if (images_ > 0) std::cerr << "\r\033[K" << std::flush;
+    images_ = 0;
+  }
+
+ private:
+  // Shows what each image gave, block by block.
+  class PrintingReader : public ImageReader {
+   public:
+    explicit PrintingReader(std::unique_ptr<ImageReader> inner)
+        : inner_(std::move(inner)) {}
+    ImageLookup Read(const ImageRef& ref) const override {
+      ImageLookup lookup = inner_->Read(ref);
+      std::cerr << "== " << ref.src << ": " << lookup.reason << "\n";
+      if (!lookup.text) return lookup;
+      for (const auto& block : lookup.text->blocks) {
+        for (const auto& line : block.lines) {
+          for (const auto& w : line.words) {
+            std::cerr << w.text << "(" << static_cast<int>(w.confidence)
+                      << ") ";
+          }
+          std::cerr << "\n";
+        }
+        std::cerr << "--\n";
+      }
+      return lookup;
+    }
+
+   private:
+    std::unique_ptr<ImageReader> inner_;
+  };
+
+  const ImageFlags& flags_;
+  bool print_text_;
+  std::map<std::string, std::unique_ptr<OcrService>> services_;
+  bool failed_ = false;
+  int images_ = 0;
+};
+
 }  // namespace
 
 void AddParseCommand(CLI::App& app, CommandRunner* run) {
@@ -49,8 +128,11 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
     std::string output = "json";
     std::string rules;
     bool provenance = false;
+    ImageFlags images;
+    bool image_text = false;
   };
   auto opts = std::make_shared<Options>();
+  opts->images.cache_dir = DefaultOcrCacheDir();
   auto* cmd = app.add_subcommand("parse",
                                  "Parse bulletin files (Markdown, HTML, PDF or "
                                  "text) and print their figures");
@@ -62,12 +144,17 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
                   "Extraction rules file replacing the embedded defaults");
   cmd->add_flag("--provenance", opts->provenance,
                 "JSON: add each value's rule, section, span and sentence");
+  AddImageFlags(cmd, &opts->images, /*with_cache=*/true);
+  cmd->add_flag("--image-text", opts->image_text,
+                "Print the text recognised in each image to stderr (for "
+                "writing rules)");
   cmd->callback([run, opts] {
     *run = [opts]() -> int {
       const auto rules = LoadRulesOrDefault(opts->rules);
       if (!rules) return 2;
       nlohmann::json all = nlohmann::json::array();
       bool failed = false;
+      ImageReading images(opts->images, opts->image_text);
       for (const auto& path : opts->files) {
         Bulletin bulletin;
         const FileContent file =
@@ -76,7 +163,13 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
           bulletin.errors.push_back(file.error);
           bulletin.failure = file.failure;
         } else {
-          bulletin = ParseBulletin(file.bytes, *rules, {kMaxFileBytes});
+          ParseOptions options;
+          options.max_bytes = kMaxFileBytes;
+          options.min_ocr_confidence = opts->images.min_confidence;
+          const auto reader = images.ForFile(path);
+          options.images = reader.get();
+          bulletin = ParseBulletin(file.bytes, *rules, options);
+          images.Done();
         }
         failed = failed || !bulletin.ok();
         if (opts->output == "json") {

@@ -8,7 +8,8 @@
 namespace cncert {
 
 Exporter::Exporter(ExporterOptions options)
-    : options_(std::move(options)), archive_(options_.archive_dir) {}
+    : options_(std::move(options)),
+      archive_(options_.archive_dir, options_.images) {}
 
 ReloadOutcome Exporter::Reload(ReloadScope scope) {
   std::lock_guard<std::mutex> lock(reload_mutex_);

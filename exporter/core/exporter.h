@@ -19,6 +19,8 @@ namespace cncert {
 struct ExporterOptions {
   std::string archive_dir;
   std::string rules_file;  // empty: embedded defaults
+  // Reads the bulletins' images (OCR); null: images are not read.
+  std::shared_ptr<ImageReaders> images;
   // Files that fail and changed less than this ago are retried, not reported.
   std::chrono::milliseconds settle{2000};
 };

@@ -21,6 +21,8 @@ struct HttpLimits {
   int max_redirects = 5;
   std::string user_agent;
   std::set<std::string> allowed_hosts;
+  // Refuse hosts that resolve to loopback, private or link-local addresses.
+  bool refuse_private_addresses = false;
 };
 
 struct FetchConfig {

@@ -2,7 +2,13 @@
 
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <chrono>
+#include <cstring>
 #include <set>
 
 #include "exporter/fetch/url.h"
@@ -43,6 +49,8 @@ std::string_view FetchFailureName(FetchFailure f) {
       return "no_entries";
     case FetchFailure::kWrite:
       return "write";
+    case FetchFailure::kPrivateAddress:
+      return "private_address";
   }
   return "";
 }
@@ -68,6 +76,46 @@ std::optional<unsigned long long> ContentLength(const httplib::Response& r) {
   return std::stoull(length);
 }
 
+bool IsPrivate(const sockaddr* addr) {
+  if (addr->sa_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(addr);
+    const std::uint32_t a = ntohl(in->sin_addr.s_addr);
+    return (a >> 24) == 127 || (a >> 24) == 10 || (a >> 24) == 0 ||
+           (a >> 20) == 0xAC1 || (a >> 16) == 0xC0A8 || (a >> 16) == 0xA9FE ||
+           (a >> 22) == (100u << 2 | 1u);  // 100.64/10
+  }
+  if (addr->sa_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(addr);
+    const unsigned char* b = in6->sin6_addr.s6_addr;
+    const bool mapped = IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr);
+    if (mapped) {
+      sockaddr_in v4{};
+      v4.sin_family = AF_INET;
+      std::memcpy(&v4.sin_addr, b + 12, 4);
+      return IsPrivate(reinterpret_cast<const sockaddr*>(&v4));
+    }
+    return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) ||
+           IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) ||
+           IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr) || (b[0] & 0xFE) == 0xFC;
+  }
+  return true;
+}
+
+// Whether any address of `host` is loopback, private or link-local (or the
+// host does not resolve: then nothing is fetched either).
+bool ResolvesPrivate(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return true;
+  bool refused = false;
+  for (addrinfo* a = found; a; a = a->ai_next) {
+    refused = refused || IsPrivate(a->ai_addr);
+  }
+  ::freeaddrinfo(found);
+  return refused;
+}
+
 // Before any request: may this URL be fetched at all?
 FetchFailure CheckTarget(const std::optional<UrlParts>& parts,
                          const HttpLimits& limits) {
@@ -76,6 +124,9 @@ FetchFailure CheckTarget(const std::optional<UrlParts>& parts,
   }
   if (!limits.allowed_hosts.contains(parts->host)) {
     return FetchFailure::kHostNotAllowed;
+  }
+  if (limits.refuse_private_addresses && ResolvesPrivate(parts->host)) {
+    return FetchFailure::kPrivateAddress;
   }
   return FetchFailure::kNone;
 }
@@ -158,10 +209,16 @@ FetchResult HttpGet(const std::string& url, const HttpLimits& limits,
     const auto parts = SplitUrl(current);
     if (const FetchFailure f = CheckTarget(parts, limits);
         f != FetchFailure::kNone) {
-      FetchResult r =
-          Failed(f, f == FetchFailure::kSchemeNotAllowed
-                        ? "only http and https URLs are fetched: " + current
-                        : "host " + parts->host + " is not in allowed_hosts");
+      std::string why;
+      if (f == FetchFailure::kSchemeNotAllowed) {
+        why = "only http and https URLs are fetched: " + current;
+      } else if (f == FetchFailure::kPrivateAddress) {
+        why = "host " + parts->host +
+              " resolves to a loopback or private address";
+      } else {
+        why = "host " + parts->host + " is not in allowed_hosts";
+      }
+      FetchResult r = Failed(f, why);
       r.final_url = current;
       return r;
     }

@@ -32,6 +32,7 @@ enum class FetchFailure {
   kNoBulletin,
   kNoEntries,
   kWrite,
+  kPrivateAddress,
 };
 
 inline constexpr std::array kAllFetchFailures = {
@@ -49,7 +50,7 @@ inline constexpr std::array kAllFetchFailures = {
     FetchFailure::kNotPdf,
     FetchFailure::kNoBulletin,
     FetchFailure::kNoEntries,
-    FetchFailure::kWrite};
+    FetchFailure::kWrite,            FetchFailure::kPrivateAddress};
 
 std::string_view FetchFailureName(FetchFailure f);
 

@@ -160,7 +160,42 @@ SelfMetrics::SelfMetrics()
               .Name("cncert_exporter_bulletins_fetched_total")
               .Help(
                   "Bulletins fetched and written into the archive, by source.")
-              .Register(*registry_)) {
+              .Register(*registry_)),
+      images_seen_(prometheus::BuildCounter()
+                       .Name("cncert_exporter_images_seen_total")
+                       .Help("Content images of bulletins looked up for their "
+                             "text (covers, avatars and QR codes are not).")
+                       .Register(*registry_)
+                       .Add({})),
+      images_read_(prometheus::BuildCounter()
+                       .Name("cncert_exporter_images_read_total")
+                       .Help("Images read with OCR (not from the cache).")
+                       .Register(*registry_)
+                       .Add({})),
+      image_failures_(prometheus::BuildCounter()
+                          .Name("cncert_exporter_image_failures_total")
+                          .Help("Images that gave no text, by reason.")
+                          .Register(*registry_)),
+      ocr_cache_hits_(prometheus::BuildCounter()
+                          .Name("cncert_exporter_ocr_cache_hits_total")
+                          .Help("Image lookups answered from the OCR cache.")
+                          .Register(*registry_)
+                          .Add({})),
+      ocr_backlog_(prometheus::BuildGauge()
+                       .Name("cncert_exporter_ocr_backlog")
+                       .Help("Images waiting to be read by the OCR worker.")
+                       .Register(*registry_)
+                       .Add({})),
+      ocr_seconds_(prometheus::BuildHistogram()
+                       .Name("cncert_exporter_ocr_duration_seconds")
+                       .Help("Time to read one image with OCR.")
+                       .Register(*registry_)
+                       .Add({}, prometheus::Histogram::BucketBoundaries{
+                                    0.25, 0.5, 1, 2, 4, 8, 16, 32})) {
+  for (const char* reason : {"unreadable", "too_large", "format", "too_small",
+                             "not_fetched", "fetch", "engine"}) {
+    image_failures_.Add({{"reason", reason}});
+  }
   prometheus::BuildGauge()
       .Name("cncert_exporter_build_info")
       .Help("Build information of cncert_exporter (value 1).")
@@ -217,6 +252,32 @@ void SelfMetrics::FetchSucceeded(const std::string& source) {
 
 void SelfMetrics::BulletinFetched(const std::string& source) {
   bulletins_fetched_.Add({{"source", source}}).Increment();
+  Invalidate();
+}
+
+void SelfMetrics::ImageSeen() {
+  images_seen_.Increment();
+  Invalidate();
+}
+
+void SelfMetrics::ImageRead(double seconds) {
+  images_read_.Increment();
+  ocr_seconds_.Observe(seconds);
+  Invalidate();
+}
+
+void SelfMetrics::ImageFailed(std::string_view reason) {
+  image_failures_.Add({{"reason", std::string(reason)}}).Increment();
+  Invalidate();
+}
+
+void SelfMetrics::OcrCacheHit() {
+  ocr_cache_hits_.Increment();
+  Invalidate();
+}
+
+void SelfMetrics::OcrBacklog(std::size_t n) {
+  ocr_backlog_.Set(static_cast<double>(n));
   Invalidate();
 }
 

@@ -7,12 +7,14 @@
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "parsers/failure.h"
 
@@ -38,6 +40,12 @@ class SelfMetrics {
   void FetchFailure(const std::string& source, const std::string& reason);
   void FetchSucceeded(const std::string& source);
   void BulletinFetched(const std::string& source);
+  // Images and OCR.
+  void ImageSeen();
+  void ImageRead(double seconds);
+  void ImageFailed(std::string_view reason);
+  void OcrCacheHit();
+  void OcrBacklog(std::size_t n);
 
   // Text format 0.0.4 of all of them. Rendered at most once a second (process
   // metrics read /proc); scrapes in between share the text.
@@ -57,6 +65,12 @@ class SelfMetrics {
   prometheus::Family<prometheus::Counter>& fetch_failures_;
   prometheus::Family<prometheus::Gauge>& fetch_last_success_;
   prometheus::Family<prometheus::Counter>& bulletins_fetched_;
+  prometheus::Counter& images_seen_;
+  prometheus::Counter& images_read_;
+  prometheus::Family<prometheus::Counter>& image_failures_;
+  prometheus::Counter& ocr_cache_hits_;
+  prometheus::Gauge& ocr_backlog_;
+  prometheus::Histogram& ocr_seconds_;
 
   void Invalidate();  // a state change must show at the next scrape
 

@@ -1,0 +1,55 @@
+#include "exporter/cli/image_flags.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace cncert {
+
+ImageOptions ImageFlags::ToOptions() const {
+  ImageOptions o;
+  o.fetch_remote = fetch;
+  if (!allowed_hosts.empty()) {
+    o.http.allowed_hosts = {allowed_hosts.begin(), allowed_hosts.end()};
+  }
+  o.http.refuse_private_addresses = !allow_private;
+  return o;
+}
+
+void AddImageFlags(CLI::App* cmd, ImageFlags* flags, bool with_cache) {
+  cmd->add_option("--ocr", flags->ocr,
+                  "Read the figures that bulletins carry in images (OCR)")
+      ->capture_default_str();
+  if (with_cache) {
+    cmd->add_option("--ocr.cache", flags->cache_dir,
+                    "Directory for OCR results ('' keeps none) [default: "
+                    "~/.cache/cncert_exporter/ocr]");
+  }
+  cmd->add_option("--ocr.min-confidence", flags->min_confidence,
+                  "OCR confidence (0-100) a figure's words need to be served")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
+  cmd->add_flag("--images.fetch", flags->fetch,
+                "Download the remote images that bulletins reference");
+  cmd->add_option("--images.allowed-host", flags->allowed_hosts,
+                  "Host remote images may come from (repeatable) [default: "
+                  "mmbiz.qpic.cn]");
+  cmd->add_flag("--images.allow-private-addresses", flags->allow_private,
+                "Allow image hosts on loopback or private addresses");
+}
+
+std::string DefaultOcrCacheDir() {
+  std::filesystem::path base;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
+    base = xdg;
+  } else if (const char* home = std::getenv("HOME"); home && *home) {
+    base = std::filesystem::path(home) / ".cache";
+  } else {
+    return "";
+  }
+  std::error_code ec;
+  const auto dir = base / "cncert_exporter" / "ocr";
+  std::filesystem::create_directories(dir, ec);
+  return ec ? "" : dir.string();
+}
+
+}  // namespace cncert

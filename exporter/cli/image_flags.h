@@ -1,0 +1,33 @@
+// The flags that say how bulletin images are read, shared by parse and serve.
+#ifndef CNCERT_EXPORTER_CLI_IMAGE_FLAGS_H_
+#define CNCERT_EXPORTER_CLI_IMAGE_FLAGS_H_
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "exporter/ocr/ocr_service.h"
+
+namespace cncert {
+
+struct ImageFlags {
+  bool ocr = true;
+  std::string cache_dir;  // parse only; serve keeps it in the archive
+  bool fetch = false;
+  std::vector<std::string> allowed_hosts;
+  bool allow_private = false;
+  double min_confidence = 75;
+
+  ImageOptions ToOptions() const;
+};
+
+// `with_cache`: parse's --ocr.cache (serve caches in the archive).
+void AddImageFlags(CLI::App* cmd, ImageFlags* flags, bool with_cache);
+
+// $XDG_CACHE_HOME/cncert_exporter/ocr, else ~/.cache/cncert_exporter/ocr;
+// "" when neither is known.
+std::string DefaultOcrCacheDir();
+
+}  // namespace cncert
+
+#endif  // CNCERT_EXPORTER_CLI_IMAGE_FLAGS_H_

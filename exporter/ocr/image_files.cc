@@ -1,0 +1,122 @@
+#include "exporter/ocr/image_files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "parsers/strings.h"
+
+namespace cncert {
+
+namespace {
+
+std::string PercentDecode(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> Components(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= path.size()) {
+    std::size_t slash = path.find('/', pos);
+    if (slash == std::string::npos) slash = path.size();
+    out.push_back(path.substr(pos, slash - pos));
+    pos = slash + 1;
+  }
+  return out;
+}
+
+ImageBytes Refused(std::string why) {
+  return {"", ImageFailure::kUnreadable, std::move(why)};
+}
+
+}  // namespace
+
+bool IsRemoteImage(const std::string& src) {
+  const std::string lower = LowerAscii(src.substr(0, 8));
+  return lower.starts_with("http://") || lower.starts_with("https://") ||
+         lower.starts_with("//");
+}
+
+ImageBytes ReadLocalImage(const std::string& root,
+                          const std::string& bulletin_dir,
+                          const std::string& src, std::size_t max_bytes) {
+  std::string path = PercentDecode(src.substr(0, src.find_first_of("?#")));
+  if (path.empty() || path[0] == '/' || path.find('\0') != std::string::npos ||
+      path.find(':') != std::string::npos) {
+    return Refused("not a relative path inside the archive: " + src);
+  }
+  // The bulletin's directory relative to the root, then the image's path.
+  std::string relative_dir;
+  if (bulletin_dir != root) {
+    if (!bulletin_dir.starts_with(root + "/")) {
+      return Refused("the bulletin lies outside the archive");
+    }
+    relative_dir = bulletin_dir.substr(root.size() + 1);
+  }
+  std::vector<std::string> parts =
+      Components(relative_dir.empty() ? path : relative_dir + "/" + path);
+  std::vector<std::string> clean;
+  for (const auto& p : parts) {
+    if (p.empty() || p == ".") continue;
+    if (p == "..") return Refused("'..' in an image path: " + src);
+    clean.push_back(p);
+  }
+  if (clean.empty()) return Refused("empty image path");
+  int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Refused("cannot open the archive: " + std::string(std::strerror(errno)));
+  // Component by component, refusing symlinks: nothing may lead outside.
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    const bool last = i + 1 == clean.size();
+    const int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+                      (last ? O_NONBLOCK : O_DIRECTORY);
+    const int next = ::openat(fd, clean[i].c_str(), flags);
+    const int saved = errno;
+    ::close(fd);
+    if (next < 0) {
+      return Refused(saved == ELOOP || saved == ENOTDIR
+                         ? "a symlink or non-directory on the way to " + src
+                         : "cannot open " + src + ": " + std::strerror(saved));
+    }
+    fd = next;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Refused("not a regular file: " + src);
+  }
+  if (static_cast<std::size_t>(st.st_size) > max_bytes) {
+    ::close(fd);
+    return {"", ImageFailure::kTooLarge,
+            src + " has " + std::to_string(st.st_size) +
+                " bytes, over the limit of " + std::to_string(max_bytes)};
+  }
+  ImageBytes out;
+  out.bytes.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t done = 0;
+  while (done < out.bytes.size()) {
+    const ssize_t n = ::read(fd, out.bytes.data() + done, out.bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  out.bytes.resize(done);
+  ::close(fd);
+  return out;
+}
+
+}  // namespace cncert

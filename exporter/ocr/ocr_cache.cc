@@ -1,0 +1,112 @@
+#include "exporter/ocr/ocr_cache.h"
+
+#include <openssl/sha.h>
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
+#include "exporter/base/files.h"
+
+namespace cncert {
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+         digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const unsigned char byte : digest) {
+    out += kHex[byte >> 4];
+    out += kHex[byte & 15];
+  }
+  return out;
+}
+
+std::string OcrResultToJson(const OcrResult& result,
+                            const std::string& version) {
+  nlohmann::json blocks = nlohmann::json::array();
+  for (const auto& block : result.text.blocks) {
+    nlohmann::json lines = nlohmann::json::array();
+    for (const auto& line : block.lines) {
+      nlohmann::json words = nlohmann::json::array();
+      for (const auto& w : line.words) {
+        words.push_back({w.text, w.confidence, w.symbols});
+      }
+      lines.push_back(std::move(words));
+    }
+    blocks.push_back(std::move(lines));
+  }
+  const nlohmann::json j = {
+      {"version", version},
+      {"failure", std::string(ImageFailureName(result.failure))},
+      {"error", result.error},
+      {"blocks", std::move(blocks)}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::optional<OcrResult> OcrResultFromJson(std::string_view json,
+                                           const std::string& version) {
+  const auto j = nlohmann::json::parse(json, nullptr, false);
+  if (!j.is_object() || j.value("version", "") != version) return std::nullopt;
+  OcrResult r;
+  const std::string failure = j.value("failure", "");
+  for (const ImageFailure f : kAllImageFailures) {
+    if (ImageFailureName(f) == failure) r.failure = f;
+  }
+  if (!failure.empty() && r.failure == ImageFailure::kNone) return std::nullopt;
+  r.error = j.value("error", "");
+  const auto& blocks = j["blocks"];
+  if (!blocks.is_array()) return std::nullopt;
+  for (const auto& b : blocks) {
+    if (!b.is_array()) return std::nullopt;
+    OcrBlock block;
+    for (const auto& l : b) {
+      if (!l.is_array()) return std::nullopt;
+      OcrLine line;
+      for (const auto& w : l) {
+        if (!w.is_array() || w.size() != 3 || !w[0].is_string() ||
+            !w[1].is_number() || !w[2].is_array()) {
+          return std::nullopt;
+        }
+        OcrWord word{w[0].get<std::string>(), w[1].get<float>(), {}};
+        for (const auto& s : w[2]) {
+          if (!s.is_number()) return std::nullopt;
+          word.symbols.push_back(s.get<float>());
+        }
+        line.words.push_back(std::move(word));
+      }
+      block.lines.push_back(std::move(line));
+    }
+    r.text.blocks.push_back(std::move(block));
+  }
+  return r;
+}
+
+OcrCache::OcrCache(std::string dir, std::string engine_version)
+    : dir_(std::move(dir)),
+      version_(std::move(engine_version)),
+      version_digest_(Sha256Hex(version_).substr(0, 12)) {
+  if (!dir_.empty()) ::mkdir(dir_.c_str(), 0755);
+}
+
+std::string OcrCache::Path(const std::string& image_sha256) const {
+  return dir_ + "/" + image_sha256 + "-" + version_digest_ + ".json";
+}
+
+std::optional<OcrResult> OcrCache::Load(const std::string& image_sha256) const {
+  if (dir_.empty()) return std::nullopt;
+  const FileContent file =
+      ReadFileCapped(Path(image_sha256), 8u << 20, FileOrigin::kArchive);
+  if (!file.error.empty()) return std::nullopt;
+  return OcrResultFromJson(file.bytes, version_);
+}
+
+void OcrCache::Store(const std::string& image_sha256,
+                     const OcrResult& result) const {
+  if (dir_.empty()) return;
+  // A cache that cannot be written only costs time.
+  (void)WriteFileAtomically(Path(image_sha256),
+                            OcrResultToJson(result, version_));
+}
+
+}  // namespace cncert

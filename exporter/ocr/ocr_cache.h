@@ -1,0 +1,40 @@
+// OCR results kept in the archive (.cncert-ocr/), keyed by the image's
+// SHA-256, Tesseract's version and its language data: a restart reads no
+// image twice, and new language data reads them all again.
+#ifndef CNCERT_EXPORTER_OCR_OCR_CACHE_H_
+#define CNCERT_EXPORTER_OCR_OCR_CACHE_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "exporter/ocr/ocr_engine.h"
+
+namespace cncert {
+
+std::string Sha256Hex(std::string_view data);
+
+class OcrCache {
+ public:
+  // `dir` empty: nothing is kept.
+  OcrCache(std::string dir, std::string engine_version);
+
+  std::optional<OcrResult> Load(const std::string& image_sha256) const;
+  void Store(const std::string& image_sha256, const OcrResult& result) const;
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string Path(const std::string& image_sha256) const;
+  std::string dir_;
+  std::string version_;
+  std::string version_digest_;
+};
+
+std::string OcrResultToJson(const OcrResult& result,
+                            const std::string& version);
+std::optional<OcrResult> OcrResultFromJson(std::string_view json,
+                                           const std::string& version);
+
+}  // namespace cncert
+
+#endif  // CNCERT_EXPORTER_OCR_OCR_CACHE_H_

@@ -1,0 +1,77 @@
+// Text from a bulletin image with Tesseract (chi_sim): the image is decoded
+// and checked by leptonica under limits, prepared for what infographics do
+// (small text, coloured backgrounds, white on colour), and segmented so that
+// a paragraph's lines stay together while chart labels stay apart.
+#ifndef CNCERT_EXPORTER_OCR_OCR_ENGINE_H_
+#define CNCERT_EXPORTER_OCR_OCR_ENGINE_H_
+
+#include <array>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "parsers/images.h"
+
+namespace tesseract {
+class TessBaseAPI;
+}
+
+namespace cncert {
+
+// Why an image gave no text.
+enum class ImageFailure {
+  kNone,
+  kUnreadable,   // missing, not a regular file, outside the archive
+  kTooLarge,     // over the byte or pixel limits (a decompression bomb)
+  kFormat,       // not an image leptonica decodes (SVG, HTML, noise)
+  kTooSmall,     // too small to hold a sentence: icons, spacers
+  kNotFetched,   // remote, and fetching images is off or not allowed
+  kFetch,        // a remote image could not be fetched
+  kEngine,       // Tesseract failed
+};
+
+inline constexpr std::array kAllImageFailures = {
+    ImageFailure::kUnreadable, ImageFailure::kTooLarge,
+    ImageFailure::kFormat,     ImageFailure::kTooSmall,
+    ImageFailure::kNotFetched, ImageFailure::kFetch,
+    ImageFailure::kEngine};
+
+std::string_view ImageFailureName(ImageFailure f);
+
+struct OcrLimits {
+  std::size_t max_bytes = 20u << 20;
+  long long max_pixels = 40'000'000;  // decoded, before scaling
+  int min_width = 120;
+  int min_height = 40;
+};
+
+struct OcrResult {
+  ImageText text;
+  ImageFailure failure = ImageFailure::kNone;
+  std::string error;
+};
+
+// Not thread-safe: one engine per thread.
+class OcrEngine {
+ public:
+  // Null with a message when Tesseract or its language data is missing.
+  static std::unique_ptr<OcrEngine> Create(std::string* error);
+  ~OcrEngine();
+  OcrEngine(const OcrEngine&) = delete;
+  OcrEngine& operator=(const OcrEngine&) = delete;
+
+  OcrResult Read(std::string_view image_bytes, const OcrLimits& limits = {});
+
+  // Tesseract's version and a digest of the language data: results cached
+  // under another version are read again.
+  const std::string& version() const { return version_; }
+
+ private:
+  OcrEngine() = default;
+  std::unique_ptr<tesseract::TessBaseAPI> api_;
+  std::string version_;
+};
+
+}  // namespace cncert
+
+#endif  // CNCERT_EXPORTER_OCR_OCR_ENGINE_H_

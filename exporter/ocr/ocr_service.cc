@@ -1,0 +1,255 @@
+#include "exporter/ocr/ocr_service.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+
+#include "exporter/base/files.h"
+#include "exporter/base/log.h"
+#include "exporter/fetch/http_get.h"
+#include "exporter/version.h"
+
+namespace cncert {
+
+HttpLimits ImageOptions::DefaultImageHttpLimits() {
+  HttpLimits limits;
+  limits.timeout = std::chrono::seconds(30);
+  limits.max_bytes = 20u << 20;
+  limits.max_redirects = 3;
+  limits.user_agent = std::string("cncert_exporter/") + kVersion;
+  limits.allowed_hosts = {"mmbiz.qpic.cn"};
+  limits.refuse_private_addresses = true;
+  return limits;
+}
+
+namespace {
+
+// The reader of one bulletin's images: what it hands the parser lives as
+// long as the reader.
+class FileImages : public ImageReader {
+ public:
+  FileImages(OcrService& service, std::string dir)
+      : service_(service), dir_(std::move(dir)) {}
+  ImageLookup Read(const ImageRef& ref) const override {
+    return service_.Lookup(dir_, ref, &held_);
+  }
+
+ private:
+  OcrService& service_;
+  std::string dir_;
+  mutable std::vector<std::unique_ptr<ImageText>> held_;
+};
+
+std::string Directory(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+// Remote images are stored by content; a small file per URL names it.
+std::string UrlLinkName(const std::string& url) {
+  return "url-" + Sha256Hex(url).substr(0, 32);
+}
+
+}  // namespace
+
+std::unique_ptr<OcrService> OcrService::Create(std::string root,
+                                               std::string cache_dir,
+                                               ImageOptions options, Mode mode,
+                                               SelfMetrics* metrics,
+                                               std::string* error) {
+  auto engine = OcrEngine::Create(error);
+  if (!engine) return nullptr;
+  return std::unique_ptr<OcrService>(
+      new OcrService(std::move(root), std::move(cache_dir), std::move(options),
+                     mode, metrics, std::move(engine)));
+}
+
+OcrService::OcrService(std::string root, std::string cache_dir,
+                       ImageOptions options, Mode mode, SelfMetrics* metrics,
+                       std::unique_ptr<OcrEngine> engine)
+    : root_(std::move(root)),
+      store_(root_ + "/.cncert-images"),
+      options_(std::move(options)),
+      mode_(mode),
+      metrics_(metrics),
+      engine_(std::move(engine)),
+      cache_(std::move(cache_dir), engine_->version()) {}
+
+OcrService::~OcrService() { Stop(); }
+
+std::unique_ptr<ImageReader> OcrService::ForFile(const std::string& path) {
+  return std::make_unique<FileImages>(*this, Directory(path));
+}
+
+void OcrService::Start(std::function<void()> on_results) {
+  on_results_ = std::move(on_results);
+  worker_ = std::thread([this] { Work(); });
+}
+
+void OcrService::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+std::size_t OcrService::backlog() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queue_.size();
+}
+
+ImageBytes OcrService::Bytes(const Job& job, bool may_fetch) {
+  if (!IsRemoteImage(job.src)) {
+    return ReadLocalImage(root_, job.bulletin_dir, job.src,
+                          options_.limits.max_bytes);
+  }
+  const std::string url =
+      job.src.starts_with("//") ? "https:" + job.src : job.src;
+  if (!options_.fetch_remote) {
+    return {"", ImageFailure::kNotFetched,
+            "remote image; fetching images is off (--images.fetch)"};
+  }
+  const std::string link = store_ + "/" + UrlLinkName(url);
+  const FileContent known = ReadFileCapped(link, 256, FileOrigin::kArchive);
+  if (known.error.empty()) {
+    FileContent stored = ReadFileCapped(store_ + "/" + known.bytes,
+                                        options_.limits.max_bytes,
+                                        FileOrigin::kArchive);
+    if (stored.error.empty()) return {std::move(stored.bytes), {}, ""};
+  }
+  if (!may_fetch) return {"", ImageFailure::kNone, ""};  // not yet fetched
+  const FetchResult r = HttpGet(url, options_.http);
+  if (!r.ok || r.not_modified) {
+    return {"", ImageFailure::kFetch,
+            std::string(FetchFailureName(r.reason)) + ": " + r.message};
+  }
+  // Stored once, by content, then named by its URL.
+  const std::string hash = Sha256Hex(r.body);
+  ::mkdir(store_.c_str(), 0755);
+  if (const Status s = WriteFileAtomically(store_ + "/" + hash, r.body);
+      !s.ok()) {
+    log::Warn("cannot store a fetched image", {{"err", s.message()}});
+  } else {
+    (void)WriteFileAtomically(link, hash);
+  }
+  return {r.body, {}, ""};
+}
+
+OcrResult OcrService::ReadNow(const std::string& bytes,
+                              const std::string& hash) {
+  const auto start = std::chrono::steady_clock::now();
+  OcrResult result;
+  {
+    std::lock_guard<std::mutex> lock(engine_mutex_);
+    result = engine_->Read(bytes, options_.limits);
+  }
+  const double seconds = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+  if (metrics_) {
+    if (result.failure == ImageFailure::kNone) {
+      metrics_->ImageRead(seconds);
+    } else {
+      metrics_->ImageFailed(ImageFailureName(result.failure));
+    }
+  }
+  cache_.Store(hash, result);
+  return result;
+}
+
+ImageLookup OcrService::Lookup(const std::string& bulletin_dir,
+                               const ImageRef& ref,
+                               std::vector<std::unique_ptr<ImageText>>* held) {
+  if (metrics_) metrics_->ImageSeen();
+  const Job job{bulletin_dir, ref.src};
+  const bool inline_mode = mode_ == Mode::kInline;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto failed = failed_.find(bulletin_dir + "\n" + ref.src);
+    if (failed != failed_.end()) {
+      return {ImageStatus::kFailed, nullptr, failed->second};
+    }
+  }
+  if (inline_mode && progress_) progress_(ref.src);
+  ImageBytes image = Bytes(job, inline_mode);
+  if (image.failure == ImageFailure::kNotFetched) {
+    return {ImageStatus::kUnread, nullptr, image.error};
+  }
+  if (image.failure != ImageFailure::kNone) {
+    if (metrics_) metrics_->ImageFailed(ImageFailureName(image.failure));
+    return {ImageStatus::kFailed, nullptr,
+            std::string(ImageFailureName(image.failure)) + ": " + image.error};
+  }
+  std::optional<OcrResult> result;
+  std::string hash;
+  if (!image.bytes.empty()) {
+    hash = Sha256Hex(image.bytes);
+    result = cache_.Load(hash);
+    if (result && metrics_) metrics_->OcrCacheHit();
+  }
+  if (!result) {
+    if (!inline_mode) {
+      Enqueue(job);
+      return {ImageStatus::kPending, nullptr, "queued for OCR"};
+    }
+    result = ReadNow(image.bytes, hash);
+  }
+  if (result->failure != ImageFailure::kNone) {
+    return {ImageStatus::kFailed, nullptr,
+            std::string(ImageFailureName(result->failure)) + ": " +
+                result->error};
+  }
+  held->push_back(std::make_unique<ImageText>(std::move(result->text)));
+  return {ImageStatus::kRead, held->back().get(), ""};
+}
+
+void OcrService::Enqueue(Job job) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!queued_.insert(job.bulletin_dir + "\n" + job.src).second) return;
+    queue_.push_back(std::move(job));
+    if (metrics_) metrics_->OcrBacklog(queue_.size());
+  }
+  cv_.notify_all();
+}
+
+void OcrService::Work() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    const ImageBytes image = Bytes(job, true);
+    if (image.failure == ImageFailure::kNone && !image.bytes.empty()) {
+      const std::string hash = Sha256Hex(image.bytes);
+      if (!cache_.Load(hash)) ReadNow(image.bytes, hash);
+    } else if (metrics_) {
+      metrics_->ImageFailed(ImageFailureName(image.failure));
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      const std::string key = job.bulletin_dir + "\n" + job.src;
+      queued_.erase(key);
+      // Not retried until the process restarts: the bulletin would wait
+      // for it forever.
+      if (image.failure != ImageFailure::kNone || image.bytes.empty()) {
+        failed_[key] = image.failure == ImageFailure::kNone
+                           ? "fetch: nothing arrived"
+                           : std::string(ImageFailureName(image.failure)) +
+                                 ": " + image.error;
+      }
+      if (metrics_) metrics_->OcrBacklog(queue_.size());
+    }
+    ++generation_;
+    // Results show as they arrive; the watcher's debounce merges bursts.
+    if (on_results_) on_results_();
+  }
+}
+
+}  // namespace cncert

@@ -1,0 +1,112 @@
+// Reads the images of the archive's bulletins: local files beside the
+// bulletin, or remote ones fetched (opt-in) into the archive's
+// .cncert-images/, content-addressed. Results are cached in .cncert-ocr/.
+//
+// Inline (the parse command): a missing result is read at once. In the
+// background (serve): a missing result is queued for a worker thread and the
+// image reported pending; the worker calls back as results arrive, and the
+// next reload parses the waiting bulletins again. OCR never runs on the
+// scrape path or in a reload.
+#ifndef CNCERT_EXPORTER_OCR_OCR_SERVICE_H_
+#define CNCERT_EXPORTER_OCR_OCR_SERVICE_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "exporter/archive/archive.h"
+#include "exporter/fetch/fetch_config.h"
+#include "exporter/metrics/self_metrics.h"
+#include "exporter/ocr/ocr_cache.h"
+#include "exporter/ocr/ocr_engine.h"
+#include "exporter/ocr/image_files.h"
+
+namespace cncert {
+
+struct ImageOptions {
+  bool fetch_remote = false;  // --images.fetch
+  // Remote images: these hosts only, with these limits; loopback and private
+  // addresses refused unless allowed.
+  HttpLimits http = DefaultImageHttpLimits();
+  OcrLimits limits;
+
+  static HttpLimits DefaultImageHttpLimits();
+};
+
+class OcrService : public ImageReaders {
+ public:
+  enum class Mode { kInline, kBackground };
+
+  // `root`: the archive (or, for parse, the bulletin's directory), where
+  // .cncert-images/ lives; `cache_dir`: where results are kept ("" none).
+  // Null with a message when Tesseract cannot start.
+  static std::unique_ptr<OcrService> Create(std::string root,
+                                            std::string cache_dir,
+                                            ImageOptions options, Mode mode,
+                                            SelfMetrics* metrics,
+                                            std::string* error);
+  ~OcrService() override;
+
+  std::unique_ptr<ImageReader> ForFile(const std::string& path) override;
+  std::uint64_t generation() const override { return generation_.load(); }
+
+  // Background: starts the worker; `on_results` is called (from the worker)
+  // after results arrive.
+  void Start(std::function<void()> on_results);
+  void Stop();
+  std::size_t backlog() const;
+  // Inline: called before each image that must be read now.
+  void SetProgress(std::function<void(const std::string& src)> progress) {
+    progress_ = std::move(progress);
+  }
+
+  // One image of a bulletin at `bulletin_dir`.
+  ImageLookup Lookup(const std::string& bulletin_dir, const ImageRef& ref,
+                     std::vector<std::unique_ptr<ImageText>>* held);
+
+ private:
+  struct Job {
+    std::string bulletin_dir;
+    std::string src;
+  };
+  OcrService(std::string root, std::string cache_dir, ImageOptions options,
+             Mode mode, SelfMetrics* metrics,
+             std::unique_ptr<OcrEngine> engine);
+  // Bytes of the image: local, or remote from the store (fetching it now
+  // when `may_fetch`).
+  ImageBytes Bytes(const Job& job, bool may_fetch);
+  OcrResult ReadNow(const std::string& bytes, const std::string& hash);
+  void Work();
+  void Enqueue(Job job);
+
+  std::string root_;
+  std::string store_;  // .cncert-images
+  ImageOptions options_;
+  Mode mode_;
+  SelfMetrics* metrics_;
+  std::mutex engine_mutex_;
+  std::unique_ptr<OcrEngine> engine_;
+  OcrCache cache_;
+  std::function<void(const std::string&)> progress_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<Job> queue_;
+  std::set<std::string> queued_;  // bulletin_dir + src
+  std::map<std::string, std::string> failed_;  // the same key → reason
+  bool stopping_ = false;
+  std::function<void()> on_results_;
+  std::atomic<std::uint64_t> generation_{0};
+  std::thread worker_;
+};
+
+}  // namespace cncert
+
+#endif  // CNCERT_EXPORTER_OCR_OCR_SERVICE_H_

@@ -1,0 +1,232 @@
+#include "parsers/image_text.h"
+
+#include <algorithm>
+#include <map>
+
+#include "parsers/normalize.h"
+#include "parsers/utf8.h"
+
+namespace cncert {
+
+namespace {
+
+// The section each image marker lands in, by a first segmentation.
+std::map<long, const SectionSpan*> MarkerSections(const Layout& layout) {
+  std::map<long, const SectionSpan*> out;
+  constexpr std::string_view kMarker = "\xEE\x80\x80";
+  std::size_t pos = 0;
+  while ((pos = layout.text.find(kMarker, pos)) != std::string::npos) {
+    std::size_t end = pos + kMarker.size();
+    while (end < layout.text.size() && layout.text[end] >= '0' &&
+           layout.text[end] <= '9') {
+      ++end;
+    }
+    const long index =
+        ImageMarkerIndex(std::string_view(layout.text).substr(pos, end - pos));
+    for (const auto& s : layout.sections) {
+      if (pos >= s.begin && pos < s.end) out[index] = &s;
+    }
+    pos = end;
+  }
+  return out;
+}
+
+// A word's place in the spliced text, character by character where the
+// normalized word has as many characters as the recognised one.
+void AddWord(const OcrWord& w, std::string_view normalized, std::size_t at,
+             std::vector<SplicedLine::Word>* out) {
+  std::vector<std::size_t> starts;
+  for (std::size_t pos = 0; pos < normalized.size();) {
+    starts.push_back(pos);
+    utf8::Next(normalized, pos);
+  }
+  out->push_back({at, at + normalized.size(), w.confidence, false});
+  if (starts.size() != w.symbols.size()) return;
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    const std::size_t end =
+        i + 1 < starts.size() ? starts[i + 1] : normalized.size();
+    out->push_back({at + starts[i], at + end, w.symbols[i], true});
+  }
+}
+
+// Appends one recognised line, normalized and repaired, with its words.
+void AppendLine(const OcrLine& line, std::size_t image, Spliced* out) {
+  std::string raw;
+  for (const auto& w : line.words) {
+    if (!raw.empty()) raw += ' ';
+    raw += w.text;
+  }
+  std::string text = NormalizeText(raw);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  // A recognised line never holds a line break of its own.
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  text = FixOcrConfusions(text);
+  StripMarkers(text);
+  if (text.empty()) return;
+  SplicedLine spliced{out->text.size(), out->text.size() + text.size(), image,
+                      {}};
+  std::size_t cursor = 0;
+  for (const auto& w : line.words) {
+    std::string word = NormalizeText(w.text);
+    while (!word.empty() && word.back() == '\n') word.pop_back();
+    if (word.empty()) continue;
+    std::size_t at = text.find(word, cursor);
+    if (at == std::string::npos) {
+      word = FixOcrConfusions(word);
+      at = text.find(word, cursor);
+    }
+    if (at == std::string::npos || word.empty()) continue;
+    AddWord(w, word, spliced.begin + at, &spliced.words);
+    cursor = at + word.size();
+  }
+  out->text += text;
+  out->text += '\n';
+  out->image_text[image] += text + "\n";
+  out->lines.push_back(std::move(spliced));
+}
+
+void AppendImage(const ImageText& text, std::size_t image, Spliced* out) {
+  for (const auto& block : text.blocks) {
+    for (const auto& line : block.lines) AppendLine(line, image, out);
+    out->text += kHardBreak;
+    out->text += '\n';
+  }
+}
+
+}  // namespace
+
+Spliced SpliceImages(std::string_view normalized,
+                     const std::vector<ImageRef>& images,
+                     const RuleSet& rules, const ImageReader* reader) {
+  Spliced out;
+  out.uses.resize(images.size());
+  out.image_text.resize(images.size());
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    out.uses[i].src = images[i].src;
+  }
+  const Layout first = SegmentSections(normalized, rules);
+  const auto sections = MarkerSections(first);
+  std::size_t pos = 0;
+  while (pos < normalized.size()) {
+    std::size_t eol = normalized.find('\n', pos);
+    if (eol == std::string_view::npos) eol = normalized.size();
+    const std::string_view line = normalized.substr(pos, eol - pos);
+    pos = eol + 1;
+    const long index = ImageMarkerIndex(line);
+    if (index < 0 || static_cast<std::size_t>(index) >= images.size()) {
+      if (index < 0) {
+        out.text.append(line);
+        out.text += '\n';
+      }
+      continue;
+    }
+    const auto i = static_cast<std::size_t>(index);
+    ImageUse& use = out.uses[i];
+    const auto section = sections.find(index);
+    if (IsDecorativeImage(images[i])) {
+      use.reason = images[i].src.empty() ? "no source" : "decorative";
+      continue;
+    }
+    if (section != sections.end() && !section->second->extract) {
+      use.reason = "outside the bulletin's sections (" +
+                   section->second->name + ")";
+      continue;
+    }
+    if (!reader) {
+      use.status = ImageStatus::kUnread;
+      use.reason = "images are not read";
+      continue;
+    }
+    const ImageLookup lookup = reader->Read(images[i]);
+    use.status = lookup.status;
+    use.reason = lookup.reason;
+    if (lookup.status != ImageStatus::kRead || !lookup.text) continue;
+    out.text += kHardBreak;
+    out.text += '\n';
+    AppendImage(*lookup.text, i, &out);
+  }
+  return out;
+}
+
+void MarkImageSpans(const Spliced& spliced, Layout* layout) {
+  for (const TextPiece& piece : layout->pieces) {
+    const auto it = std::upper_bound(
+        spliced.lines.begin(), spliced.lines.end(), piece.input_begin,
+        [](std::size_t o, const SplicedLine& l) { return o < l.begin; });
+    if (it == spliced.lines.begin()) continue;
+    const SplicedLine& line = *std::prev(it);
+    if (piece.input_begin >= line.end) continue;
+    auto& spans = layout->image_spans;
+    const std::size_t end = piece.begin + piece.length;
+    if (!spans.empty() && spans.back().second + 1 >= piece.begin) {
+      spans.back().second = end;  // joined lines of one run of image text
+    } else {
+      spans.emplace_back(piece.begin, end);
+    }
+  }
+}
+
+void TraceImageValues(const Layout& layout, const Spliced& spliced,
+                      const std::vector<ImageRef>& images,
+                      std::vector<Value>* values) {
+  auto line_at = [&spliced](std::size_t input) -> const SplicedLine* {
+    const auto it = std::upper_bound(
+        spliced.lines.begin(), spliced.lines.end(), input,
+        [](std::size_t o, const SplicedLine& l) { return o < l.begin; });
+    if (it == spliced.lines.begin()) return nullptr;
+    const SplicedLine* line = &*std::prev(it);
+    return input < line->end ? line : nullptr;
+  };
+  for (Value& v : *values) {
+    Provenance& p = v.provenance;
+    if (!layout.InImage(p.begin, p.end)) continue;
+    const auto vb = layout.InputOffset(p.value_begin);
+    const auto ve =
+        layout.InputOffset(p.value_end > p.value_begin ? p.value_end - 1
+                                                       : p.value_begin);
+    const SplicedLine* line = vb ? line_at(*vb) : nullptr;
+    if (!line) continue;
+    p.image = images[line->image].src;
+    // The recognised lines the whole match stands on.
+    std::string lines;
+    const SplicedLine* previous = nullptr;
+    for (std::size_t at = p.begin; at < p.end; ++at) {
+      const auto input = layout.InputOffset(at);
+      const SplicedLine* l = input ? line_at(*input) : nullptr;
+      if (!l || l == previous) continue;
+      if (!lines.empty()) lines += '\n';
+      lines += spliced.text.substr(l->begin, l->end - l->begin);
+      previous = l;
+    }
+    p.image_line = lines;
+    // The confidence of what makes the figure: its characters, and each
+    // word that is all figure; a word that also holds other characters ("%"
+    // or ";", often less sure) counts by the figure's characters alone.
+    // Where nothing can be told apart, the whole line's words count.
+    const std::size_t b = *vb;
+    const std::size_t e = (ve ? *ve : b) + 1;
+    float confidence = 100;
+    bool found = false;
+    for (const auto& w : line->words) {
+      const bool overlaps = w.begin < e && w.end > b;
+      const bool inside = w.begin >= b && w.end <= e;
+      bool has_symbols = false;
+      if (!w.symbol) {
+        for (const auto& s : line->words) {
+          has_symbols = has_symbols ||
+                        (s.symbol && s.begin >= w.begin && s.end <= w.end);
+        }
+      }
+      if (overlaps && (w.symbol || inside || !has_symbols)) {
+        confidence = std::min(confidence, w.confidence);
+        found = true;
+      }
+    }
+    if (!found) {
+      for (const auto& w : line->words) confidence = std::min(confidence, w.confidence);
+    }
+    p.confidence = confidence;
+  }
+}
+
+}  // namespace cncert

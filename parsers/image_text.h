@@ -1,0 +1,59 @@
+// Splices the text read from a bulletin's images into its normalized text at
+// the images' places, and traces figures back to the image, line and words
+// they came from.
+#ifndef CNCERT_PARSERS_IMAGE_TEXT_H_
+#define CNCERT_PARSERS_IMAGE_TEXT_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/bulletin.h"
+#include "parsers/images.h"
+#include "parsers/rules.h"
+#include "parsers/sections.h"
+
+namespace cncert {
+
+// One recognised line in the spliced text.
+struct SplicedLine {
+  std::size_t begin = 0;  // span in Spliced::text
+  std::size_t end = 0;
+  std::size_t image = 0;  // index into the document's images
+  struct Word {
+    std::size_t begin = 0;  // span in Spliced::text
+    std::size_t end = 0;
+    float confidence = 0;
+    bool symbol = false;  // one character of a word
+  };
+  std::vector<Word> words;
+};
+
+struct Spliced {
+  std::string text;  // normalized; image text in place of the markers
+  std::vector<SplicedLine> lines;  // in order of `begin`
+  std::vector<ImageUse> uses;      // one per image of the document
+  std::vector<std::string> image_text;  // per image: its normalized text
+};
+
+// Reads each image that stands inside an extracted section (covers, avatars
+// and QR codes are skipped, and so is everything after the bulletin's
+// sections: "recent issues" lists, footers) with `reader`, and splices its
+// blocks into `normalized`, each block ending running text.
+Spliced SpliceImages(std::string_view normalized,
+                     const std::vector<ImageRef>& images,
+                     const RuleSet& rules, const ImageReader* reader);
+
+// Marks the image spans of `layout` (segmented from `spliced.text`).
+void MarkImageSpans(const Spliced& spliced, Layout* layout);
+
+// Fills the image provenance of values read from images: the image, the
+// recognised line(s) and the confidence of the figure's words.
+void TraceImageValues(const Layout& layout, const Spliced& spliced,
+                      const std::vector<ImageRef>& images,
+                      std::vector<Value>* values);
+
+}  // namespace cncert
+
+#endif  // CNCERT_PARSERS_IMAGE_TEXT_H_

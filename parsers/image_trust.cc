@@ -1,0 +1,94 @@
+#include "parsers/image_trust.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "parsers/checks.h"
+#include "parsers/strings.h"
+
+namespace cncert {
+
+namespace {
+
+bool FromImage(const Value& v) { return !v.provenance.image.empty(); }
+
+// Removes the values for which `drop` says why, with a warning each.
+template <typename F>
+void DropIf(Bulletin* b, F drop) {
+  std::vector<Value> kept;
+  for (Value& v : b->values) {
+    const std::string why = FromImage(v) ? drop(v) : "";
+    if (why.empty()) {
+      kept.push_back(std::move(v));
+    } else {
+      b->warnings.push_back(SeriesKey(v.metric, v.labels) + " = " +
+                            FormatNumber(v.value) + " read from image " +
+                            v.provenance.image + " is not served: " + why);
+    }
+  }
+  b->values = std::move(kept);
+}
+
+// The issue an image names ("2024年第29期"), if any.
+std::string NamedIssue(const std::string& text) {
+  static const RE2 kIssue(R"((\d{4})年第(\d{1,3})期)");
+  int year = 0;
+  int issue = 0;
+  if (!RE2::PartialMatch(text, kIssue, &year, &issue)) return "";
+  return std::to_string(year) + "-" + std::to_string(issue);
+}
+
+}  // namespace
+
+void DropUntrustedImageValues(const std::vector<std::string>& image_text,
+                              const std::vector<ImageRef>& images,
+                              double min_confidence, Bulletin* bulletin) {
+  // An image that names another issue belongs to another bulletin.
+  const Identity& id = bulletin->identity;
+  const std::string own = id.year && id.issue ? std::to_string(*id.year) + "-" +
+                                                    std::to_string(*id.issue)
+                                              : "";
+  std::set<std::string> foreign;
+  for (std::size_t i = 0; i < images.size() && i < image_text.size(); ++i) {
+    const std::string named = NamedIssue(image_text[i]);
+    if (!own.empty() && !named.empty() && named != own) {
+      foreign.insert(images[i].src);
+    }
+  }
+  // Consistency: a failed check drops the image figures it involves (which
+  // of them was misread cannot be told); typed figures stay.
+  std::map<std::string, std::string> suspect;  // series → why
+  for (const Inconsistency& found : FindInconsistencies(*bulletin)) {
+    for (const Value& v : bulletin->values) {
+      const std::string key = SeriesKey(v.metric, v.labels);
+      if (FromImage(v) &&
+          std::find(found.series.begin(), found.series.end(), key) !=
+              found.series.end()) {
+        std::string& why = suspect[key];
+        why += (why.empty() ? "" : "; ") + found.message;
+      }
+    }
+  }
+  DropIf(bulletin, [&](const Value& v) -> std::string {
+    const auto it = suspect.find(SeriesKey(v.metric, v.labels));
+    return it == suspect.end() ? "" : it->second;
+  });
+  // Then what was read with too little confidence. (The checks above also
+  // weigh such figures: a doubtful share still exposes a misread count.)
+  DropIf(bulletin, [&](const Value& v) -> std::string {
+    if (foreign.contains(v.provenance.image)) {
+      return "the image names another issue than " + own;
+    }
+    if (v.provenance.confidence && *v.provenance.confidence < min_confidence) {
+      return "OCR confidence " + FormatNumber(std::round(*v.provenance.confidence)) +
+             " is below " + FormatNumber(min_confidence);
+    }
+    return "";
+  });
+}
+
+}  // namespace cncert

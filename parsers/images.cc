@@ -1,0 +1,74 @@
+#include "parsers/images.h"
+
+#include <re2/re2.h>
+
+#include <cstdlib>
+
+namespace cncert {
+
+namespace {
+constexpr std::string_view kMarker = "\xEE\x80\x80";  // U+E000
+}  // namespace
+
+bool IsDecorativeImage(const ImageRef& ref) {
+  if (ref.src.empty()) return true;
+  static const RE2 kDecorative(
+      R"((?i)cover|头像|二维码|qr ?code|avatar|logo|封面)");
+  return RE2::PartialMatch(ref.alt, kDecorative);
+}
+
+std::string ImageMarker(std::size_t index) {
+  return "\n" + std::string(kMarker) + std::to_string(index) + "\n";
+}
+
+long ImageMarkerIndex(std::string_view line) {
+  if (!line.starts_with(kMarker)) return -1;
+  line.remove_prefix(kMarker.size());
+  if (line.empty() || line.size() > 6 ||
+      line.find_first_not_of("0123456789") != std::string_view::npos) {
+    return -1;
+  }
+  return std::strtol(std::string(line).c_str(), nullptr, 10);
+}
+
+void StripMarkers(std::string& text) {
+  static const RE2 kMarkers(R"(\x{E000}|\x{E001})");
+  RE2::GlobalReplace(&text, kMarkers, "");
+}
+
+std::string FixOcrConfusions(std::string_view normalized_line) {
+  struct Fix {
+    RE2 pattern;
+    const char* rewrite;
+  };
+  // Each repair needs the bulletin's own context around the misread
+  // characters, so that it cannot turn other text into a wording.
+  static const Fix kFixes[] = {
+      // 篡改 as 纂改, 算改, 签改, 和代改: "被__改(的)(政府)网站".
+      {RE2(R"(被[^,;。\d()]{1,2}?改(的?(?:政府)?网站))"), R"(被篡改\1)"},
+      // 后门 as 后内, 后让: "植入后_(的|网站)".
+      {RE2(R"(植入后[^门,;。\d()](的|网站|政府))"), R"(植入后门\1)"},
+      // 仿冒 as 仿时: "仿_页面".
+      {RE2(R"(仿[^冒,;。\d()]页面)"), "仿冒页面"},
+      // The % sign read as 9, 96 or 9%6, or followed by a stray digit, after
+      // a share or change: "约占境内5.49)" or "5.0%8)" for "5.4%)". Bulletins
+      // state these with one decimal.
+      {RE2(R"((\d\.\d)(?:9?%\d{0,2}|96?)([),;。为位]|较|$))"), R"(\1%\2)"},
+      // IP as I|P, l|P, |P: before the words bulletins put after it.
+      {RE2(R"((?:[Il]\||\|)P(地址|中|直接))"), R"(IP\1)"},
+      // 漏洞 as 漏润: before a number, 中 or a comma.
+      {RE2(R"(漏[^洞,;。\d()](\d|中|共|,))"), R"(漏洞\1)"},
+      // A lone rating 中 read as 三.
+      {RE2(R"((评价(?:级别)?为)三)"), R"(\1中)"},
+      // Parentheses as angle brackets or quotes: "〈(约占", "“〈(", "〈conficker)".
+      {RE2(R"([“”"]?[〈《]\(?)"), "("},
+      {RE2(R"(\)?[〉》])"), ")"},
+  };
+  std::string out(normalized_line);
+  for (const Fix& fix : kFixes) {
+    RE2::GlobalReplace(&out, fix.pattern, fix.rewrite);
+  }
+  return out;
+}
+
+}  // namespace cncert
