@@ -217,7 +217,25 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
                         (s.symbol && s.begin >= w.begin && s.end <= w.end);
         }
       }
-      if (overlaps && (w.symbol || inside || !has_symbols)) {
+      // Beside the figure, a word may hold only what a figure's wording puts
+      // there; anything else ("8g1.7%") makes the whole word doubtful.
+      bool odd_neighbours = false;
+      if (overlaps && !w.symbol && !inside) {
+        static constexpr std::string_view kNeighbours = "%;,.:()个万亿起";
+        std::string_view word(spliced.text);
+        word = word.substr(w.begin, w.end - w.begin);
+        for (std::size_t pos = 0; pos < word.size();) {
+          const std::size_t at = w.begin + pos;
+          const std::size_t start = pos;
+          const char32_t c = utf8::Next(word, pos);
+          if (at >= b && at < e) continue;
+          odd_neighbours = odd_neighbours ||
+                           kNeighbours.find(word.substr(start, pos - start)) ==
+                               std::string_view::npos ||
+                           c == 0xFFFD;
+        }
+      }
+      if (overlaps && (w.symbol || inside || !has_symbols || odd_neighbours)) {
         confidence = std::min(confidence, w.confidence);
         found = true;
       }

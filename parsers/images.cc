@@ -50,10 +50,12 @@ std::string FixOcrConfusions(std::string_view normalized_line) {
       {RE2(R"(植入后[^门,;。\d()](的|网站|政府))"), R"(植入后门\1)"},
       // 仿冒 as 仿时: "仿_页面".
       {RE2(R"(仿[^冒,;。\d()]页面)"), "仿冒页面"},
-      // The % sign read as 9, 96 or 9%6, or followed by a stray digit, after
-      // a share or change: "约占境内5.49)" or "5.0%8)" for "5.4%)". Bulletins
-      // state these with one decimal.
-      {RE2(R"((\d\.\d)(?:9?%\d{0,2}|96?)([),;。为位]|较|$))"), R"(\1%\2)"},
+      // The % sign read as a digit (9, 5, 96, 9%6) or followed by a stray
+      // one, after a share or change: "约占境内5.49)", "88.65," or "5.0%8)"
+      // for "5.4%)". Bulletins state every share and change with one
+      // decimal, so a second one is the misread sign.
+      {RE2(R"((\d\.\d)(?:\d?%\d{0,2}|\d{1,2})([),;。为位]|较|$))"),
+       R"(\1%\2)"},
       // IP as I|P, l|P, |P: before the words bulletins put after it.
       {RE2(R"((?:[Il]\||\|)P(地址|中|直接))"), R"(IP\1)"},
       // 漏洞 as 漏润: before a number, 中 or a comma.

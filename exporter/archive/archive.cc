@@ -27,7 +27,8 @@ bool IsIgnoredName(const std::string& name) {
 
 std::shared_ptr<const Bulletin> ParseFile(const std::string& path,
                                           const RuleSet& rules,
-                                          const ImageReader* images) {
+                                          const ImageReader* images,
+                                          double min_ocr_confidence) {
   auto bulletin = std::make_shared<Bulletin>();
   const FileContent file =
       ReadFileCapped(path, Archive::kMaxFileBytes, FileOrigin::kArchive);
@@ -39,6 +40,7 @@ std::shared_ptr<const Bulletin> ParseFile(const std::string& path,
   ParseOptions options;
   options.max_bytes = Archive::kMaxFileBytes;
   options.images = images;
+  options.min_ocr_confidence = min_ocr_confidence;
   *bulletin = ParseBulletin(file.bytes, rules, options);
   MergeSourceRecord(path, *bulletin);
   bulletin->text.clear();  // not needed after parsing; keeps memory small
@@ -158,7 +160,9 @@ ArchiveFile Archive::Parse(const std::string& name, const FileStamp& stamp,
   const std::uint64_t generation = images_ ? images_->generation() : 0;
   std::unique_ptr<ImageReader> reader =
       images_ ? images_->ForFile(path) : nullptr;
-  ArchiveFile file{name, stamp, ParseFile(path, rules, reader.get()),
+  ArchiveFile file{name, stamp, ParseFile(path, rules, reader.get(),
+                                          images_ ? images_->min_confidence()
+                                                  : ParseOptions{}.min_ocr_confidence),
                    std::nullopt};
   for (const ImageUse& use : file.bulletin->images) {
     if (use.status == ImageStatus::kPending) file.pending_images = generation;

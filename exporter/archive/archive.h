@@ -45,6 +45,8 @@ class ImageReaders {
   virtual std::unique_ptr<ImageReader> ForFile(const std::string& path) = 0;
   // Grows whenever results of pending images arrive.
   virtual std::uint64_t generation() const = 0;
+  // The OCR confidence (0–100) a figure needs to be served.
+  virtual double min_confidence() const = 0;
 };
 
 // When a bulletin lies in time: the end of its period, or its publication.

@@ -5,6 +5,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -23,13 +24,11 @@ DirectoryWatcher::~DirectoryWatcher() { Stop(); }
 
 bool DirectoryWatcher::Start(std::string* error, bool retry_soon) {
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  poke_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   inotify_fd_ = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
   bool ok = true;
-  if (inotify_fd_ < 0 ||
-      ::inotify_add_watch(inotify_fd_, directory_.c_str(),
-                          IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM |
-                              IN_DELETE | IN_ATTRIB | IN_DELETE_SELF |
-                              IN_MOVE_SELF) < 0) {
+  if (inotify_fd_ >= 0) Rewatch();
+  if (inotify_fd_ < 0 || !watching_) {
     *error = std::string("inotify unavailable: ") + std::strerror(errno);
     if (inotify_fd_ >= 0) ::close(inotify_fd_);
     inotify_fd_ = -1;
@@ -37,6 +36,34 @@ bool DirectoryWatcher::Start(std::string* error, bool retry_soon) {
   }
   thread_ = std::thread([this, retry_soon] { Loop(retry_soon); });
   return ok;
+}
+
+void DirectoryWatcher::Rewatch() {
+  watching_ = ::inotify_add_watch(inotify_fd_, directory_.c_str(),
+                                  IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM |
+                                      IN_DELETE | IN_ATTRIB | IN_DELETE_SELF |
+                                      IN_MOVE_SELF) >= 0;
+}
+
+bool DirectoryWatcher::DrainEvents() {
+  alignas(inotify_event) char buf[16384];
+  bool gone = false;
+  for (;;) {
+    const ssize_t n = ::read(inotify_fd_, buf, sizeof buf);
+    if (n <= 0) break;
+    for (ssize_t at = 0; at < n;) {
+      const auto* e = reinterpret_cast<const inotify_event*>(buf + at);
+      gone = gone || (e->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED));
+      at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
+    }
+  }
+  return gone;
+}
+
+void DirectoryWatcher::Poke() {
+  if (poke_fd_ < 0) return;
+  const std::uint64_t one = 1;
+  (void)!::write(poke_fd_, &one, sizeof one);
 }
 
 void DirectoryWatcher::Stop() {
@@ -47,7 +74,8 @@ void DirectoryWatcher::Stop() {
   if (thread_.joinable()) thread_.join();
   if (inotify_fd_ >= 0) ::close(inotify_fd_);
   if (wake_fd_ >= 0) ::close(wake_fd_);
-  inotify_fd_ = wake_fd_ = -1;
+  if (poke_fd_ >= 0) ::close(poke_fd_);
+  inotify_fd_ = wake_fd_ = poke_fd_ = -1;
 }
 
 void DirectoryWatcher::Loop(bool retry_soon) {
@@ -57,26 +85,45 @@ void DirectoryWatcher::Loop(bool retry_soon) {
   Clock::time_point due = retry_soon
                               ? Clock::now() + std::chrono::milliseconds(1000)
                               : Clock::time_point::max();
+  // Writes that never pause must not postpone the reload forever: it comes
+  // at the latest this long after the first change.
+  const auto longest = std::max(debounce_ * 4, std::chrono::milliseconds(2000));
+  Clock::time_point first_change = Clock::time_point::max();
+  auto changed = [&] {
+    const auto now = Clock::now();
+    if (first_change == Clock::time_point::max()) first_change = now;
+    due = std::min(now + debounce_, first_change + longest);
+  };
   for (;;) {
     const auto now = Clock::now();
     const auto wake_at = std::min(due, next_rescan);
     const auto wait =
         std::chrono::duration_cast<std::chrono::milliseconds>(wake_at - now)
             .count();
-    pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
-    const int n = ::poll(fds, inotify_fd_ >= 0 ? 2 : 1,
+    pollfd fds[3] = {{wake_fd_, POLLIN, 0},
+                     {poke_fd_, POLLIN, 0},
+                     {inotify_fd_, POLLIN, 0}};
+    const int n = ::poll(fds, inotify_fd_ >= 0 ? 3 : 2,
                          static_cast<int>(std::max<long long>(
                              0, std::min<long long>(wait, 60000))));
     if (n < 0 && errno != EINTR) return;
     if (fds[0].revents & POLLIN) return;
-    if (inotify_fd_ >= 0 && (fds[1].revents & POLLIN)) {
-      alignas(inotify_event) char buf[16384];
-      while (::read(inotify_fd_, buf, sizeof buf) > 0) {
-      }
-      due = Clock::now() + debounce_;  // wait for the burst to end
+    if (fds[1].revents & POLLIN) {
+      std::uint64_t count = 0;
+      (void)!::read(poke_fd_, &count, sizeof count);
+      changed();
+      continue;
+    }
+    if (inotify_fd_ >= 0 && (fds[2].revents & POLLIN)) {
+      // A replaced directory (mv A A.old; mkdir A) is watched anew.
+      if (DrainEvents()) Rewatch();
+      changed();  // wait for the burst to end
       continue;
     }
     if (Clock::now() >= std::min(due, next_rescan)) {
+      // The directory may have come back since it went away.
+      if (inotify_fd_ >= 0 && !watching_) Rewatch();
+      first_change = Clock::time_point::max();
       const bool again = on_change_();
       due = again ? Clock::now() + std::chrono::milliseconds(1000)
                   : Clock::time_point::max();

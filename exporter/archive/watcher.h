@@ -26,9 +26,15 @@ class DirectoryWatcher {
   // back shortly after starting (files were pending at the first load).
   bool Start(std::string* error, bool retry_soon = false);
   void Stop();
+  // Asks for a (debounced) call soon: results of background work arrived.
+  void Poke();
 
  private:
   void Loop(bool retry_soon);
+  // Watches the directory's path again: it was replaced or removed.
+  void Rewatch();
+  // Reads pending events; true if the directory itself went away.
+  bool DrainEvents();
 
   std::string directory_;
   std::chrono::milliseconds debounce_;
@@ -36,6 +42,8 @@ class DirectoryWatcher {
   std::function<bool()> on_change_;
   int inotify_fd_ = -1;
   int wake_fd_ = -1;  // eventfd that ends the loop
+  int poke_fd_ = -1;  // eventfd that asks for a call
+  bool watching_ = false;
   std::thread thread_;
 };
 

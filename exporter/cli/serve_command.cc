@@ -7,6 +7,7 @@
 #include "exporter/archive/watcher.h"
 #include "exporter/base/log.h"
 #include "exporter/cli/commands.h"
+#include "exporter/cli/image_flags.h"
 #include "exporter/core/exporter.h"
 #include "exporter/fetch/fetcher.h"
 #include "exporter/fetch/url.h"
@@ -32,6 +33,7 @@ struct ServeOptions {
   std::string fetch_config;
   int debounce_ms = 500;
   int rescan_seconds = 300;
+  ImageFlags images;
 };
 
 // The web server's options from the flags; else the exit status, after
@@ -116,6 +118,27 @@ void WaitForSignals(const sigset_t& signals, Exporter& exporter) {
   }
 }
 
+// The OCR service for the archive's images, its results kept in the
+// archive (.cncert-ocr/) where it is writable. Without Tesseract the
+// exporter runs on, reading text only.
+std::shared_ptr<OcrService> StartImageReading(const ServeOptions& o) {
+  const std::string cache = o.bulletins_dir + "/.cncert-ocr";
+  const bool writable = ::access(o.bulletins_dir.c_str(), W_OK) == 0;
+  std::string error;
+  std::shared_ptr<OcrService> ocr = OcrService::Create(
+      o.bulletins_dir, writable ? cache : "", o.images.ToOptions(),
+      OcrService::Mode::kBackground, nullptr, &error);
+  if (!ocr) {
+    log::Warn("images are not read", {{"err", error}});
+    return nullptr;
+  }
+  if (!writable) {
+    log::Warn("the archive is read-only: OCR results are kept in memory only",
+              {{"dir", o.bulletins_dir}});
+  }
+  return ocr;
+}
+
 int Serve(const ServeOptions& o) {
   if (!log::Configure(o.log_level, o.log_format)) {
     std::cerr << "invalid --log.level or --log.format\n";
@@ -137,7 +160,13 @@ int Serve(const ServeOptions& o) {
   }
   const sigset_t signals = BlockSignals();
 
-  Exporter exporter({o.bulletins_dir, o.rules});
+  std::shared_ptr<OcrService> ocr;
+  if (o.images.ocr) ocr = StartImageReading(o);
+  Exporter exporter({o.bulletins_dir, o.rules, ocr});
+  if (ocr) {
+    ocr->set_metrics(&exporter.self_metrics());
+    ocr->set_min_confidence(o.images.min_confidence);
+  }
   log::Info("starting cncert_exporter",
             {{"version", kVersion}, {"dir", o.bulletins_dir}});
   const ReloadOutcome first = exporter.Reload(ReloadScope::kRulesAndArchive);
@@ -172,6 +201,7 @@ int Serve(const ServeOptions& o) {
         "watching the archive directory is not possible; rescanning on a timer",
         {{"err", error}});
   }
+  if (ocr) ocr->Start([&watcher] { watcher.Poke(); });
   std::unique_ptr<Fetcher> fetcher;
   if (fetching) {
     // The rules of the first load: already read and validated.
@@ -186,6 +216,7 @@ int Serve(const ServeOptions& o) {
   }
   WaitForSignals(signals, exporter);
   if (fetcher) fetcher->Stop();
+  if (ocr) ocr->Stop();
   watcher.Stop();
   server.Stop();
   log::Info("stopped");
@@ -245,6 +276,7 @@ void AddServeCommand(CLI::App& app, CommandRunner* run) {
          "Seconds between full rescans, in case change events are missed")
       ->capture_default_str()
       ->check(CLI::Range(1, 86400));
+  AddImageFlags(cmd, &o->images, /*with_cache=*/false);
   cmd->callback([run, o] { *run = [o] { return Serve(*o); }; });
 }
 

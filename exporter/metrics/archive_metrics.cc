@@ -42,7 +42,31 @@ std::vector<MetricFamily> ArchiveFamilies(const ArchiveView& view) {
                       {}};
   loaded.samples.push_back(
       {{}, static_cast<double>(view.bulletins.size()), std::nullopt});
+  MetricFamily from_images{
+      "cncert_exporter_image_figures",
+      "Figures of the newest bulletin that were read from its images (OCR).",
+      MetricType::kGauge,
+      "",
+      {}};
+  double image_figures = 0;
+  if (!view.bulletins.empty()) {
+    for (const Value& v : view.bulletins.back()->bulletin->values) {
+      if (!v.provenance.image.empty()) ++image_figures;
+    }
+  }
+  from_images.samples.push_back({{}, image_figures, std::nullopt});
+  MetricFamily pending_images{
+      "cncert_exporter_bulletins_waiting_for_images",
+      "Bulletins parsed while some of their images were still being read.",
+      MetricType::kGauge,
+      "",
+      {}};
+  double waiting = 0;
+  for (const ArchiveFile& f : view.files) waiting += f.pending_images ? 1 : 0;
+  pending_images.samples.push_back({{}, waiting, std::nullopt});
   std::vector<MetricFamily> out;
+  out.push_back(std::move(from_images));
+  out.push_back(std::move(pending_images));
   out.push_back(std::move(files));
   out.push_back(std::move(failed));
   out.push_back(std::move(loaded));

@@ -192,8 +192,9 @@ SelfMetrics::SelfMetrics()
                        .Register(*registry_)
                        .Add({}, prometheus::Histogram::BucketBoundaries{
                                     0.25, 0.5, 1, 2, 4, 8, 16, 32})) {
-  for (const char* reason : {"unreadable", "too_large", "format", "too_small",
-                             "not_fetched", "fetch", "engine"}) {
+  for (const char* reason :
+       {"unreadable", "too_large", "format", "truncated", "animated",
+        "too_small", "not_fetched", "fetch", "engine"}) {
     image_failures_.Add({{"reason", reason}});
   }
   prometheus::BuildGauge()

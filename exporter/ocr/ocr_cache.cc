@@ -94,7 +94,12 @@ std::string OcrCache::Path(const std::string& image_sha256) const {
 }
 
 std::optional<OcrResult> OcrCache::Load(const std::string& image_sha256) const {
-  if (dir_.empty()) return std::nullopt;
+  if (dir_.empty()) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = memory_.find(image_sha256);
+    if (it == memory_.end()) return std::nullopt;
+    return it->second;
+  }
   const FileContent file =
       ReadFileCapped(Path(image_sha256), 8u << 20, FileOrigin::kArchive);
   if (!file.error.empty()) return std::nullopt;
@@ -103,7 +108,12 @@ std::optional<OcrResult> OcrCache::Load(const std::string& image_sha256) const {
 
 void OcrCache::Store(const std::string& image_sha256,
                      const OcrResult& result) const {
-  if (dir_.empty()) return;
+  if (dir_.empty()) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (memory_.size() >= kMemoryEntries) memory_.erase(memory_.begin());
+    memory_[image_sha256] = result;
+    return;
+  }
   // A cache that cannot be written only costs time.
   (void)WriteFileAtomically(Path(image_sha256),
                             OcrResultToJson(result, version_));

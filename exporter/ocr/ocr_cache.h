@@ -4,6 +4,8 @@
 #ifndef CNCERT_EXPORTER_OCR_OCR_CACHE_H_
 #define CNCERT_EXPORTER_OCR_OCR_CACHE_H_
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,8 +18,9 @@ std::string Sha256Hex(std::string_view data);
 
 class OcrCache {
  public:
-  // `dir` empty: nothing is kept.
+  // `dir` empty: results are kept in memory only (up to kMemoryEntries).
   OcrCache(std::string dir, std::string engine_version);
+  static constexpr std::size_t kMemoryEntries = 4096;
 
   std::optional<OcrResult> Load(const std::string& image_sha256) const;
   void Store(const std::string& image_sha256, const OcrResult& result) const;
@@ -28,6 +31,8 @@ class OcrCache {
   std::string dir_;
   std::string version_;
   std::string version_digest_;
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, OcrResult> memory_;
 };
 
 std::string OcrResultToJson(const OcrResult& result,

@@ -22,6 +22,10 @@ std::string_view ImageFailureName(ImageFailure f) {
       return "too_large";
     case ImageFailure::kFormat:
       return "format";
+    case ImageFailure::kTruncated:
+      return "truncated";
+    case ImageFailure::kAnimated:
+      return "animated";
     case ImageFailure::kTooSmall:
       return "too_small";
     case ImageFailure::kNotFetched:
@@ -165,6 +169,75 @@ std::vector<OcrBlock> Columns(const std::vector<Line>& lines) {
   return blocks;
 }
 
+// The number of frames of a GIF, by walking its blocks (2 is enough).
+int GifFrames(std::string_view b) {
+  if (b.size() < 13) return 0;
+  std::size_t pos = 13;
+  if (static_cast<unsigned char>(b[10]) & 0x80) {
+    pos += 3u << ((static_cast<unsigned char>(b[10]) & 7) + 1);
+  }
+  int frames = 0;
+  auto skip_sub_blocks = [&] {
+    while (pos < b.size() && b[pos] != 0) {
+      pos += 1 + static_cast<unsigned char>(b[pos]);
+    }
+    ++pos;
+  };
+  while (pos < b.size() && frames < 2) {
+    const auto kind = static_cast<unsigned char>(b[pos]);
+    if (kind == 0x3B) break;  // trailer
+    if (kind == 0x21) {       // extension: label, sub-blocks
+      pos += 2;
+      skip_sub_blocks();
+    } else if (kind == 0x2C) {  // image descriptor
+      ++frames;
+      if (pos + 10 > b.size()) break;
+      const auto flags = static_cast<unsigned char>(b[pos + 9]);
+      pos += 10;
+      if (flags & 0x80) pos += 3u << ((flags & 7) + 1);
+      pos += 1;  // LZW minimum code size
+      skip_sub_blocks();
+    } else {
+      break;
+    }
+  }
+  return frames;
+}
+
+// Checks the container before decoding: animated images are refused (their
+// frames say different things), and so are PNG and JPEG files cut short.
+ImageFailure CheckContainer(std::string_view b, std::string* why) {
+  if (b.starts_with("GIF8") && GifFrames(b) > 1) {
+    *why = "an animated GIF";
+    return ImageFailure::kAnimated;
+  }
+  if (b.starts_with("\x89PNG")) {
+    if (b.find("acTL") != std::string_view::npos &&
+        b.find("acTL") < b.find("IDAT")) {
+      *why = "an animated PNG";
+      return ImageFailure::kAnimated;
+    }
+    if (b.size() < 12 || b.substr(b.size() - 12).find("IEND") ==
+                             std::string_view::npos) {
+      *why = "the PNG ends before its last chunk";
+      return ImageFailure::kTruncated;
+    }
+  }
+  if (b.size() >= 12 && b.starts_with("RIFF") && b.substr(8, 4) == "WEBP" &&
+      b.find("ANIM") != std::string_view::npos) {
+    *why = "an animated WebP";
+    return ImageFailure::kAnimated;
+  }
+  if (b.starts_with("\xFF\xD8")) {
+    std::string_view tail = b.substr(b.size() >= 64 ? b.size() - 64 : 0);
+    if (tail.find("\xFF\xD9") == std::string_view::npos) {
+      *why = "the JPEG ends before its end marker";
+      return ImageFailure::kTruncated;
+    }
+  }
+  return ImageFailure::kNone;
+}
+
 }  // namespace
 
 std::unique_ptr<OcrEngine> OcrEngine::Create(std::string* error) {
@@ -184,7 +257,7 @@ std::unique_ptr<OcrEngine> OcrEngine::Create(std::string* error) {
       "-chi_sim-" +
       DataDigest(std::string(engine->api_->GetDatapath()) +
                  "/chi_sim.traineddata") +
-      "-prep4";
+      "-prep5";
   return engine;
 }
 
@@ -198,6 +271,11 @@ OcrResult OcrEngine::Read(std::string_view bytes, const OcrLimits& limits) {
                   "image of " + std::to_string(bytes.size()) +
                       " bytes is over the limit of " +
                       std::to_string(limits.max_bytes));
+  }
+  std::string why;
+  if (const ImageFailure f = CheckContainer(bytes, &why);
+      f != ImageFailure::kNone) {
+    return Failed(f, why);
   }
   const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
   l_int32 format = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;

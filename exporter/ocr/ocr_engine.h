@@ -23,7 +23,9 @@ enum class ImageFailure {
   kNone,
   kUnreadable,   // missing, not a regular file, outside the archive
   kTooLarge,     // over the byte or pixel limits (a decompression bomb)
-  kFormat,       // not an image leptonica decodes (SVG, HTML, noise)
+  kFormat,       // not an image leptonica decodes (SVG, HTML)
+  kTruncated,    // a PNG or JPEG cut short
+  kAnimated,     // several frames (GIF, APNG, WebP): which one is meant?
   kTooSmall,     // too small to hold a sentence: icons, spacers
   kNotFetched,   // remote, and fetching images is off or not allowed
   kFetch,        // a remote image could not be fetched
@@ -32,7 +34,8 @@ enum class ImageFailure {
 
 inline constexpr std::array kAllImageFailures = {
     ImageFailure::kUnreadable, ImageFailure::kTooLarge,
-    ImageFailure::kFormat,     ImageFailure::kTooSmall,
+    ImageFailure::kFormat,     ImageFailure::kTruncated,
+    ImageFailure::kAnimated,   ImageFailure::kTooSmall,
     ImageFailure::kNotFetched, ImageFailure::kFetch,
     ImageFailure::kEngine};
 

@@ -56,6 +56,10 @@ class OcrService : public ImageReaders {
 
   std::unique_ptr<ImageReader> ForFile(const std::string& path) override;
   std::uint64_t generation() const override { return generation_.load(); }
+  double min_confidence() const override { return min_confidence_; }
+  void set_min_confidence(double c) { min_confidence_ = c; }
+  // Counts into the exporter's self-metrics (set before the first lookup).
+  void set_metrics(SelfMetrics* metrics) { metrics_ = metrics; }
 
   // Background: starts the worker; `on_results` is called (from the worker)
   // after results arrive.
@@ -104,6 +108,7 @@ class OcrService : public ImageReaders {
   bool stopping_ = false;
   std::function<void()> on_results_;
   std::atomic<std::uint64_t> generation_{0};
+  double min_confidence_ = 75;
   std::thread worker_;
 };
 
