@@ -54,15 +54,19 @@ std::string FixOcrConfusions(std::string_view normalized_line) {
       // one, after a share or change: "约占境内5.49)", "88.65," or "5.0%8)"
       // for "5.4%)". Bulletins state every share and change with one
       // decimal, so a second one is the misread sign.
-      {RE2(R"((\d\.\d)(?:\d?%\d{0,2}|\d{1,2})([),;。为位]|较|$))"),
-       R"(\1%\2)"},
+      {RE2(R"((\d\.\d)(?:\d?%\d{0,2}|\d{1,2})([),;。为位]|较))"), R"(\1%\2)"},
+      // The same at the end of a line, where the sign itself was seen.
+      {RE2(R"((\d\.\d)(?:\d%\d{0,2}|%\d{1,2})$)"), R"(\1%)"},
       // IP as I|P, l|P, |P: before the words bulletins put after it.
       {RE2(R"((?:[Il]\||\|)P(地址|中|直接))"), R"(IP\1)"},
       // 漏洞 as 漏润: before a number, 中 or a comma.
       {RE2(R"(漏[^洞,;。\d()](\d|中|共|,))"), R"(漏洞\1)"},
+      // A stray character inside a severity: "中和危漏洞".
+      {RE2(R"((^|[、,;])([高中低])[^危\d,;、]危漏洞)"), R"(\1\2危漏洞)"},
       // A lone rating 中 read as 三.
       {RE2(R"((评价(?:级别)?为)三)"), R"(\1中)"},
-      // Parentheses as angle brackets or quotes: "〈(约占", "“〈(", "〈conficker)".
+      // Parentheses as angle brackets or quotes: "〈(约占", "“〈(",
+      // "〈conficker)".
       {RE2(R"([“”"]?[〈《]\(?)"), "("},
       {RE2(R"(\)?[〉》])"), ")"},
   };

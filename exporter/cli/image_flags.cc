@@ -12,6 +12,8 @@ ImageOptions ImageFlags::ToOptions() const {
     o.http.allowed_hosts = {allowed_hosts.begin(), allowed_hosts.end()};
   }
   o.http.refuse_private_addresses = !allow_private;
+  o.http.max_bytes = max_bytes;
+  o.limits.max_bytes = max_bytes;
   return o;
 }
 
@@ -33,6 +35,9 @@ void AddImageFlags(CLI::App* cmd, ImageFlags* flags, bool with_cache) {
   cmd->add_option("--images.allowed-host", flags->allowed_hosts,
                   "Host remote images may come from (repeatable) [default: "
                   "mmbiz.qpic.cn]");
+  cmd->add_option("--images.max-bytes", flags->max_bytes,
+                  "Largest image read or downloaded, in bytes")
+      ->capture_default_str();
   cmd->add_flag("--images.allow-private-addresses", flags->allow_private,
                 "Allow image hosts on loopback or private addresses");
 }

@@ -16,6 +16,7 @@ struct ImageFlags {
   bool fetch = false;
   std::vector<std::string> allowed_hosts;
   bool allow_private = false;
+  std::size_t max_bytes = 20u << 20;
   double min_confidence = 75;
 
   ImageOptions ToOptions() const;

@@ -1,6 +1,7 @@
 #include "exporter/ocr/ocr_engine.h"
 
 #include <leptonica/allheaders.h>
+#include <malloc.h>
 #include <openssl/sha.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
@@ -120,8 +121,8 @@ std::vector<Line> SplitAtGaps(const Line& line) {
   std::vector<Line> out(1);
   const int height = std::max(1, line.box.bottom - line.box.top);
   for (std::size_t i = 0; i < line.words.size(); ++i) {
-    if (i > 0 && line.words[i].box.left - line.words[i - 1].box.right >
-                     2 * height) {
+    if (i > 0 &&
+        line.words[i].box.left - line.words[i - 1].box.right > 2 * height) {
       out.emplace_back();
     }
     out.back().words.push_back(line.words[i]);
@@ -217,8 +218,8 @@ ImageFailure CheckContainer(std::string_view b, std::string* why) {
       *why = "an animated PNG";
       return ImageFailure::kAnimated;
     }
-    if (b.size() < 12 || b.substr(b.size() - 12).find("IEND") ==
-                             std::string_view::npos) {
+    if (b.size() < 12 ||
+        b.substr(b.size() - 12).find("IEND") == std::string_view::npos) {
       *why = "the PNG ends before its last chunk";
       return ImageFailure::kTruncated;
     }
@@ -243,22 +244,36 @@ ImageFailure CheckContainer(std::string_view b, std::string* why) {
 std::unique_ptr<OcrEngine> OcrEngine::Create(std::string* error) {
   setMsgSeverity(L_SEVERITY_NONE);  // leptonica: errors are ours to report
   std::unique_ptr<OcrEngine> engine(new OcrEngine());
-  engine->api_ = std::make_unique<tesseract::TessBaseAPI>();
-  if (engine->api_->Init(nullptr, "chi_sim", tesseract::OEM_LSTM_ONLY) != 0) {
+  if (!engine->Load(error)) return nullptr;
+  engine->version_ = std::string("tesseract-") +
+                     tesseract::TessBaseAPI::Version() + "-chi_sim-" +
+                     DataDigest(std::string(engine->api_->GetDatapath()) +
+                                "/chi_sim.traineddata") +
+                     "-prep5";
+  engine->Unload();  // loaded again when an image comes
+  return engine;
+}
+
+bool OcrEngine::Load(std::string* error) {
+  if (api_) return true;
+  api_ = std::make_unique<tesseract::TessBaseAPI>();
+  if (api_->Init(nullptr, "chi_sim", tesseract::OEM_LSTM_ONLY) != 0) {
     *error =
         "Tesseract cannot load the chi_sim language data "
         "(tesseract-ocr-chi-sim)";
-    return nullptr;
+    api_.reset();
+    return false;
   }
-  engine->api_->SetVariable("debug_file", "/dev/null");
-  engine->api_->SetPageSegMode(tesseract::PSM_AUTO);
-  engine->version_ =
-      std::string("tesseract-") + tesseract::TessBaseAPI::Version() +
-      "-chi_sim-" +
-      DataDigest(std::string(engine->api_->GetDatapath()) +
-                 "/chi_sim.traineddata") +
-      "-prep5";
-  return engine;
+  api_->SetVariable("debug_file", "/dev/null");
+  api_->SetPageSegMode(tesseract::PSM_AUTO);
+  return true;
+}
+
+void OcrEngine::Unload() {
+  if (!api_) return;
+  api_->End();
+  api_.reset();
+  ::malloc_trim(0);
 }
 
 OcrEngine::~OcrEngine() {
@@ -304,6 +319,9 @@ OcrResult OcrEngine::Read(std::string_view bytes, const OcrLimits& limits) {
   Pix prepared = Prepare(decoded.get());
   decoded.reset();
   if (!prepared) return Failed(ImageFailure::kFormat, "cannot convert image");
+  if (std::string error; !Load(&error)) {
+    return Failed(ImageFailure::kEngine, error);
+  }
   api_->SetImage(prepared.get());
   api_->SetSourceResolution(300);
   if (api_->Recognize(nullptr) != 0) {

@@ -21,23 +21,21 @@ namespace cncert {
 // Why an image gave no text.
 enum class ImageFailure {
   kNone,
-  kUnreadable,   // missing, not a regular file, outside the archive
-  kTooLarge,     // over the byte or pixel limits (a decompression bomb)
-  kFormat,       // not an image leptonica decodes (SVG, HTML)
-  kTruncated,    // a PNG or JPEG cut short
-  kAnimated,     // several frames (GIF, APNG, WebP): which one is meant?
-  kTooSmall,     // too small to hold a sentence: icons, spacers
-  kNotFetched,   // remote, and fetching images is off or not allowed
-  kFetch,        // a remote image could not be fetched
-  kEngine,       // Tesseract failed
+  kUnreadable,  // missing, not a regular file, outside the archive
+  kTooLarge,    // over the byte or pixel limits (a decompression bomb)
+  kFormat,      // not an image leptonica decodes (SVG, HTML)
+  kTruncated,   // a PNG or JPEG cut short
+  kAnimated,    // several frames (GIF, APNG, WebP): which one is meant?
+  kTooSmall,    // too small to hold a sentence: icons, spacers
+  kNotFetched,  // remote, and fetching images is off or not allowed
+  kFetch,       // a remote image could not be fetched
+  kEngine,      // Tesseract failed
 };
 
 inline constexpr std::array kAllImageFailures = {
-    ImageFailure::kUnreadable, ImageFailure::kTooLarge,
-    ImageFailure::kFormat,     ImageFailure::kTruncated,
-    ImageFailure::kAnimated,   ImageFailure::kTooSmall,
-    ImageFailure::kNotFetched, ImageFailure::kFetch,
-    ImageFailure::kEngine};
+    ImageFailure::kUnreadable, ImageFailure::kTooLarge, ImageFailure::kFormat,
+    ImageFailure::kTruncated,  ImageFailure::kAnimated, ImageFailure::kTooSmall,
+    ImageFailure::kNotFetched, ImageFailure::kFetch,    ImageFailure::kEngine};
 
 std::string_view ImageFailureName(ImageFailure f);
 
@@ -65,12 +63,16 @@ class OcrEngine {
 
   OcrResult Read(std::string_view image_bytes, const OcrLimits& limits = {});
 
+  // Frees Tesseract's models (tens of megabytes) until the next Read.
+  void Unload();
+
   // Tesseract's version and a digest of the language data: results cached
   // under another version are read again.
   const std::string& version() const { return version_; }
 
  private:
   OcrEngine() = default;
+  bool Load(std::string* error);
   std::unique_ptr<tesseract::TessBaseAPI> api_;
   std::string version_;
 };

@@ -114,9 +114,9 @@ ImageBytes OcrService::Bytes(const Job& job, bool may_fetch) {
   const std::string link = store_ + "/" + UrlLinkName(url);
   const FileContent known = ReadFileCapped(link, 256, FileOrigin::kArchive);
   if (known.error.empty()) {
-    FileContent stored = ReadFileCapped(store_ + "/" + known.bytes,
-                                        options_.limits.max_bytes,
-                                        FileOrigin::kArchive);
+    FileContent stored =
+        ReadFileCapped(store_ + "/" + known.bytes, options_.limits.max_bytes,
+                       FileOrigin::kArchive);
     if (stored.error.empty()) return {std::move(stored.bytes), {}, ""};
   }
   if (!may_fetch) return {"", ImageFailure::kNone, ""};  // not yet fetched
@@ -145,9 +145,9 @@ OcrResult OcrService::ReadNow(const std::string& bytes,
     std::lock_guard<std::mutex> lock(engine_mutex_);
     result = engine_->Read(bytes, options_.limits);
   }
-  const double seconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   if (metrics_) {
     if (result.failure == ImageFailure::kNone) {
       metrics_->ImageRead(seconds);
@@ -197,9 +197,9 @@ ImageLookup OcrService::Lookup(const std::string& bulletin_dir,
     result = ReadNow(image.bytes, hash);
   }
   if (result->failure != ImageFailure::kNone) {
-    return {ImageStatus::kFailed, nullptr,
-            std::string(ImageFailureName(result->failure)) + ": " +
-                result->error};
+    return {
+        ImageStatus::kFailed, nullptr,
+        std::string(ImageFailureName(result->failure)) + ": " + result->error};
   }
   held->push_back(std::make_unique<ImageText>(std::move(result->text)));
   return {ImageStatus::kRead, held->back().get(), ""};
@@ -220,6 +220,15 @@ void OcrService::Work() {
     Job job;
     {
       std::unique_lock<std::mutex> lock(mutex_);
+      if (queue_.empty()) {
+        // Idle: give the models' memory back until the next image.
+        lock.unlock();
+        {
+          std::lock_guard<std::mutex> engine_lock(engine_mutex_);
+          engine_->Unload();
+        }
+        lock.lock();
+      }
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
       job = std::move(queue_.front());

@@ -1,0 +1,229 @@
+// Figures read from images, without OCR: a reader hands the parser the text
+// of each image, and the parser splices, traces and weighs it.
+#include "parsers/images.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "parsers/parser.h"
+#include "tests/support/test_support.h"
+
+namespace cncert::testing {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+
+// Text per image source; every word with the same confidence.
+class FakeReader : public ImageReader {
+ public:
+  void Add(const std::string& src, std::vector<std::vector<std::string>> blocks,
+           float confidence = 95) {
+    ImageText text;
+    for (const auto& lines : blocks) {
+      OcrBlock block;
+      for (const auto& line : lines) {
+        OcrLine l;
+        l.words.push_back({line, confidence, {}});
+        block.lines.push_back(l);
+      }
+      text.blocks.push_back(block);
+    }
+    texts_[src] = text;
+  }
+  ImageLookup Read(const ImageRef& ref) const override {
+    read_.push_back(ref.src);
+    const auto it = texts_.find(ref.src);
+    if (it == texts_.end()) return {ImageStatus::kFailed, nullptr, "missing"};
+    return {ImageStatus::kRead, &it->second, ""};
+  }
+  mutable std::vector<std::string> read_;
+
+ private:
+  std::map<std::string, ImageText> texts_;
+};
+
+std::string Article(const std::string& images, const std::string& after = "") {
+  return "---\ntitle: 网络安全信息与动态周报2024年第29期（7月15日-7月21日）\n"
+         "date: 2024-07-25\n---\n\n"
+         "![cover_image](https://mmbiz.qpic.cn/cover/0?wx_fmt=jpeg)\n\n"
+         "本周网络安全基本态势\n\n本周，互联网网络安全态势整体评价为良。\n\n" +
+         images +
+         "\n\n本周事件处理情况\n\n本周，CNCERT共处理网络安全事件177起，"
+         "含跨境网络安全事件51起。\n\n" +
+         after + "近期回顾\n\n![](recent.png)\n\n![作者头像](avatar.png)\n";
+}
+
+Bulletin ParseWith(const std::string& md, const FakeReader& reader) {
+  ParseOptions options;
+  options.images = &reader;
+  return ParseBulletin(md, *DefaultRules(), options);
+}
+
+const std::vector<std::string> kWebsite = {
+    "本周网站安全情况",
+    "本周,CNCERT监测发现境内被纂改网站数量为1234个;境内被植入后门的网站",
+    "数量为567个;针对境内网站的仿冒页面数量为8901个。"};
+
+TEST(ImagesTest, FiguresFromAnImageCarryTheirProvenance) {
+  FakeReader reader;
+  reader.Add("files/1.png", {kWebsite});
+  const Bulletin b = ParseWith(Article("![](files/1.png)"), reader);
+  ASSERT_TRUE(b.ok()) << b.errors[0];
+  const Value* defaced = b.Find("cncert_defaced_websites");
+  ASSERT_NE(defaced, nullptr);
+  EXPECT_EQ(defaced->value, 1234);
+  EXPECT_EQ(defaced->provenance.image, "files/1.png");
+  // 纂改 was repaired; the recognised line is the repaired one.
+  EXPECT_THAT(defaced->provenance.image_line,
+              HasSubstr("被篡改网站数量为1234个"));
+  EXPECT_EQ(defaced->provenance.confidence, 95);
+  // A sentence broken across the image's lines is read as one.
+  const Value* backdoored = b.Find("cncert_backdoored_websites");
+  ASSERT_NE(backdoored, nullptr);
+  EXPECT_EQ(backdoored->value, 567);
+  EXPECT_THAT(backdoored->provenance.image_line, HasSubstr("\n"));
+  // Typed figures have no image.
+  EXPECT_EQ(b.Find("cncert_incidents_handled")->provenance.image, "");
+  ASSERT_EQ(b.images.size(), 4u);
+  EXPECT_EQ(b.images[1].status, ImageStatus::kRead);
+  EXPECT_EQ(b.images[1].figures, 3);
+}
+
+TEST(ImagesTest, CoversAvatarsAndImagesAfterTheBulletinAreNeverRead) {
+  FakeReader reader;
+  reader.Add("files/1.png", {kWebsite});
+  const Bulletin b = ParseWith(Article("![](files/1.png)"), reader);
+  EXPECT_EQ(reader.read_, std::vector<std::string>{"files/1.png"});
+  EXPECT_EQ(b.images[0].status, ImageStatus::kSkipped);  // cover
+  EXPECT_EQ(b.images[2].status, ImageStatus::kSkipped);  // in 近期回顾
+  EXPECT_THAT(b.images[2].reason, HasSubstr("recent"));
+  EXPECT_EQ(b.images[3].status, ImageStatus::kSkipped);  // avatar
+}
+
+TEST(ImagesTest, ChartLabelsInABlockOfTheirOwnNeverJoinASentence) {
+  FakeReader reader;
+  reader.Add("files/1.png",
+             {{"本周网站安全情况", "本周,CNCERT监测发现境内被篡改网站数量为"},
+              {"7336", "个"}});
+  const Bulletin b = ParseWith(Article("![](files/1.png)"), reader);
+  EXPECT_EQ(b.Find("cncert_defaced_websites"), nullptr);
+}
+
+TEST(ImagesTest, LowConfidenceFiguresAreNotServed) {
+  FakeReader reader;
+  reader.Add("files/1.png", {kWebsite}, 60);
+  const Bulletin b = ParseWith(Article("![](files/1.png)"), reader);
+  EXPECT_EQ(b.Find("cncert_defaced_websites"), nullptr);
+  EXPECT_THAT(b.warnings, Contains(HasSubstr("OCR confidence 60 is below 75")));
+}
+
+TEST(ImagesTest, TheTextWinsOverAnImageThatStatesAFigureDifferently) {
+  FakeReader reader;
+  reader.Add("files/1.png",
+             {{"本周事件处理情况",
+               "本周,CNCERT共处理网络安全事件771起,含跨境网络安全事件51起。"}});
+  const Bulletin b = ParseWith(Article("![](files/1.png)"), reader);
+  ASSERT_NE(b.Find("cncert_incidents_handled"), nullptr);
+  EXPECT_EQ(b.Find("cncert_incidents_handled")->value, 177);
+  EXPECT_EQ(b.Find("cncert_incidents_handled")->provenance.image, "");
+  EXPECT_THAT(b.warnings,
+              Contains(HasSubstr("an image states 771, the text 177")));
+}
+
+TEST(ImagesTest, ImageFiguresThatFailAConsistencyCheckAreNotServed) {
+  FakeReader reader;
+  reader.Add("files/1.png",
+             {{"本周网络病毒活动情况",
+               "本周境内感染网络病毒的主机数量约为9.5万个,"
+               "其中包括境内被木马或被僵尸程序控制的主机约"
+               "71.8万以及境内感染飞客(conficker)蠕虫的主机约4.6万。"}});
+  const Bulletin b = ParseWith(Article("![](files/1.png)"), reader);
+  EXPECT_EQ(b.Find("cncert_infected_hosts"), nullptr);
+  EXPECT_EQ(
+      b.Find("cncert_infected_hosts_by_malware", {{"malware", "conficker"}}),
+      nullptr);
+  EXPECT_THAT(b.warnings, Contains(HasSubstr("is not served: inconsistent")));
+}
+
+TEST(ImagesTest, AnImageOfAnotherIssueGivesNoFigures) {
+  FakeReader reader;
+  std::vector<std::string> lines = kWebsite;
+  lines.insert(lines.begin(), "网络安全信息与动态周报2023年第3期");
+  reader.Add("files/1.png", {lines});
+  const Bulletin b = ParseWith(Article("![](files/1.png)"), reader);
+  EXPECT_EQ(b.Find("cncert_defaced_websites"), nullptr);
+  EXPECT_THAT(b.warnings, Contains(HasSubstr("names another issue")));
+}
+
+TEST(ImagesTest, WithoutAReaderImagesAreReportedUnread) {
+  const Bulletin b = Parse(Article("![](files/1.png)"));
+  EXPECT_EQ(b.images[1].status, ImageStatus::kUnread);
+  EXPECT_THAT(
+      b.warnings,
+      Contains(HasSubstr("1 image(s) may hold figures but were not read")));
+}
+
+TEST(ImagesTest, HtmlImagesComeFromDataSrc) {
+  FakeReader reader;
+  reader.Add("https://mmbiz.qpic.cn/a/640?wx_fmt=png", {kWebsite});
+  const std::string html =
+      "<html><head><meta property=\"og:title\" content=\"网络安全信息与动态周报"
+      "2024年第29期（7月15日-7月21日）\"></head><body><p>本周网络安全基本态势</"
+      "p>"
+      "<p>本周，互联网网络安全态势整体评价为良。</p>"
+      "<p><img data-src=\"https://mmbiz.qpic.cn/a/640?wx_fmt=png\" "
+      "src=\"data:image/gif;base64,R0lGOD\"></p></body></html>";
+  const Bulletin b = ParseWith(html, reader);
+  ASSERT_NE(b.Find("cncert_defaced_websites"), nullptr);
+  EXPECT_EQ(b.Find("cncert_defaced_websites")->value, 1234);
+}
+
+TEST(ImagesTest, NoDocumentCanForgeAnImageMarker) {
+  FakeReader reader;
+  reader.Add("files/1.png", {kWebsite});
+  // A private-use marker typed into the text is dropped, not read.
+  const Bulletin b = ParseWith(Article("\xEE\x80\x80"
+                                       "0\n\n![](files/1.png)"),
+                               reader);
+  EXPECT_EQ(reader.read_, std::vector<std::string>{"files/1.png"});
+  EXPECT_NE(b.Find("cncert_defaced_websites"), nullptr);
+}
+
+struct Repair {
+  std::string misread;
+  std::string repaired;
+};
+
+TEST(ImagesTest, KnownMisreadingsAreRepairedOnlyInTheirContext) {
+  const std::vector<Repair> cases = {
+      {"境内被纂改网站数量为", "境内被篡改网站数量为"},
+      {"境内被算改的网站", "境内被篡改的网站"},
+      {"被签改政府网站", "被篡改政府网站"},
+      {"被植入后内的网站", "被植入后门的网站"},
+      {"约占境内5.49)", "约占境内5.4%)"},
+      {"约占境内5.0%8),", "约占境内5.0%),"},
+      {"有约87.09%6为境外注册", "有约87.0%为境外注册"},
+      {"约占88.65,在", "约占88.6%,在"},
+      {"增长了3.49%;", "增长了3.4%;"},
+      {"整体评价级别为三。", "整体评价级别为中。"},
+      {"在316个I|P中", "在316个IP中"},
+      {"高危漏润119个", "高危漏洞119个"},
+      {"、中和危漏洞549个", "、中危漏洞549个"},
+      {"〈约占境内", "(约占境内"},
+      {"仿时页面数量为", "仿冒页面数量为"},
+      // Left alone: no context that makes the reading certain.
+      {"数量为5.49个", "数量为5.49个"},
+      {"纂改", "纂改"},
+      {"三个", "三个"},
+      {"12.34", "12.34"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(FixOcrConfusions(c.misread), c.repaired) << c.misread;
+  }
+}
+
+}  // namespace
+}  // namespace cncert::testing
