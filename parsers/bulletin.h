@@ -34,8 +34,8 @@ struct Provenance {
   std::string section;  // section of the bulletin the text lies in
   std::size_t begin = 0;  // byte span of the match in the normalized text
   std::size_t end = 0;
-  std::string match;     // the matched text
-  std::string sentence;  // the whole sentence around it
+  std::string match;            // the matched text
+  std::string sentence;         // the whole sentence around it
   std::size_t value_begin = 0;  // byte span of the figure itself
   std::size_t value_end = 0;
   // Read from an image: which one (as the document references it), the
@@ -89,6 +89,8 @@ struct Bulletin {
   std::vector<std::string> warnings;
   std::vector<std::string> errors;
   Failure failure = Failure::kNone;  // why, when !ok()
+  // The text ends mid-sentence: the file was most likely cut off.
+  bool truncated = false;
   std::string text;  // normalized text the provenance spans refer to
 
   bool ok() const { return errors.empty(); }

@@ -67,7 +67,8 @@ nlohmann::json BulletinToJson(const Bulletin& bulletin, std::string_view file,
     if (!p.image.empty()) {
       source["image"] = p.image;
       source["image_line"] = p.image_line;
-      if (p.confidence) source["confidence"] = std::round(*p.confidence * 10) / 10;
+      if (p.confidence)
+        source["confidence"] = std::round(*p.confidence * 10) / 10;
     }
   }
   out["values"] = std::move(values);
@@ -75,6 +76,7 @@ nlohmann::json BulletinToJson(const Bulletin& bulletin, std::string_view file,
   if (!bulletin.images.empty()) {
     nlohmann::json images = nlohmann::json::array();
     for (const ImageUse& use : bulletin.images) {
+      if (use.src.empty()) continue;  // "![]()": no image at all
       nlohmann::json image = {{"src", use.src},
                               {"status", ImageStatusName(use.status)}};
       if (!use.reason.empty()) image["reason"] = use.reason;

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <vector>
 
 #include "parsers/document.h"
 #include "parsers/encoding.h"
+#include "parsers/html_tree.h"
 #include "parsers/strings.h"
 
 namespace cncert {
@@ -97,7 +99,6 @@ struct Walker {
   Document* doc;
   std::string out;
   std::string h1;
-  int depth = 0;
 
   // The first <h1>: WeChat puts the article title there.
   void CaptureHeading(const GumboNode* node) {
@@ -156,58 +157,68 @@ struct Walker {
     doc->images.push_back({src ? src : "", alt ? alt : ""});
   }
 
-  void Walk(const GumboNode* node) {
-    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
-        node->type == GUMBO_NODE_CDATA) {
-      std::string text = node->v.text.text;
-      StripMarkers(text);
-      out += text;
-      return;
-    }
-    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT) {
-      return;
-    }
-    // Deeply nested hostile markup: gumbo copes, our recursion must too.
-    if (depth > 400) return;
-    if (node->type == GUMBO_NODE_ELEMENT) {
-      const GumboElement& el = node->v.element;
-      if (el.tag == GUMBO_TAG_HEAD) Head(node);
-      if (el.tag == GUMBO_TAG_META) Meta(el);
-      // WeChat marks the publication time and the title by id.
-      if (const char* id = Attribute(el, "id")) {
-        if (std::string_view(id) == "publish_time") {
-          std::string saved;
-          saved.swap(out);
-          WalkChildren(node);
-          if (doc->published.empty()) doc->published = out;
-          out.swap(saved);
-          return;
+  // Depth-first with a stack of its own: HtmlTree lets documents nest
+  // thousands of elements deep, deeper than a recursion may go.
+  void Walk(const GumboNode* root) {
+    struct Step {
+      const GumboNode* node;
+      enum Kind { kEnter, kLeaveBlock, kLeavePublishTime } kind;
+      std::size_t mark = 0;  // kLeavePublishTime: where its text began
+    };
+    std::vector<Step> stack{{root, Step::kEnter}};
+    while (!stack.empty()) {
+      const Step step = stack.back();
+      stack.pop_back();
+      if (step.kind == Step::kLeaveBlock) {
+        out += '\n';
+        continue;
+      }
+      if (step.kind == Step::kLeavePublishTime) {
+        if (doc->published.empty()) doc->published = out.substr(step.mark);
+        out.resize(step.mark);
+        continue;
+      }
+      const GumboNode* node = step.node;
+      if (node->type == GUMBO_NODE_TEXT ||
+          node->type == GUMBO_NODE_WHITESPACE ||
+          node->type == GUMBO_NODE_CDATA) {
+        std::string text = node->v.text.text;
+        StripMarkers(text);
+        out += text;
+        continue;
+      }
+      if (node->type == GUMBO_NODE_ELEMENT) {
+        const GumboElement& el = node->v.element;
+        if (el.tag == GUMBO_TAG_HEAD) Head(node);
+        if (el.tag == GUMBO_TAG_META) Meta(el);
+        // WeChat marks the publication time by id: its text is the date,
+        // not article text.
+        const char* id = Attribute(el, "id");
+        if (id && std::string_view(id) == "publish_time") {
+          stack.push_back({node, Step::kLeavePublishTime, out.size()});
+        } else {
+          if (IsSkipped(el.tag) || IsChrome(el)) continue;
+          if (el.tag == GUMBO_TAG_IMG) {
+            Image(el);
+            continue;
+          }
+          if (el.tag == GUMBO_TAG_H1 && h1.empty()) CaptureHeading(node);
+          if (IsBlock(el.tag)) {
+            out += '\n';
+            stack.push_back({node, Step::kLeaveBlock});
+          }
         }
+      } else if (node->type != GUMBO_NODE_DOCUMENT) {
+        continue;
       }
-      if (IsSkipped(el.tag) || IsChrome(el)) return;
-      if (el.tag == GUMBO_TAG_IMG) {
-        Image(el);
-        return;
+      const GumboVector& children = node->type == GUMBO_NODE_DOCUMENT
+                                        ? node->v.document.children
+                                        : node->v.element.children;
+      for (unsigned i = children.length; i > 0; --i) {
+        stack.push_back({static_cast<const GumboNode*>(children.data[i - 1]),
+                         Step::kEnter});
       }
-      if (el.tag == GUMBO_TAG_H1 && h1.empty()) CaptureHeading(node);
-      const bool block = IsBlock(el.tag);
-      if (block) out += '\n';
-      WalkChildren(node);
-      if (block) out += '\n';
-      return;
     }
-    WalkChildren(node);
-  }
-
-  void WalkChildren(const GumboNode* node) {
-    const GumboVector& children = node->type == GUMBO_NODE_DOCUMENT
-                                      ? node->v.document.children
-                                      : node->v.element.children;
-    ++depth;
-    for (unsigned i = 0; i < children.length; ++i) {
-      Walk(static_cast<const GumboNode*>(children.data[i]));
-    }
-    --depth;
   }
 };
 
@@ -242,11 +253,18 @@ class HtmlDecoder : public Decoder {
       doc.failure = std::move(decoded.failure);
       return doc;
     }
-    GumboOutput* output = gumbo_parse_with_options(
-        &kGumboDefaultOptions, decoded.text.data(), decoded.text.size());
-    Walker walker{&doc, {}, {}, 0};
-    walker.Walk(output->document);
-    gumbo_destroy_output(&kGumboDefaultOptions, output);
+    const HtmlTree tree(decoded.text);
+    if (!tree.root()) {
+      doc.error = tree.error();
+      doc.failure = Failure::kResources;
+      return doc;
+    }
+    if (tree.defused()) {
+      doc.warnings.push_back(
+          "formatting tags pile up unclosed: they were read as plain spans");
+    }
+    Walker walker{&doc, {}, {}};
+    walker.Walk(tree.root());
     if (!walker.h1.empty()) doc.title = walker.h1;
     doc.text = std::move(walker.out);
     return doc;

@@ -52,9 +52,8 @@ void NoteUnreadImages(Bulletin& bulletin) {
                                 " image(s) are still being read (OCR)");
   }
   if (unread > 0) {
-    bulletin.warnings.push_back(
-        std::to_string(unread) +
-        " image(s) may hold figures but were not read");
+    bulletin.warnings.push_back(std::to_string(unread) +
+                                " image(s) may hold figures but were not read");
   }
 }
 
@@ -127,6 +126,7 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
     bulletin.warnings.push_back(
         "no figures found (recent WeChat articles carry them as images)");
   }
+  bulletin.truncated = truncated;
   if (truncated) {
     bulletin.warnings.push_back(
         "text ends mid-sentence: the file may be truncated");

@@ -8,13 +8,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the build and the tests need (tests run the real promtool
-# and Prometheus server).
+# and Prometheus server, and Tesseract on images that python3-pil draws with
+# CJK fonts).
 PACKAGES=(
   g++ cmake ninja-build pkg-config clang clang-format clang-tidy libclang-rt-14-dev
   prometheus-cpp-dev libcivetweb-dev zlib1g-dev libcurl4-openssl-dev
   libcpp-httplib-dev libssl-dev libbrotli-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libbenchmark-dev libre2-dev libyaml-cpp-dev libgumbo-dev libpoppler-cpp-dev
   libcli11-dev libcrypt-dev libopencc-dev poppler-data prometheus curl python3 openssl
+  libtesseract-dev libleptonica-dev tesseract-ocr-chi-sim tesseract-ocr-eng
+  python3-pil fonts-noto-cjk fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming
 )
 
 jobs=$(nproc 2>/dev/null || echo 2)

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <set>
 #include <tuple>
 
 #include "exporter/archive/source_record.h"
@@ -112,6 +113,8 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
   std::map<std::string, ArchiveFile> next;
+  std::set<std::string> still_pending;
+  const auto steady_now = std::chrono::steady_clock::now();
   *view = ArchiveView{};
   std::size_t done = 0;
   for (const auto& name : names) {
@@ -137,16 +140,28 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
     } else {
       file = Parse(name, stamp, rules);
     }
+    // Failing while it is being written: parsed again once it settles, for
+    // at most kMaxPending (an mtime in the future counts as "now").
     const bool recent =
         now_ns - stamp.mtime_ns <
         std::chrono::duration_cast<std::chrono::nanoseconds>(settle).count();
     if (!file.bulletin->ok() && recent) {
-      view->pending.push_back(name);
-      continue;  // not cached: parsed again once it settles
+      auto [it, inserted] = first_failed_.try_emplace(name, stamp, steady_now);
+      if (!inserted && !(it->second.first == stamp)) {
+        it->second = {stamp, steady_now};
+      }
+      if (steady_now - it->second.second < settle * kMaxPendingSettles) {
+        view->pending.push_back(name);
+        still_pending.insert(name);
+        continue;  // not cached: parsed again once it settles
+      }
     }
     next.emplace(name, file);
   }
   if (progress) progress(names.size(), names.size());
+  std::erase_if(first_failed_, [&still_pending](const auto& entry) {
+    return !still_pending.contains(entry.first);
+  });
   cache_ = std::move(next);
   for (const auto& [name, file] : cache_) view->files.push_back(file);
   return Status::Ok();
@@ -160,9 +175,10 @@ ArchiveFile Archive::Parse(const std::string& name, const FileStamp& stamp,
   const std::uint64_t generation = images_ ? images_->generation() : 0;
   std::unique_ptr<ImageReader> reader =
       images_ ? images_->ForFile(path) : nullptr;
-  ArchiveFile file{name, stamp, ParseFile(path, rules, reader.get(),
-                                          images_ ? images_->min_confidence()
-                                                  : ParseOptions{}.min_ocr_confidence),
+  ArchiveFile file{name, stamp,
+                   ParseFile(path, rules, reader.get(),
+                             images_ ? images_->min_confidence()
+                                     : ParseOptions{}.min_ocr_confidence),
                    std::nullopt};
   for (const ImageUse& use : file.bulletin->images) {
     if (use.status == ImageStatus::kPending) file.pending_images = generation;
@@ -170,12 +186,48 @@ ArchiveFile Archive::Parse(const std::string& name, const FileStamp& stamp,
   return file;
 }
 
+std::string_view HoldBackName(HoldBack reason) {
+  switch (reason) {
+    case HoldBack::kNoFigures:
+      return "no_figures";
+    case HoldBack::kTruncated:
+      return "truncated";
+    case HoldBack::kFuture:
+      return "future";
+  }
+  return "";
+}
+
+namespace {
+
+// Why a bulletin that parsed must not be served, if it must not.
+std::optional<HoldBack> ShouldHoldBack(const Bulletin& b) {
+  if (b.values.empty()) return HoldBack::kNoFigures;
+  if (b.truncated) return HoldBack::kTruncated;
+  // Bulletins come out days after their week; a date beyond tomorrow (in
+  // China) is a typo or a forgery.
+  const auto tomorrow = std::chrono::floor<std::chrono::days>(
+      std::chrono::system_clock::now() + std::chrono::hours(8 + 24));
+  for (const auto& date : {b.identity.period_end, b.identity.published}) {
+    if (date && std::chrono::sys_days(*date) > tomorrow) {
+      return HoldBack::kFuture;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 void Archive::Organize(ArchiveView* view, TimestampSource source) {
   std::map<std::string, const ArchiveFile*> best;  // by bulletin key
   std::vector<const ArchiveFile*> candidates;
   for (const auto& file : view->files) {
     if (!file.bulletin->ok()) {
       view->failed.push_back(&file);
+      continue;
+    }
+    if (const auto reason = ShouldHoldBack(*file.bulletin)) {
+      view->held_back.emplace_back(&file, *reason);
       continue;
     }
     if (!BulletinTimestamp(*file.bulletin, source)) {

@@ -11,6 +11,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "exporter/base/status.h"
@@ -61,6 +63,10 @@ std::optional<long long> BulletinTimestamp(const Bulletin& b,
 // bulletin cannot be identified (it then counts on its own).
 std::string BulletinKey(const Bulletin& b);
 
+// Why a bulletin that parsed is not served.
+enum class HoldBack { kNoFigures, kTruncated, kFuture };
+std::string_view HoldBackName(HoldBack reason);  // "no_figures", …
+
 // Holds pointers into its own `files`: movable, not copyable.
 struct ArchiveView {
   ArchiveView() = default;
@@ -75,7 +81,10 @@ struct ArchiveView {
   std::vector<const ArchiveFile*> failed;      // settled failures
   std::vector<const ArchiveFile*> duplicates;  // same bulletin, less complete
   std::vector<const ArchiveFile*> unplaced;    // no date to place them
-  std::vector<std::string> pending;            // changed too recently to judge
+  // Bulletins that are never served, not even as the newest: they state no
+  // figure, are cut off, or are dated in the future. With the reason.
+  std::vector<std::pair<const ArchiveFile*, HoldBack>> held_back;
+  std::vector<std::string> pending;  // changed too recently to judge
 };
 
 class Archive {
@@ -85,6 +94,11 @@ class Archive {
       : directory_(std::move(directory)), images_(std::move(images)) {}
 
   const std::string& directory() const { return directory_; }
+
+  // A file that fails to parse while it still changes is given at most this
+  // many times `settle` to be written before it counts as failed: a file
+  // whose time lies in the future is not pending forever.
+  static constexpr int kMaxPendingSettles = 15;
 
   // Which files a scan parses: those that changed, or all (new rules).
   enum class Reparse { kChanged, kAll };
@@ -109,6 +123,10 @@ class Archive {
   std::string directory_;
   std::shared_ptr<ImageReaders> images_;
   std::map<std::string, ArchiveFile> cache_;  // by name
+  // When each pending file (by name, version) was first seen failing.
+  std::map<std::string,
+           std::pair<FileStamp, std::chrono::steady_clock::time_point>>
+      first_failed_;
 };
 
 }  // namespace cncert

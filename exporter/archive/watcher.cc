@@ -40,9 +40,9 @@ bool DirectoryWatcher::Start(std::string* error, bool retry_soon) {
 
 void DirectoryWatcher::Rewatch() {
   watching_ = ::inotify_add_watch(inotify_fd_, directory_.c_str(),
-                                  IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM |
-                                      IN_DELETE | IN_ATTRIB | IN_DELETE_SELF |
-                                      IN_MOVE_SELF) >= 0;
+                                  IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_TO |
+                                      IN_MOVED_FROM | IN_DELETE | IN_ATTRIB |
+                                      IN_DELETE_SELF | IN_MOVE_SELF) >= 0;
 }
 
 bool DirectoryWatcher::DrainEvents() {
@@ -100,9 +100,8 @@ void DirectoryWatcher::Loop(bool retry_soon) {
     const auto wait =
         std::chrono::duration_cast<std::chrono::milliseconds>(wake_at - now)
             .count();
-    pollfd fds[3] = {{wake_fd_, POLLIN, 0},
-                     {poke_fd_, POLLIN, 0},
-                     {inotify_fd_, POLLIN, 0}};
+    pollfd fds[3] = {
+        {wake_fd_, POLLIN, 0}, {poke_fd_, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
     const int n = ::poll(fds, inotify_fd_ >= 0 ? 3 : 2,
                          static_cast<int>(std::max<long long>(
                              0, std::min<long long>(wait, 60000))));

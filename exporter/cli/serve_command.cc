@@ -32,6 +32,7 @@ struct ServeOptions {
   std::vector<std::string> fetch_urls;
   std::string fetch_config;
   int debounce_ms = 500;
+  int settle_ms = 2000;
   int rescan_seconds = 300;
   ImageFlags images;
 };
@@ -162,7 +163,8 @@ int Serve(const ServeOptions& o) {
 
   std::shared_ptr<OcrService> ocr;
   if (o.images.ocr) ocr = StartImageReading(o);
-  Exporter exporter({o.bulletins_dir, o.rules, ocr});
+  Exporter exporter(
+      {o.bulletins_dir, o.rules, ocr, std::chrono::milliseconds(o.settle_ms)});
   if (ocr) {
     ocr->set_metrics(&exporter.self_metrics());
     ocr->set_min_confidence(o.images.min_confidence);
@@ -271,6 +273,12 @@ void AddServeCommand(CLI::App& app, CommandRunner* run) {
                   "Quiet time after a change in the archive before reloading")
       ->capture_default_str()
       ->check(CLI::Range(10, 60000));
+  cmd->add_option("--bulletins.settle-ms", o->settle_ms,
+                  "A file that fails while it is still changing is retried "
+                  "this long (being written), then reported; never for more "
+                  "than 15 times this")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 600000));
   cmd->add_option(
          "--bulletins.rescan-interval", o->rescan_seconds,
          "Seconds between full rescans, in case change events are missed")

@@ -51,6 +51,14 @@ ReloadOutcome Exporter::Reload(ReloadScope scope) {
            {"err", f->bulletin->errors.empty() ? "" : f->bulletin->errors[0]}});
     }
   }
+  for (const auto& [f, reason] : view.held_back) {
+    if (counted_failures_.emplace(f->name, f->stamp.mtime_ns).second) {
+      log::Warn("bulletin held back: it is never served",
+                {{"file", f->name},
+                 {"reason", std::string(HoldBackName(reason))},
+                 {"issue", f->bulletin->identity.IssueLabel()}});
+    }
+  }
   for (const auto& name : view.pending) {
     log::Debug("file changed moments ago and does not parse yet; retrying",
                {{"file", name}});

@@ -65,10 +65,17 @@ std::string BulletinsJson(const Snapshot& snapshot, bool provenance) {
   }
   nlohmann::json failed = nlohmann::json::array();
   for (const ArchiveFile* f : v.failed) failed.push_back(FileJson(*f, false));
+  nlohmann::json held_back = nlohmann::json::array();
+  for (const auto& [f, reason] : v.held_back) {
+    nlohmann::json entry = FileJson(*f, false);
+    entry["held_back"] = std::string(HoldBackName(reason));
+    held_back.push_back(std::move(entry));
+  }
   nlohmann::json duplicates = nlohmann::json::array();
   for (const ArchiveFile* f : v.duplicates) duplicates.push_back(f->name);
   const nlohmann::json all = {{"bulletins", list},
                               {"failed", failed},
+                              {"held_back", held_back},
                               {"duplicates", duplicates},
                               {"pending", v.pending},
                               {"archive_warnings", snapshot.archive_warnings}};

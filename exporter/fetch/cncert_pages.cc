@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "parsers/encoding.h"
+#include "parsers/html_tree.h"
 #include "parsers/normalize.h"
 #include "parsers/strings.h"
 
@@ -87,13 +88,11 @@ std::string Utf8Html(std::string_view html) {
   return decoded.error.empty() ? decoded.text : std::string();
 }
 
+// A page that HtmlTree refuses holds no entries and no links.
 template <typename F>
 void WithDocument(std::string_view html, F f) {
-  const std::string utf8 = Utf8Html(html);
-  GumboOutput* output =
-      gumbo_parse_with_options(&kGumboDefaultOptions, utf8.data(), utf8.size());
-  f(output->document);
-  gumbo_destroy_output(&kGumboDefaultOptions, output);
+  const HtmlTree tree(Utf8Html(html));
+  if (tree.root()) f(tree.root());
 }
 
 }  // namespace

@@ -85,9 +85,7 @@ std::optional<OcrResult> OcrResultFromJson(std::string_view json,
 OcrCache::OcrCache(std::string dir, std::string engine_version)
     : dir_(std::move(dir)),
       version_(std::move(engine_version)),
-      version_digest_(Sha256Hex(version_).substr(0, 12)) {
-  if (!dir_.empty()) ::mkdir(dir_.c_str(), 0755);
-}
+      version_digest_(Sha256Hex(version_).substr(0, 12)) {}
 
 std::string OcrCache::Path(const std::string& image_sha256) const {
   return dir_ + "/" + image_sha256 + "-" + version_digest_ + ".json";
@@ -114,6 +112,8 @@ void OcrCache::Store(const std::string& image_sha256,
     memory_[image_sha256] = result;
     return;
   }
+  // Made with the first result: an archive without images gets none.
+  ::mkdir(dir_.c_str(), 0755);
   // A cache that cannot be written only costs time.
   (void)WriteFileAtomically(Path(image_sha256),
                             OcrResultToJson(result, version_));

@@ -2,8 +2,10 @@
 // create-blocks-from openmetrics → a Prometheus server on those blocks.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "tests/support/process.h"
 #include "tests/support/prometheus.h"
@@ -200,6 +202,27 @@ TEST_F(BackfillTest, NoPartialOutputOnFailure) {
   EXPECT_EQ(label.status, 1);
   EXPECT_THAT(label.text, HasSubstr("clash"));
   EXPECT_FALSE(fs::exists(dir_ + "/history.om"));
+}
+
+TEST_F(BackfillTest, AnOutputThatIsADeviceOrFifoIsWrittenNotReplaced) {
+  WriteSyntheticArchive(dir_ + "/archive",
+                        MakeSyntheticWeeks(kFirstMonday, 40, 2));
+  auto to = [this](const std::string& output) {
+    return RunCommand({CNCERT_EXPORTER_BINARY, "backfill", "--bulletins.dir",
+                       dir_ + "/archive", "--output", output});
+  };
+  Output o = to("/dev/null");
+  EXPECT_EQ(o.status, 0) << o.text;
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+  const std::string fifo = dir_ + "/fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string got;
+  std::thread reader([&] { got = ReadFile(fifo); });
+  o = to(fifo);
+  reader.join();
+  EXPECT_EQ(o.status, 0) << o.text;
+  EXPECT_TRUE(fs::is_fifo(fifo));
+  EXPECT_THAT(got, HasSubstr("# EOF"));
 }
 
 }  // namespace

@@ -101,13 +101,19 @@ TEST_F(ServeTest, ServesTheNewestBulletinWithIdentityAndCumulativeCounters) {
 TEST_F(ServeTest, TheSameBulletinInTwoFilesCountsOnce) {
   Add("tests/golden/seed_wechat_2024.md");
   Add("tests/golden/seed_gb18030.md");
-  Add("tests/bad/truncated.md");  // the same issue, cut short: less complete
+  Add("tests/bad/truncated.md");  // the same issue, cut short: never served
   auto server = Start();
   ASSERT_TRUE(server.ok());
   const std::string m = Metrics(server.port());
   EXPECT_EQ(ScrapeValue(m, "cncert_exporter_bulletins_loaded"), 1);
   EXPECT_EQ(
-      ScrapeValue(m, "cncert_exporter_archive_files{state=\"duplicate\"}"), 2);
+      ScrapeValue(m, "cncert_exporter_archive_files{state=\"duplicate\"}"), 1);
+  EXPECT_EQ(
+      ScrapeValue(m, "cncert_exporter_archive_files{state=\"held_back\"}"), 1);
+  EXPECT_EQ(ScrapeValue(m,
+                        "cncert_exporter_archive_file_held_back{file="
+                        "\"truncated.md\",reason=\"truncated\"}"),
+            1);
   EXPECT_EQ(ScrapeValue(m, "cncert_incidents_handled_cumulative_total"), 177);
   EXPECT_EQ(ScrapeValue(m, "cncert_incidents_cross_border"), 51);
 }
@@ -464,6 +470,109 @@ TEST_F(ServeTest, MaxRequestsShedsWhatIsOverTheLimitWith503) {
                         "cncert_exporter_scrapes_rejected_total")
                 .value_or(0),
             1);
+}
+
+TEST_F(ServeTest, OperatorFilesInAConfigMapLayoutAreFollowed) {
+  // Kubernetes mounts ConfigMap keys as symlinks: web.yml → ..data/web.yml,
+  // ..data → ..2024_01_01_00_00_00.1/.
+  Add("tests/golden/seed_wechat_2024.md");
+  const std::string cm = dir_ + "-cm";
+  fs::create_directories(cm + "/..v1");
+  WriteFile(cm + "/..v1/web.yml", "{}\n");
+  WriteFile(cm + "/..v1/rules.yml",
+            ReadFile(SourcePath("parsers/rules/cncert_weekly.yaml")));
+  fs::create_directory_symlink("..v1", cm + "/..data");
+  fs::create_symlink("..data/web.yml", cm + "/web.yml");
+  fs::create_symlink("..data/rules.yml", cm + "/rules.yml");
+  auto server = Start({"--web.config.file", cm + "/web.yml", "--rules",
+                       cm + "/rules.yml", "--bulletins.settle-ms", "100"});
+  ASSERT_TRUE(server.ok()) << server.process().Log();
+  EXPECT_EQ(ScrapeValue(Metrics(server.port()), "cncert_incidents_handled"),
+            177);
+  // Archive entries still refuse symlinks.
+  fs::create_symlink(cm + "/..v1/web.yml", dir_ + "/linked.md");
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return Metrics(server.port())
+                   .find("file=\"linked.md\",reason=\"not_regular\"") !=
+               std::string::npos;
+      },
+      10s));
+  fs::remove_all(cm);
+}
+
+TEST_F(ServeTest, AFileNameThatIsNotUtf8KeepsTheScrapeValid) {
+  Add("tests/golden/seed_wechat_2024.md");
+  Add("tests/bad/binary.bin", "\xc4\xe3\xba\xc3.bin");  // GBK
+  auto server = Start({"--bulletins.settle-ms", "100"});
+  ASSERT_TRUE(server.ok());
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return Metrics(server.port()).find("file=\"%C4%E3%BA%C3.bin\"") !=
+               std::string::npos;
+      },
+      10s));
+  const std::string m = Metrics(server.port());
+  const std::string file = dir_ + "-scrape.txt";
+  WriteFile(file, m);
+  const Output check =
+      RunCommand({"sh", "-c", "promtool check metrics < " + file});
+  fs::remove(file);
+  EXPECT_EQ(check.status, 0) << check.text;
+}
+
+TEST_F(ServeTest, DamagedNewerFilesNeverDisplaceTheServedFigures) {
+  Add("tests/golden/seed_wechat_2024.md");
+  auto server = Start();
+  ASSERT_TRUE(server.ok());
+  const std::string before = Figures(Metrics(server.port()));
+  // A far-future issue with one cut-off sentence and no figure, and the
+  // first 600 bytes of the next issue.
+  WriteFile(dir_ + "/x.txt",
+            "网络安全信息与动态周报2099年第1期(1月1日-1月7日)\n\n"
+            "本周网络安全基本态势\n\n本周,互联网网络安全态势整体");
+  std::string next = ReadFile(SourcePath("tests/golden/seed_wechat_2024.md"));
+  for (const auto& [from, to] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"第29期", "第30期"}, {"7月15日-7月21日", "7月22日-7月28日"}}) {
+    for (auto at = next.find(from); at != std::string::npos;
+         at = next.find(from)) {
+      next.replace(at, from.size(), to);
+    }
+  }
+  WriteFile(dir_ + "/next.md", next.substr(0, next.find("含跨境")));
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return ScrapeValue(
+                   Metrics(server.port()),
+                   "cncert_exporter_archive_files{state=\"held_back\"}") == 2;
+      },
+      10s))
+      << Metrics(server.port());
+  const std::string m = Metrics(server.port());
+  EXPECT_EQ(Figures(m), before);
+  EXPECT_THAT(m, HasSubstr("file=\"x.txt\",reason=\"no_figures\""));
+  EXPECT_THAT(m, HasSubstr("file=\"next.md\",reason=\"truncated\""));
+}
+
+TEST_F(ServeTest, AFailingFileDatedInTheFutureIsReportedNotPendingForever) {
+  Add("tests/golden/seed_wechat_2024.md");
+  Add("tests/bad/binary.bin");
+  const auto future = fs::file_time_type::clock::now() + std::chrono::hours(24);
+  fs::last_write_time(dir_ + "/binary.bin", future);
+  auto server = Start({"--bulletins.settle-ms", "100"});
+  ASSERT_TRUE(server.ok());
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return ScrapeValue(Metrics(server.port()),
+                           "cncert_exporter_archive_files{state=\"failed\"}") ==
+               1;
+      },
+      15s))
+      << Metrics(server.port());
+  EXPECT_EQ(ScrapeValue(Metrics(server.port()),
+                        "cncert_exporter_archive_files{state=\"pending\"}"),
+            0);
 }
 
 }  // namespace

@@ -90,11 +90,32 @@ TEST(BadInputTest, DeeplyNestedHtmlDoesNotOverflowTheStack) {
   for (int i = 0; i < 100000; ++i) html += "<div>";
   html += "网络安全信息与动态周报2020年第2期</body></html>";
   const Bulletin b = Parse(html);
-  // Text nested beyond any sensible depth is not read, and the parse ends
-  // with a clear reason instead of a crash.
-  EXPECT_EQ(b.failure, Failure::kNoBulletin);
-  EXPECT_THAT(b.errors,
-              ElementsAre(HasSubstr("no CNCERT weekly bulletin found")));
+  // Nesting beyond any real page's is refused before gumbo spends time on
+  // it, with a clear reason instead of a crash.
+  EXPECT_EQ(b.failure, Failure::kResources);
+  EXPECT_THAT(b.errors, ElementsAre(HasSubstr("nested 100002 elements deep")));
+}
+
+TEST(BadInputTest, UnclosedFormattingTagsDoNotTakeAllMemory) {
+  // 60 KB of "<b>" once grew gumbo's tree to 9 GB. Now the tags are read as
+  // spans, and the text behind them still counts.
+  std::string html =
+      "<html><body><p>网络安全信息与动态周报2020年第2期(1月6日-1月12日)</p>"
+      "<p>本周网络安全基本态势</p>";
+  for (int i = 0; i < 2000; ++i) html += "<b>";
+  html += "<p>本周,互联网网络安全态势整体评价为良。</p>";
+  const Bulletin b = Parse(html);
+  ASSERT_TRUE(b.ok()) << b.errors[0];
+  ASSERT_NE(b.Find("cncert_security_posture_rating"), nullptr);
+  EXPECT_THAT(b.warnings, Contains(HasSubstr("formatting tags pile up")));
+}
+
+TEST(BadInputTest, HtmlWithTooManyTagsIsRefused) {
+  std::string html = "<html><body>";
+  for (int i = 0; i < 210000; ++i) html += "<i></i>";
+  const Bulletin b = Parse(html);
+  EXPECT_EQ(b.failure, Failure::kResources);
+  EXPECT_THAT(b.errors, ElementsAre(HasSubstr("more than the 200000")));
 }
 
 TEST(BadInputTest, PdfThatIsNotOne) {

@@ -88,7 +88,14 @@ TEST(SeedTest, RealBulletinGivesExactlyItsFigures) {
                         {"cncert_phishing_complaints_handled", 152},
                         {"cncert_malicious_app_platforms", 42},
                         {"cncert_malicious_app_urls_handled", 80}}));
-  EXPECT_TRUE(b.warnings.empty());
+  // Its five figure images are named, not read: no reader was given.
+  EXPECT_EQ(b.warnings, std::vector<std::string>{
+                            "5 image(s) may hold figures but were not read"});
+  int unread = 0;
+  for (const ImageUse& use : b.images) {
+    unread += use.status == ImageStatus::kUnread ? 1 : 0;
+  }
+  EXPECT_EQ(unread, 5);
 }
 
 }  // namespace
