@@ -1,6 +1,7 @@
 #include "exporter/core/exporter.h"
 
 #include <malloc.h>
+#include <unistd.h>
 
 #include "exporter/base/log.h"
 #include "exporter/base/rules_file.h"
@@ -9,7 +10,10 @@ namespace cncert {
 
 Exporter::Exporter(ExporterOptions options)
     : options_(std::move(options)),
-      archive_(options_.archive_dir, options_.images) {}
+      archive_(options_.archive_dir, options_.images),
+      counters_(::access(options_.archive_dir.c_str(), W_OK) == 0
+                    ? options_.archive_dir + "/.cncert-counters.json"
+                    : "") {}
 
 ReloadOutcome Exporter::Reload(ReloadScope scope) {
   std::lock_guard<std::mutex> lock(reload_mutex_);
@@ -68,7 +72,7 @@ ReloadOutcome Exporter::Reload(ReloadScope scope) {
   const std::size_t failed = view.failed.size();
   const std::string newest =
       bulletins ? view.bulletins.back()->bulletin->identity.IssueLabel() : "";
-  auto snapshot = BuildSnapshot(rules_, std::move(view));
+  auto snapshot = BuildSnapshot(rules_, std::move(view), &counters_);
   for (const auto& w : snapshot->archive_warnings) {
     log::Debug("inconsistent bulletins", {{"warning", w}});
   }

@@ -51,6 +51,7 @@ class Exporter {
   std::mutex reload_mutex_;
   Archive archive_;
   std::shared_ptr<const RuleSet> rules_;
+  CounterFloor counters_;  // under reload_mutex_
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
   SelfMetrics self_metrics_;
   std::set<std::pair<std::string, long long>> counted_failures_;  // name, mtime

@@ -57,6 +57,14 @@ std::vector<std::string> CheckWeekOverWeek(
   return out;
 }
 
+const std::string& Snapshot::BulletinsJsonOnce(bool provenance) const {
+  const int i = provenance ? 1 : 0;
+  std::call_once(json_once_[i], [this, provenance, i] {
+    json_[i] = BulletinsJson(*this, provenance);
+  });
+  return json_[i];
+}
+
 std::string BulletinsJson(const Snapshot& snapshot, bool provenance) {
   const ArchiveView& v = snapshot.view;
   nlohmann::json list = nlohmann::json::array();
@@ -83,7 +91,8 @@ std::string BulletinsJson(const Snapshot& snapshot, bool provenance) {
 }
 
 std::shared_ptr<const Snapshot> BuildSnapshot(
-    std::shared_ptr<const RuleSet> rules, ArchiveView view) {
+    std::shared_ptr<const RuleSet> rules, ArchiveView view,
+    CounterFloor* counters) {
   auto snapshot = std::make_shared<Snapshot>();
   snapshot->rules = std::move(rules);
   snapshot->view = std::move(view);
@@ -105,6 +114,7 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
        static_cast<double>(snapshot->archive_warnings.size()),
        std::nullopt});
   families.push_back(std::move(inconsistencies));
+  if (counters) counters->Apply(&families);
   snapshot->exposition = RenderText(families);
 
   constexpr auto kReplace = nlohmann::json::error_handler_t::replace;

@@ -6,9 +6,11 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "exporter/archive/archive.h"
+#include "exporter/core/counter_floor.h"
 #include "parsers/rules.h"
 
 namespace cncert {
@@ -23,6 +25,15 @@ struct Snapshot {
   // Checks across bulletins: a stated week-over-week change against the
   // figures of the previous week's bulletin.
   std::vector<std::string> archive_warnings;
+
+ private:
+  mutable std::once_flag json_once_[2];
+  mutable std::string json_[2];
+
+ public:
+  // /api/v1/bulletins, rendered at most once per snapshot and kind (1,000
+  // bulletins with provenance are megabytes).
+  const std::string& BulletinsJsonOnce(bool provenance) const;
 
   const ArchiveFile* Newest() const {
     return view.bulletins.empty() ? nullptr : view.bulletins.back();
@@ -39,8 +50,10 @@ std::string BulletinsJson(const Snapshot& snapshot, bool provenance);
 std::vector<std::string> CheckWeekOverWeek(
     const std::vector<const ArchiveFile*>& bulletins);
 
+// `counters`: keeps the cumulative counters from falling (null: plain sums).
 std::shared_ptr<const Snapshot> BuildSnapshot(
-    std::shared_ptr<const RuleSet> rules, ArchiveView view);
+    std::shared_ptr<const RuleSet> rules, ArchiveView view,
+    CounterFloor* counters = nullptr);
 
 }  // namespace cncert
 

@@ -104,11 +104,28 @@ bool HttpServer::PreRoute(const httplib::Request& req, httplib::Response& res) {
   for (const auto& [name, value] : options_.web_config.headers) {
     res.set_header(name, value);
   }
-  if (auth_->enabled() &&
-      !auth_->Check(req.get_header_value("Authorization"))) {
-    res.status = 401;
-    res.set_header("WWW-Authenticate", "Basic");
-    res.set_content("Unauthorized\n", kPlainText);
+  if (auth_->enabled()) {
+    const auto outcome =
+        auth_->Check(req.get_header_value("Authorization"), req.remote_addr);
+    if (outcome == BasicAuth::Outcome::kTooManyFailures) {
+      res.status = 429;
+      res.set_header("Retry-After",
+                     std::to_string(BasicAuth::kFailureWindow.count()));
+      res.set_content("Too many failed logins; try again later\n", kPlainText);
+      return true;
+    }
+    if (outcome == BasicAuth::Outcome::kDenied) {
+      res.status = 401;
+      res.set_header("WWW-Authenticate", "Basic");
+      res.set_content("Unauthorized\n", kPlainText);
+      return true;
+    }
+  }
+  // One range at most: 1,500 ranges of one response once built 685 MB.
+  if (const std::string range = req.get_header_value("Range");
+      range.find(',') != std::string::npos) {
+    res.status = 416;
+    res.set_content("Only a single range is served\n", kPlainText);
     return true;
   }
   // Handled before the body is read: `curl -X POST` sends no Content-Length.
@@ -156,9 +173,11 @@ void HttpServer::Bulletins(const httplib::Request& req,
                            httplib::Response& res) {
   const auto snapshot = exporter_.snapshot();
   const bool provenance = req.get_param_value("provenance") == "1";
-  res.set_content(
-      snapshot ? BulletinsJson(*snapshot, provenance) : "{\"bulletins\":[]}",
-      "application/json");
+  if (!snapshot) {
+    res.set_content("{\"bulletins\":[]}", "application/json");
+    return;
+  }
+  res.set_content(snapshot->BulletinsJsonOnce(provenance), "application/json");
 }
 
 void HttpServer::LatestBulletin(const httplib::Request&,

@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <re2/re2.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
@@ -194,16 +195,22 @@ class Parser {
   }
 
   bool Users(const YAML::Node& node, WebConfig& config, std::string* error) {
-    if (node.IsNull()) return true;
+    // An empty list would silently turn auth off.
+    if (node.IsNull() || (node.IsMap() && node.size() == 0)) {
+      return Fail(error, "basic_auth_users",
+                  "is empty: name at least one user, or leave it out"),
+             false;
+    }
     if (!node.IsMap())
       return Fail(error, "basic_auth_users", "must be a mapping"), false;
     for (const auto& entry : node) {
       const auto user = entry.first.as<std::string>();
       const auto hash = entry.second.as<std::string>();
-      const bool bcrypt =
-          hash.size() == 60 && hash[0] == '$' && hash[1] == '2' &&
-          (hash[2] == 'a' || hash[2] == 'b' || hash[2] == 'y') &&
-          hash[3] == '$';
+      // $2y$10$ + 22 characters of salt + 31 of hash, all of bcrypt's
+      // alphabet: anything else would make every login fail.
+      static const RE2 kBcrypt(R"(\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53})");
+      int cost = 0;
+      const bool bcrypt = RE2::FullMatch(hash, kBcrypt, &cost);
       if (user.empty() || user.find(':') != std::string::npos) {
         return Fail(error, "basic_auth_users",
                     "invalid user name '" + user + "'"),
@@ -212,6 +219,13 @@ class Parser {
       if (!bcrypt) {
         return Fail(error, "basic_auth_users." + user,
                     "is not a bcrypt hash ($2y$...)"),
+               false;
+      }
+      // Each wrong password costs a bcrypt: at cost 31, days of a core.
+      if (cost < 4 || cost > kMaxBcryptCost) {
+        return Fail(error, "basic_auth_users." + user,
+                    "bcrypt cost " + std::to_string(cost) +
+                        " is outside 4 to " + std::to_string(kMaxBcryptCost)),
                false;
       }
       config.basic_auth_users[user] = hash;

@@ -34,6 +34,9 @@ struct TlsConfig {
   int max_version = 0;
 };
 
+// The most expensive bcrypt hash accepted (about 1 s a check at 14).
+inline constexpr int kMaxBcryptCost = 14;
+
 struct WebConfig {
   std::optional<TlsConfig> tls;
   std::map<std::string, std::string> basic_auth_users;  // user → bcrypt hash

@@ -52,6 +52,20 @@ TEST(BasicAuthTest, BcryptMatchesIsStrict) {
   EXPECT_FALSE(BcryptMatches("pw", ""));
 }
 
+TEST(BasicAuthTest, AClientWithTooManyFailuresIsRefusedWithoutABcrypt) {
+  BasicAuth auth({{"alice", Hash("s3cret", 4)}});
+  for (int i = 0; i < BasicAuth::kMaxFailures; ++i) {
+    EXPECT_EQ(auth.Check(Header("alice", "guess"), "192.0.2.1"),
+              BasicAuth::Outcome::kDenied);
+  }
+  // Even the right password waits until the failures age out.
+  EXPECT_EQ(auth.Check(Header("alice", "s3cret"), "192.0.2.1"),
+            BasicAuth::Outcome::kTooManyFailures);
+  // Other clients are not held up.
+  EXPECT_EQ(auth.Check(Header("alice", "s3cret"), "192.0.2.2"),
+            BasicAuth::Outcome::kAllowed);
+}
+
 TEST(BasicAuthTest, NoUsersMeansNoAuth) {
   EXPECT_FALSE(BasicAuth({}).enabled());
 }

@@ -61,5 +61,29 @@ TEST(WebConfigParseTest, HeadersAndUsersAreRead) {
   EXPECT_FALSE(c->tls);
 }
 
+TEST(WebConfigParseTest, UserListsThatWouldLockOutOrHangAreRefused) {
+  struct Case {
+    std::string yaml;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"basic_auth_users: {}\n", "basic_auth_users: is empty"},
+      {"basic_auth_users:\n", "basic_auth_users: is empty"},
+      // A cost-31 hash: one wrong attempt would pin a core for days.
+      {"basic_auth_users:\n  bob: "
+       "$2y$31$Q2Fjq3XgSZ1Q8Yq3Jf3o9eJ8yJvJQWq0r1d5p3Yq6qG3gk7y9Q8qS\n",
+       "basic_auth_users.bob: bcrypt cost 31 is outside 4 to 14"},
+      // The right length, but not bcrypt's alphabet: every login would fail.
+      {"basic_auth_users:\n  bob: "
+       "$2y$10$Q2Fjq3XgSZ1Q8Yq3Jf3o9eJ8yJvJQWq0r1d5p3Yq6qG3gk7y9Q8q!\n",
+       "basic_auth_users.bob: is not a bcrypt hash"},
+  };
+  for (const auto& c : cases) {
+    std::string error;
+    EXPECT_FALSE(ParseWebConfig(c.yaml, "/", &error)) << c.yaml;
+    EXPECT_THAT(error, HasSubstr(c.message)) << c.yaml;
+  }
+}
+
 }  // namespace
 }  // namespace cncert

@@ -234,7 +234,8 @@ TEST_F(FetchTest, FetchesEveryListedBulletinOnceAndServesTheNewestPdf) {
   }
   EXPECT_EQ(ArchiveFiles(),
             (std::vector<std::string>{
-                ".cncert-fetch-state.json", ".fetched-2026-10.pdf.source.json",
+                ".cncert-counters.json", ".cncert-fetch-state.json",
+                ".fetched-2026-10.pdf.source.json",
                 ".fetched-2026-11.pdf.source.json",
                 ".fetched-2026-12.pdf.source.json", "fetched-2026-10.pdf",
                 "fetched-2026-11.pdf", "fetched-2026-12.pdf"}));
