@@ -36,7 +36,7 @@ void CounterFloor::Apply(std::vector<MetricFamily>* families) {
     }
   }
   MetricFamily corrections{
-      "cncert_exporter_counter_corrections",
+      "cncert_exporter_cumulative_corrections",
       "Times a cumulative counter's sum over the archive fell (a past "
       "bulletin corrected, rewritten or removed) and the counter kept its "
       "value instead.",

@@ -21,7 +21,7 @@ class CounterFloor {
   explicit CounterFloor(std::string state_file);
 
   // Raises the counter samples of `families` by their offsets, growing an
-  // offset where a sum fell; adds cncert_exporter_counter_corrections_total.
+  // offset where a sum fell; adds cncert_exporter_cumulative_corrections_total.
   void Apply(std::vector<MetricFamily>* families);
 
   double corrections() const { return corrections_; }

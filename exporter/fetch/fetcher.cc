@@ -1,11 +1,10 @@
 #include "exporter/fetch/fetcher.h"
 
-#include <openssl/sha.h>
-
 #include <nlohmann/json.hpp>
 #include <random>
 
 #include "exporter/archive/source_record.h"
+#include "exporter/base/digest.h"
 #include "exporter/base/files.h"
 #include "exporter/base/log.h"
 #include "exporter/version.h"
@@ -16,19 +15,6 @@ namespace cncert {
 namespace {
 
 constexpr const char* kStateFile = ".cncert-fetch-state.json";
-
-std::string Sha256Hex(const std::string& data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         digest);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (const unsigned char byte : digest) {
-    out += kDigits[byte >> 4];
-    out += kDigits[byte & 15];
-  }
-  return out;
-}
 
 std::string Extension(const Bulletin& b) {
   if (b.format == "pdf") return ".pdf";

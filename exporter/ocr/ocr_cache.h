@@ -10,11 +10,10 @@
 #include <string>
 #include <string_view>
 
+#include "exporter/base/digest.h"
 #include "exporter/ocr/ocr_engine.h"
 
 namespace cncert {
-
-std::string Sha256Hex(std::string_view data);
 
 class OcrCache {
  public:

@@ -2,7 +2,6 @@
 
 #include <leptonica/allheaders.h>
 #include <malloc.h>
-#include <openssl/sha.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
@@ -10,6 +9,8 @@
 #include <cmath>
 #include <fstream>
 #include <vector>
+
+#include "exporter/base/digest.h"
 
 namespace cncert {
 
@@ -64,16 +65,7 @@ std::string DataDigest(const std::string& path) {
   in.seekg(0, std::ios::end);
   const std::string size = std::to_string(static_cast<long long>(in.tellg()));
   head.insert(head.end(), size.begin(), size.end());
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(head.data()), head.size(),
-         digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 6; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
+  return Sha256Hex(std::string_view(head.data(), head.size())).substr(0, 12);
 }
 
 // Gray, dark regions inverted (white text on a coloured bar reads as dark

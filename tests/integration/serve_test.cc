@@ -163,7 +163,7 @@ TEST_F(ServeTest, AddingChangingAndDeletingFilesReloadsWithoutRestart) {
       465 + 212);
   // One correction per counter whose sum fell.
   EXPECT_GE(
-      ScrapeValue(Metrics(port), "cncert_exporter_counter_corrections_total")
+      ScrapeValue(Metrics(port), "cncert_exporter_cumulative_corrections_total")
           .value_or(0),
       1);
   // Nor across a restart.
