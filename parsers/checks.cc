@@ -58,15 +58,14 @@ std::vector<Inconsistency> FindInconsistencies(const Bulletin& b) {
   if (total && trojan && conficker) {
     const double sum = *trojan + *conficker;
     if (std::fabs(sum - *total) > std::max(2000.0, *total * 0.02)) {
-      out.push_back(
-          {"inconsistent: infected hosts by malware add up to " +
-               FormatNumber(sum) + ", the stated total is " +
-               FormatNumber(*total),
-           {"cncert_infected_hosts",
-            SeriesKey("cncert_infected_hosts_by_malware",
-                      {{"malware", "trojan_botnet"}}),
-            SeriesKey("cncert_infected_hosts_by_malware",
-                      {{"malware", "conficker"}})}});
+      out.push_back({"inconsistent: infected hosts by malware add up to " +
+                         FormatNumber(sum) + ", the stated total is " +
+                         FormatNumber(*total),
+                     {"cncert_infected_hosts",
+                      SeriesKey("cncert_infected_hosts_by_malware",
+                                {{"malware", "trojan_botnet"}}),
+                      SeriesKey("cncert_infected_hosts_by_malware",
+                                {{"malware", "conficker"}})}});
     }
   }
   PartNotAboveWhole(b, "cncert_defaced_government_websites", {},
@@ -104,8 +103,8 @@ std::vector<Inconsistency> FindInconsistencies(const Bulletin& b) {
                             ", the stated total is " + FormatNumber(*vulns),
                         {"cncert_cnvd_vulnerabilities"}};
     for (const char* severity : {"high", "medium", "low"}) {
-      found.series.push_back(SeriesKey("cncert_cnvd_vulnerabilities_by_severity",
-                                       {{"severity", severity}}));
+      found.series.push_back(SeriesKey(
+          "cncert_cnvd_vulnerabilities_by_severity", {{"severity", severity}}));
     }
     out.push_back(std::move(found));
   }

@@ -63,8 +63,8 @@ void AppendLine(const OcrLine& line, std::size_t image, Spliced* out) {
   text = FixOcrConfusions(text);
   StripMarkers(text);
   if (text.empty()) return;
-  SplicedLine spliced{out->text.size(), out->text.size() + text.size(), image,
-                      {}};
+  SplicedLine spliced{
+      out->text.size(), out->text.size() + text.size(), image, {}};
   std::size_t cursor = 0;
   for (const auto& w : line.words) {
     std::string word = NormalizeText(w.text);
@@ -96,8 +96,8 @@ void AppendImage(const ImageText& text, std::size_t image, Spliced* out) {
 }  // namespace
 
 Spliced SpliceImages(std::string_view normalized,
-                     const std::vector<ImageRef>& images,
-                     const RuleSet& rules, const ImageReader* reader) {
+                     const std::vector<ImageRef>& images, const RuleSet& rules,
+                     const ImageReader* reader) {
   Spliced out;
   out.uses.resize(images.size());
   out.image_text.resize(images.size());
@@ -128,8 +128,8 @@ Spliced SpliceImages(std::string_view normalized,
       continue;
     }
     if (section != sections.end() && !section->second->extract) {
-      use.reason = "outside the bulletin's sections (" +
-                   section->second->name + ")";
+      use.reason =
+          "outside the bulletin's sections (" + section->second->name + ")";
       continue;
     }
     if (!reader) {
@@ -181,9 +181,8 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
     Provenance& p = v.provenance;
     if (!layout.InImage(p.begin, p.end)) continue;
     const auto vb = layout.InputOffset(p.value_begin);
-    const auto ve =
-        layout.InputOffset(p.value_end > p.value_begin ? p.value_end - 1
-                                                       : p.value_begin);
+    const auto ve = layout.InputOffset(
+        p.value_end > p.value_begin ? p.value_end - 1 : p.value_begin);
     const SplicedLine* line = vb ? line_at(*vb) : nullptr;
     if (!line) continue;
     p.image = images[line->image].src;
@@ -213,8 +212,8 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
       bool has_symbols = false;
       if (!w.symbol) {
         for (const auto& s : line->words) {
-          has_symbols = has_symbols ||
-                        (s.symbol && s.begin >= w.begin && s.end <= w.end);
+          has_symbols =
+              has_symbols || (s.symbol && s.begin >= w.begin && s.end <= w.end);
         }
       }
       // Beside the figure, a word may hold only what a figure's wording puts
@@ -241,7 +240,8 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
       }
     }
     if (!found) {
-      for (const auto& w : line->words) confidence = std::min(confidence, w.confidence);
+      for (const auto& w : line->words)
+        confidence = std::min(confidence, w.confidence);
     }
     p.confidence = confidence;
   }

@@ -32,8 +32,8 @@ struct SplicedLine {
 
 struct Spliced {
   std::string text;  // normalized; image text in place of the markers
-  std::vector<SplicedLine> lines;  // in order of `begin`
-  std::vector<ImageUse> uses;      // one per image of the document
+  std::vector<SplicedLine> lines;       // in order of `begin`
+  std::vector<ImageUse> uses;           // one per image of the document
   std::vector<std::string> image_text;  // per image: its normalized text
 };
 
@@ -42,8 +42,8 @@ struct Spliced {
 // sections: "recent issues" lists, footers) with `reader`, and splices its
 // blocks into `normalized`, each block ending running text.
 Spliced SpliceImages(std::string_view normalized,
-                     const std::vector<ImageRef>& images,
-                     const RuleSet& rules, const ImageReader* reader);
+                     const std::vector<ImageRef>& images, const RuleSet& rules,
+                     const ImageReader* reader);
 
 // Marks the image spans of `layout` (segmented from `spliced.text`).
 void MarkImageSpans(const Spliced& spliced, Layout* layout);

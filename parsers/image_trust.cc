@@ -65,9 +65,8 @@ void DropUntrustedImageValues(const std::vector<std::string>& image_text,
   for (const Inconsistency& found : FindInconsistencies(*bulletin)) {
     for (const Value& v : bulletin->values) {
       const std::string key = SeriesKey(v.metric, v.labels);
-      if (FromImage(v) &&
-          std::find(found.series.begin(), found.series.end(), key) !=
-              found.series.end()) {
+      if (FromImage(v) && std::find(found.series.begin(), found.series.end(),
+                                    key) != found.series.end()) {
         std::string& why = suspect[key];
         why += (why.empty() ? "" : "; ") + found.message;
       }
@@ -84,8 +83,9 @@ void DropUntrustedImageValues(const std::vector<std::string>& image_text,
       return "the image names another issue than " + own;
     }
     if (v.provenance.confidence && *v.provenance.confidence < min_confidence) {
-      return "OCR confidence " + FormatNumber(std::round(*v.provenance.confidence)) +
-             " is below " + FormatNumber(min_confidence);
+      return "OCR confidence " +
+             FormatNumber(std::round(*v.provenance.confidence)) + " is below " +
+             FormatNumber(min_confidence);
     }
     return "";
   });

@@ -72,10 +72,10 @@ Layout SegmentSections(std::string_view normalized, const RuleSet& rules) {
     if (!so_far.empty() && EndsSentence(so_far) && !so_far.ends_with("\n")) {
       layout.text += '\n';
     }
-    layout.pieces.push_back({layout.text.size(),
-                             static_cast<std::size_t>(line.data() -
-                                                      normalized.data()),
-                             line.size()});
+    layout.pieces.push_back(
+        {layout.text.size(),
+         static_cast<std::size_t>(line.data() - normalized.data()),
+         line.size()});
     layout.text.append(line);
   };
 

@@ -5,8 +5,8 @@
 #define CNCERT_PARSERS_SECTIONS_H_
 
 #include <cstddef>
-#include <string>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>

@@ -56,7 +56,8 @@ class ImageReading {
   std::unique_ptr<ImageReader> ForFile(const std::string& path) {
     if (!flags_.ocr) return nullptr;
     const auto slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+    const std::string dir =
+        slash == std::string::npos ? "." : path.substr(0, slash);
     auto& service = services_[dir];
     if (!service && !failed_) {
       std::string error;

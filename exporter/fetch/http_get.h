@@ -50,7 +50,8 @@ inline constexpr std::array kAllFetchFailures = {
     FetchFailure::kNotPdf,
     FetchFailure::kNoBulletin,
     FetchFailure::kNoEntries,
-    FetchFailure::kWrite,            FetchFailure::kPrivateAddress};
+    FetchFailure::kWrite,
+    FetchFailure::kPrivateAddress};
 
 std::string_view FetchFailureName(FetchFailure f);
 

@@ -17,7 +17,8 @@ namespace {
 std::string PercentDecode(const std::string& s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+    if (s[i] == '%' && i + 2 < s.size() &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
       i += 2;
@@ -78,12 +79,14 @@ ImageBytes ReadLocalImage(const std::string& root,
   }
   if (clean.empty()) return Refused("empty image path");
   int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Refused("cannot open the archive: " + std::string(std::strerror(errno)));
+  if (fd < 0)
+    return Refused("cannot open the archive: " +
+                   std::string(std::strerror(errno)));
   // Component by component, refusing symlinks: nothing may lead outside.
   for (std::size_t i = 0; i < clean.size(); ++i) {
     const bool last = i + 1 == clean.size();
-    const int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-                      (last ? O_NONBLOCK : O_DIRECTORY);
+    const int flags =
+        O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (last ? O_NONBLOCK : O_DIRECTORY);
     const int next = ::openat(fd, clean[i].c_str(), flags);
     const int saved = errno;
     ::close(fd);
@@ -109,7 +112,8 @@ ImageBytes ReadLocalImage(const std::string& root,
   out.bytes.resize(static_cast<std::size_t>(st.st_size));
   std::size_t done = 0;
   while (done < out.bytes.size()) {
-    const ssize_t n = ::read(fd, out.bytes.data() + done, out.bytes.size() - done);
+    const ssize_t n =
+        ::read(fd, out.bytes.data() + done, out.bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     done += static_cast<std::size_t>(n);

@@ -24,9 +24,9 @@
 #include "exporter/archive/archive.h"
 #include "exporter/fetch/fetch_config.h"
 #include "exporter/metrics/self_metrics.h"
+#include "exporter/ocr/image_files.h"
 #include "exporter/ocr/ocr_cache.h"
 #include "exporter/ocr/ocr_engine.h"
-#include "exporter/ocr/image_files.h"
 
 namespace cncert {
 
@@ -103,7 +103,7 @@ class OcrService : public ImageReaders {
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Job> queue_;
-  std::set<std::string> queued_;  // bulletin_dir + src
+  std::set<std::string> queued_;               // bulletin_dir + src
   std::map<std::string, std::string> failed_;  // the same key → reason
   bool stopping_ = false;
   std::function<void()> on_results_;
