@@ -120,19 +120,16 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
     const std::string_view direction = group(direction_it, names);
     std::string problem;
     const auto v = ApplyTransform(rule, value, direction, &problem);
-    Provenance provenance{rule.metric + "/" + std::to_string(pattern_index + 1),
-                          span.name,
-                          begin,
-                          end,
-                          std::string(whole),
-                          Sentence(text, begin, end)};
-    if (!value.empty()) {
-      provenance.value_begin = value.data() - text.data();
-      provenance.value_end = provenance.value_begin + value.size();
-    } else {
-      provenance.value_begin = begin;
-      provenance.value_end = end;
-    }
+    Provenance provenance;
+    provenance.rule = rule.metric + "/" + std::to_string(pattern_index + 1);
+    provenance.section = span.name;
+    provenance.begin = begin;
+    provenance.end = end;
+    provenance.match = std::string(whole);
+    provenance.sentence = Sentence(text, begin, end);
+    provenance.value_begin = value.empty() ? begin : value.data() - text.data();
+    provenance.value_end =
+        value.empty() ? end : provenance.value_begin + value.size();
     if (!v) {
       warnings->push_back(SeriesKey(rule.metric, rule.labels) + ": matched '" +
                           provenance.match + "' but " + problem +

@@ -250,7 +250,7 @@ class HtmlDecoder : public Decoder {
     doc.warnings = std::move(decoded.warnings);
     if (!decoded.error.empty()) {
       doc.error = std::move(decoded.error);
-      doc.failure = std::move(decoded.failure);
+      doc.failure = decoded.failure;
       return doc;
     }
     const HtmlTree tree(decoded.text);

@@ -82,7 +82,7 @@ class MarkdownDecoder : public Decoder {
     doc.warnings = std::move(decoded.warnings);
     if (!decoded.error.empty()) {
       doc.error = std::move(decoded.error);
-      doc.failure = std::move(decoded.failure);
+      doc.failure = decoded.failure;
       return doc;
     }
     std::string body = std::move(decoded.text);

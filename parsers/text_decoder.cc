@@ -17,7 +17,7 @@ class TextDecoder : public Decoder {
     doc.text = std::move(decoded.text);
     doc.warnings = std::move(decoded.warnings);
     doc.error = std::move(decoded.error);
-    doc.failure = std::move(decoded.failure);
+    doc.failure = decoded.failure;
     return doc;
   }
 };

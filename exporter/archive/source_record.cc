@@ -45,7 +45,7 @@ void MergeSourceRecord(const std::string& path, Bulletin& bulletin) {
   const auto slash = path.rfind('/');
   const std::string record_path =
       path.substr(0, slash + 1) + SourceRecordName(path.substr(slash + 1));
-  constexpr std::size_t kMaxRecordBytes = 64 * 1024;
+  constexpr std::size_t kMaxRecordBytes = std::size_t{64} * 1024;
   const FileContent file =
       ReadFileCapped(record_path, kMaxRecordBytes, FileOrigin::kArchive);
   if (!file.error.empty()) return;
