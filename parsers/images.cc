@@ -57,6 +57,9 @@ std::string FixOcrConfusions(std::string_view normalized_line) {
       {RE2(R"((\d\.\d)(?:\d?%\d{0,2}|\d{1,2})([),;。为位]|较))"), R"(\1%\2)"},
       // The same at the end of a line, where the sign itself was seen.
       {RE2(R"((\d\.\d)(?:\d%\d{0,2}|%\d{1,2})$)"), R"(\1%)"},
+      // A decimal digit read as a Han character ("51.芝" for "51.2"): what
+      // is left would read as a smaller figure, so the number goes.
+      {RE2(R"(\d+\.(\p{Han}))"), "\xEF\xBF\xBD\\1"},
       // IP as I|P, l|P, |P: before the words bulletins put after it.
       {RE2(R"((?:[Il]\||\|)P(地址|中|直接))"), R"(IP\1)"},
       // 漏洞 as 漏润: before a number, 中 or a comma.

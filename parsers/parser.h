@@ -19,7 +19,7 @@ struct ParseOptions {
   const ImageReader* images = nullptr;
   // A figure read from an image is served only if the OCR confidence of its
   // words reaches this (0–100).
-  double min_ocr_confidence = 75;
+  double min_ocr_confidence = 60;
 };
 
 Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,

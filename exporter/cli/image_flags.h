@@ -17,7 +17,7 @@ struct ImageFlags {
   std::vector<std::string> allowed_hosts;
   bool allow_private = false;
   std::size_t max_bytes = 20u << 20;
-  double min_confidence = 75;
+  double min_confidence = 60;
 
   ImageOptions ToOptions() const;
 };

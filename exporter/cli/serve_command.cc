@@ -61,6 +61,7 @@ int MakeHttpOptions(const ServeOptions& o, HttpOptions* http) {
       return 1;
     }
     http->web_config = *config;
+    http->web_config_file = o.web_config_file;
   }
   return 0;
 }

@@ -108,7 +108,7 @@ class OcrService : public ImageReaders {
   bool stopping_ = false;
   std::function<void()> on_results_;
   std::atomic<std::uint64_t> generation_{0};
-  double min_confidence_ = 75;
+  double min_confidence_ = 60;
   std::thread worker_;
 };
 

@@ -1,6 +1,7 @@
 #include "exporter/web/http_server.h"
 
 #include <httplib.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
@@ -46,8 +47,9 @@ bool SplitListenAddress(const std::string& address, std::string* host,
 HttpServer::HttpServer(Exporter& exporter, HttpOptions options)
     : exporter_(exporter),
       options_(std::move(options)),
-      auth_(std::make_unique<BasicAuth>(options_.web_config.basic_auth_users)) {
-}
+      access_(std::make_shared<Access>(Access{
+          std::make_shared<BasicAuth>(options_.web_config.basic_auth_users),
+          options_.web_config.headers})) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
@@ -101,12 +103,13 @@ bool HttpServer::PreRoute(const httplib::Request& req, httplib::Response& res) {
                     kPlainText);
     return true;
   }
-  for (const auto& [name, value] : options_.web_config.headers) {
+  const auto access = CurrentAccess();
+  for (const auto& [name, value] : access->headers) {
     res.set_header(name, value);
   }
-  if (auth_->enabled()) {
-    const auto outcome =
-        auth_->Check(req.get_header_value("Authorization"), req.remote_addr);
+  if (access->auth->enabled()) {
+    const auto outcome = access->auth->Check(
+        req.get_header_value("Authorization"), req.remote_addr);
     if (outcome == BasicAuth::Outcome::kTooManyFailures) {
       res.status = 429;
       res.set_header("Retry-After",
@@ -141,6 +144,44 @@ bool HttpServer::PreRoute(const httplib::Request& req, httplib::Response& res) {
     return true;
   }
   return false;
+}
+
+namespace {
+
+// What tells a changed file: size, modification time and inode.
+std::string ChangeStamp(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "";
+  return std::to_string(st.st_size) + "/" + std::to_string(st.st_mtim.tv_sec) +
+         "." + std::to_string(st.st_mtim.tv_nsec) + "/" +
+         std::to_string(st.st_ino);
+}
+
+}  // namespace
+
+std::shared_ptr<const HttpServer::Access> HttpServer::CurrentAccess() {
+  std::lock_guard<std::mutex> lock(access_mutex_);
+  if (options_.web_config_file.empty()) return access_;
+  // At most once a second: a stat, and a reparse only when it changed.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - access_checked_ < std::chrono::seconds(1)) return access_;
+  access_checked_ = now;
+  const std::string stamp = ChangeStamp(options_.web_config_file);
+  if (access_stamp_.empty()) access_stamp_ = stamp;
+  if (stamp == access_stamp_) return access_;
+  access_stamp_ = stamp;
+  std::string error;
+  const auto config = LoadWebConfig(options_.web_config_file, &error);
+  if (!config) {
+    log::Error("web config changed but is invalid; keeping the previous one",
+               {{"file", options_.web_config_file}, {"err", error}});
+    return access_;
+  }
+  access_ = std::make_shared<Access>(Access{
+      std::make_shared<BasicAuth>(config->basic_auth_users), config->headers});
+  log::Info("web config reloaded (users and headers; TLS needs a restart)",
+            {{"file", options_.web_config_file}});
+  return access_;
 }
 
 void HttpServer::Metrics(const httplib::Request&, httplib::Response& res) {

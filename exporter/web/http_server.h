@@ -4,8 +4,11 @@
 #ifndef CNCERT_EXPORTER_WEB_HTTP_SERVER_H_
 #define CNCERT_EXPORTER_WEB_HTTP_SERVER_H_
 
+#include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,6 +33,10 @@ struct HttpOptions {
   // Requests served or waiting at once; more get 503. 0: no limit.
   int max_requests = 40;
   WebConfig web_config;
+  // The file it came from: reread when it changes, as exporter-toolkit
+  // does, so that a revoked password or a new header takes effect without a
+  // restart (TLS certificates still need one).
+  std::string web_config_file;
   int read_timeout_seconds = 30;
   int write_timeout_seconds = 30;
   std::size_t max_request_bytes = std::size_t{64} * 1024;
@@ -64,7 +71,17 @@ class HttpServer {
 
   Exporter& exporter_;
   HttpOptions options_;
-  std::unique_ptr<BasicAuth> auth_;
+  // Users and headers of the web config in force, swapped when it changes.
+  struct Access {
+    std::shared_ptr<BasicAuth> auth;
+    std::map<std::string, std::string> headers;
+  };
+  std::shared_ptr<const Access> CurrentAccess();
+
+  std::mutex access_mutex_;
+  std::shared_ptr<const Access> access_;
+  std::chrono::steady_clock::time_point access_checked_;
+  std::string access_stamp_;  // size, mtime and inode of the file
   std::vector<std::unique_ptr<httplib::Server>> servers_;
   std::vector<std::thread> threads_;
   std::vector<std::string> bound_;

@@ -2,6 +2,7 @@
 
 #include "exporter/metrics/exposition.h"
 #include "exporter/version.h"
+#include "parsers/strings.h"
 
 namespace cncert {
 
@@ -59,7 +60,9 @@ std::string RenderLandingPage(const Snapshot* snapshot,
     const Bulletin& b = *newest->bulletin;
     const Identity& id = b.identity;
     html += "<h2>Newest bulletin</h2>\n<p>";
-    if (!id.url.empty()) {
+    // Only web links: a bulletin's "url: javascript:…" must not become one.
+    const std::string scheme = LowerAscii(id.url.substr(0, 8));
+    if (scheme.starts_with("http://") || scheme.starts_with("https://")) {
       html += "<a href=\"" + HtmlEscape(id.url) + "\">" + HtmlEscape(id.title) +
               "</a>";
     } else {

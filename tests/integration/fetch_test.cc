@@ -281,6 +281,9 @@ TEST_F(FetchTest, EveryFailureIsCountedLoggedAndHarmless) {
                            "cncert_exporter_bulletins_loaded") == 3;
       },
       20s));
+  // The sources are polled one after another: the single article last.
+  ASSERT_TRUE(Eventually(
+      [&] { return count("http_4xx", site.Url("/bad/404.html")) == 1; }, 20s));
   EXPECT_EQ(count("http_4xx", index), 1);
   EXPECT_EQ(count("http_5xx", index), 1);
   EXPECT_EQ(count("timeout", index), 1);

@@ -69,7 +69,7 @@ TEST_F(ImagesTest, ASeedLikeBulletinWithLocalImagesYieldsTheWholeCatalogue) {
     const std::string image = p["image"];
     EXPECT_TRUE(image.starts_with(kGolden + "_files/")) << key;
     EXPECT_TRUE(fs::exists(kFixtures + "/" + image)) << key;
-    EXPECT_GE(p["confidence"].get<double>(), 75) << key;
+    EXPECT_GE(p["confidence"].get<double>(), 60) << key;
     // The recognised line holds the matched wording.
     const std::string line = p["image_line"];
     std::string flat = line;

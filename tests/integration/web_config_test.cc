@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <thread>
 
 #include "tests/support/process.h"
 #include "tests/support/test_support.h"
@@ -16,6 +17,7 @@ namespace cncert::testing {
 namespace {
 
 namespace fs = std::filesystem;
+using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 
 std::string Bcrypt(const std::string& password) {
@@ -112,6 +114,34 @@ TEST_F(WebConfigTest, TlsWithBasicAuth) {
   EXPECT_EQ(ok->get_header_value("X-Frame-Options"), "deny");
   // Plain HTTP to a TLS port gets nowhere.
   EXPECT_EQ(HttpGet(server.port(), "/metrics").status, 0);
+}
+
+TEST_F(WebConfigTest, ARevokedPasswordStopsWorkingWithoutARestart) {
+  const std::string config =
+      Config("reload.good.yml",
+             "basic_auth_users:\n  prometheus: " + Bcrypt("old") + "\n");
+  ExporterServer server(
+      {"--bulletins.dir", *dir_ + "/archive", "--web.config.file", config});
+  ASSERT_TRUE(server.ok()) << server.process().Log();
+  httplib::Client client("127.0.0.1", server.port());
+  client.set_basic_auth("prometheus", "old");
+  EXPECT_EQ(client.Get("/metrics")->status, 200);
+  Config("reload.good.yml",
+         "basic_auth_users:\n  prometheus: " + Bcrypt("new") +
+             "\nhttp_server_config:\n  headers:\n"
+             "    X-Frame-Options: deny\n");
+  EXPECT_TRUE(
+      Eventually([&] { return client.Get("/metrics")->status == 401; }, 10s));
+  client.set_basic_auth("prometheus", "new");
+  const auto ok = client.Get("/metrics");
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(ok->get_header_value("X-Frame-Options"), "deny");
+  // A broken edit keeps the config in force.
+  Config("reload.good.yml", "basic_auth_users: [\n");
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(client.Get("/metrics")->status, 200);
+  EXPECT_TRUE(
+      server.process().WaitForLog("web config changed but is invalid", 5s));
 }
 
 TEST_F(WebConfigTest, ClientCertificatesAreVerified) {

@@ -114,10 +114,10 @@ TEST(ImagesTest, ChartLabelsInABlockOfTheirOwnNeverJoinASentence) {
 
 TEST(ImagesTest, LowConfidenceFiguresAreNotServed) {
   FakeReader reader;
-  reader.Add("files/1.png", {kWebsite}, 60);
+  reader.Add("files/1.png", {kWebsite}, 50);
   const Bulletin b = ParseWith(Article("![](files/1.png)"), reader);
   EXPECT_EQ(b.Find("cncert_defaced_websites"), nullptr);
-  EXPECT_THAT(b.warnings, Contains(HasSubstr("OCR confidence 60 is below 75")));
+  EXPECT_THAT(b.warnings, Contains(HasSubstr("OCR confidence 50 is below 60")));
 }
 
 TEST(ImagesTest, TheTextWinsOverAnImageThatStatesAFigureDifferently) {
@@ -212,6 +212,8 @@ TEST(ImagesTest, KnownMisreadingsAreRepairedOnlyInTheirContext) {
       {"在316个I|P中", "在316个IP中"},
       {"高危漏润119个", "高危漏洞119个"},
       {"、中和危漏洞549个", "、中危漏洞549个"},
+      {"环比增长了51.芝;", "环比增长了\xEF\xBF\xBD芝;"},
+      {"约占53.琶,在", "约占\xEF\xBF\xBD琶,在"},
       {"〈约占境内", "(约占境内"},
       {"仿时页面数量为", "仿冒页面数量为"},
       // Left alone: no context that makes the reading certain.
