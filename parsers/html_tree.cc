@@ -12,22 +12,28 @@ bool IsNameChar(char c) {
          (c >= '0' && c <= '9');
 }
 
+// Whether `name` is one of `names` (lower case), ignoring ASCII case.
+template <std::size_t N>
+bool NameIn(std::string_view name,
+            const std::array<std::string_view, N>& names) {
+  for (const auto n : names) {
+    if (name.size() != n.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < n.size() && same; ++i) {
+      same = (name[i] | 0x20) == n[i];
+    }
+    if (same) return true;
+  }
+  return false;
+}
+
 // The formatting elements of the HTML parsing algorithm: those gumbo keeps in
 // its list of active formatting elements.
 bool IsFormatting(std::string_view name) {
   static constexpr std::array<std::string_view, 14> kNames = {
       "a",    "b", "big",   "code",   "em",     "font", "i",
       "nobr", "s", "small", "strike", "strong", "tt",   "u"};
-  for (const auto n : kNames) {
-    if (name.size() == n.size()) {
-      bool same = true;
-      for (std::size_t i = 0; i < n.size() && same; ++i) {
-        same = (name[i] | 0x20) == n[i];
-      }
-      if (same) return true;
-    }
-  }
-  return false;
+  return NameIn(name, kNames);
 }
 
 // Elements that have no end tag, or whose end tag is implied by the next:
@@ -37,16 +43,7 @@ bool IsSelfClosing(std::string_view name) {
       "area",   "base",  "br", "col",  "dd",    "dt",     "embed", "hr",
       "img",    "input", "li", "link", "meta",  "option", "p",     "param",
       "source", "td",    "th", "tr",   "track", "wbr"};
-  for (const auto n : kNames) {
-    if (name.size() == n.size()) {
-      bool same = true;
-      for (std::size_t i = 0; i < n.size() && same; ++i) {
-        same = (name[i] | 0x20) == n[i];
-      }
-      if (same) return true;
-    }
-  }
-  return false;
+  return NameIn(name, kNames);
 }
 
 struct Tag {

@@ -71,14 +71,19 @@ FileContent ReadFileCapped(const std::string& path, std::size_t max_bytes,
     return out;
   }
   struct stat st {};
-  const bool ok_stat = ::fstat(fd, &st) == 0;
-  if (ok_stat && origin == FileOrigin::kOperator &&
+  if (origin == FileOrigin::kOperator && ::fstat(fd, &st) == 0 &&
       (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) {
     out = ReadStream(fd, max_bytes);
     ::close(fd);
     return out;
   }
-  if (!ok_stat || !S_ISREG(st.st_mode)) {
+  return ReadOpenFile(fd, max_bytes);
+}
+
+FileContent ReadOpenFile(int fd, std::size_t max_bytes) {
+  FileContent out;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
     out.error = "not a regular file";
     out.failure = Failure::kNotRegular;

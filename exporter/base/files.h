@@ -29,6 +29,10 @@ struct FileContent {
 FileContent ReadFileCapped(const std::string& path, std::size_t max_bytes,
                            FileOrigin origin);
 
+// Reads the file open on `fd` (which it closes) with the same checks: a
+// regular file of at most `max_bytes`.
+FileContent ReadOpenFile(int fd, std::size_t max_bytes);
+
 // Replaces `path` with `data` atomically. Refuses when `path` exists and is
 // not a regular file. The temporary file is created exclusively beside it
 // under a hidden name (".NAME.XXXXXX"), which the archive ignores.

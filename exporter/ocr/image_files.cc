@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "exporter/base/files.h"
 #include "parsers/strings.h"
 
 namespace cncert {
@@ -97,30 +98,12 @@ ImageBytes ReadLocalImage(const std::string& root,
     }
     fd = next;
   }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return Refused("not a regular file: " + src);
+  FileContent file = ReadOpenFile(fd, max_bytes);
+  if (file.failure == Failure::kTooLarge) {
+    return {"", ImageFailure::kTooLarge, src + ": " + file.error};
   }
-  if (static_cast<std::size_t>(st.st_size) > max_bytes) {
-    ::close(fd);
-    return {"", ImageFailure::kTooLarge,
-            src + " has " + std::to_string(st.st_size) +
-                " bytes, over the limit of " + std::to_string(max_bytes)};
-  }
-  ImageBytes out;
-  out.bytes.resize(static_cast<std::size_t>(st.st_size));
-  std::size_t done = 0;
-  while (done < out.bytes.size()) {
-    const ssize_t n =
-        ::read(fd, out.bytes.data() + done, out.bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  out.bytes.resize(done);
-  ::close(fd);
-  return out;
+  if (!file.error.empty()) return Refused(src + ": " + file.error);
+  return {std::move(file.bytes), ImageFailure::kNone, ""};
 }
 
 }  // namespace cncert
