@@ -134,7 +134,7 @@ Spliced SpliceImages(std::string_view normalized,
     }
     if (!reader) {
       use.status = ImageStatus::kUnread;
-      use.reason = "images are not read";
+      use.reason = "images are not read";  // parser.cc: kImagesNotRead
       continue;
     }
     const ImageLookup lookup = reader->Read(images[i]);

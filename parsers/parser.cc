@@ -1,5 +1,7 @@
 #include "parsers/parser.h"
 
+#include <set>
+
 #include "parsers/checks.h"
 #include "parsers/document.h"
 #include "parsers/extract.h"
@@ -33,27 +35,36 @@ bool EndsMidSentence(const Layout& layout, const std::vector<Value>& values) {
   return false;
 }
 
+constexpr const char* kImagesNotRead = "images are not read";
+
 // Images that may hold figures but were not read: say so once.
 void NoteUnreadImages(Bulletin& bulletin) {
   int pending = 0;
-  int failed = 0;
   int unread = 0;
+  std::set<std::string> why_unread;
   for (const ImageUse& use : bulletin.images) {
     if (use.status == ImageStatus::kPending) ++pending;
     if (use.status == ImageStatus::kFailed) {
-      ++failed;
       bulletin.warnings.push_back("image " + use.src +
                                   " could not be read: " + use.reason);
     }
-    if (use.status == ImageStatus::kUnread) ++unread;
+    if (use.status == ImageStatus::kUnread) {
+      ++unread;
+      why_unread.insert(use.reason);
+    }
   }
   if (pending > 0) {
     bulletin.warnings.push_back(std::to_string(pending) +
                                 " image(s) are still being read (OCR)");
   }
   if (unread > 0) {
-    bulletin.warnings.push_back(std::to_string(unread) +
-                                " image(s) may hold figures but were not read");
+    std::string warning =
+        std::to_string(unread) + " image(s) may hold figures but were not read";
+    // Say why when the reader said, e.g. that fetching images is off.
+    if (why_unread.size() == 1 && *why_unread.begin() != kImagesNotRead) {
+      warning += ": " + *why_unread.begin();
+    }
+    bulletin.warnings.push_back(std::move(warning));
   }
 }
 

@@ -204,10 +204,13 @@ TEST_F(ImagesTest, RemoteImagesAreFetchedOnceAndOnlyWhereAllowed) {
                                           "--images.allowed-host", "127.0.0.1",
                                           "--images.allow-private-addresses"};
 
-  // Off by default.
+  // Off by default, and the warning says how to turn it on.
   auto got = Parse({file})[0];
   EXPECT_EQ(got["values"].size(), 6u);
   EXPECT_EQ(got["images"][1]["status"], "unread");
+  EXPECT_THAT(got["warnings"],
+              Contains(HasSubstr("not read: remote image; fetching images is "
+                                 "off (--images.fetch)")));
   EXPECT_EQ(host.Hits("/img/1.png"), 0);
 
   // A host that is not allowed, a loopback address that is not allowed.
