@@ -104,6 +104,11 @@ Spliced SpliceImages(std::string_view normalized,
   for (std::size_t i = 0; i < images.size(); ++i) {
     out.uses[i].src = images[i].src;
   }
+  // Most documents have no image: no second segmentation for them.
+  if (images.empty()) {
+    out.text = normalized;
+    return out;
+  }
   const Layout first = SegmentSections(normalized, rules);
   const auto sections = MarkerSections(first);
   std::size_t pos = 0;

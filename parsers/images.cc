@@ -32,6 +32,7 @@ long ImageMarkerIndex(std::string_view line) {
 }
 
 void StripMarkers(std::string& text) {
+  if (text.find("\xEE\x80") == std::string::npos) return;  // the usual case
   static const RE2 kMarkers(R"(\x{E000}|\x{E001})");
   RE2::GlobalReplace(&text, kMarkers, "");
 }
