@@ -85,6 +85,13 @@ int Backfill(const BackfillOptions& o) {
     std::cerr << "duplicate " << f->name
               << ": same bulletin as a more complete file\n";
   }
+  if (view.bulletins.empty()) {
+    // An empty file would only fail later, in promtool.
+    std::cerr << "backfill: nothing written: no bulletin in " << o.bulletins_dir
+              << " could be placed in time (" << view.failed.size()
+              << " files failed)\n";
+    return kNothingWritten;
+  }
   HistoryOptions history{source, extra};
   const std::string text = RenderOpenMetrics(
       HistoryBulletinFamilies(view.bulletins, *rules, history));

@@ -19,6 +19,7 @@ void AddParseCommand(CLI::App& app, CommandRunner* run);
 void AddCheckRulesCommand(CLI::App& app, CommandRunner* run);
 void AddServeCommand(CLI::App& app, CommandRunner* run);
 void AddBackfillCommand(CLI::App& app, CommandRunner* run);
+void AddFetchCommand(CLI::App& app, CommandRunner* run);
 
 // The rules a command uses: the file given by --rules, else the embedded
 // defaults. Prints every problem of a bad file to stderr and returns null.

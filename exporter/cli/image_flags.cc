@@ -30,6 +30,10 @@ void AddImageFlags(CLI::App* cmd, ImageFlags* flags, bool with_cache) {
                   "OCR confidence (0-100) a figure's words need to be served")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 100.0));
+  AddImageFetchFlags(cmd, flags);
+}
+
+void AddImageFetchFlags(CLI::App* cmd, ImageFlags* flags) {
   cmd->add_flag("--images.fetch", flags->fetch,
                 "Download the remote images that bulletins reference");
   cmd->add_option("--images.allowed-host", flags->allowed_hosts,

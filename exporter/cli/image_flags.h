@@ -25,6 +25,9 @@ struct ImageFlags {
 // `with_cache`: parse's --ocr.cache (serve caches in the archive).
 void AddImageFlags(CLI::App* cmd, ImageFlags* flags, bool with_cache);
 
+// --images.fetch and the limits of fetching images only (the fetch command).
+void AddImageFetchFlags(CLI::App* cmd, ImageFlags* flags);
+
 // $XDG_CACHE_HOME/cncert_exporter/ocr, else ~/.cache/cncert_exporter/ocr;
 // "" when neither is known.
 std::string DefaultOcrCacheDir();

@@ -33,6 +33,7 @@ int main(int argc, char** argv) try {
   cncert::AddCheckRulesCommand(app, &run);
   cncert::AddServeCommand(app, &run);
   cncert::AddBackfillCommand(app, &run);
+  cncert::AddFetchCommand(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -4,7 +4,9 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <functional>
+#include <vector>
 
 #include "parsers/encoding.h"
 #include "parsers/html_tree.h"
@@ -88,6 +90,48 @@ std::string Utf8Html(std::string_view html) {
   return decoded.error.empty() ? decoded.text : std::string();
 }
 
+// Every node in document order, text included.
+void ForEachNode(const GumboNode* root,
+                 const std::function<void(const GumboNode*)>& f) {
+  std::vector<const GumboNode*> stack{root};
+  while (!stack.empty()) {
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    f(node);
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT)
+      continue;
+    const GumboVector& children = node->type == GUMBO_NODE_DOCUMENT
+                                      ? node->v.document.children
+                                      : node->v.element.children;
+    for (unsigned i = children.length; i-- > 0;) {
+      stack.push_back(static_cast<const GumboNode*>(children.data[i]));
+    }
+  }
+}
+
+std::string WithoutFragment(const std::string& url) {
+  return url.substr(0, url.find('#'));
+}
+
+// "index", "2", "html" of ".../index_2.html"; page 0 for ".../index.html".
+struct PageName {
+  std::string dir;
+  std::string stem;
+  int number = 0;
+  std::string ext;
+};
+std::optional<PageName> SplitPageName(const std::string& url) {
+  static const RE2 kName(R"((.*/)([A-Za-z]+)(?:_(\d{1,5}))?\.([A-Za-z]{3,5}))");
+  PageName p;
+  std::string number;
+  if (!RE2::FullMatch(url.substr(0, url.find_first_of("?#")), kName, &p.dir,
+                      &p.stem, &number, &p.ext)) {
+    return std::nullopt;
+  }
+  p.number = number.empty() ? 0 : std::stoi(number);
+  return p;
+}
+
 // A page that HtmlTree refuses holds no entries and no links.
 template <typename F>
 void WithDocument(std::string_view html, F f) {
@@ -149,6 +193,125 @@ ReportPage ParseReportPage(std::string_view html, const std::string& base_url) {
     });
   });
   return page;
+}
+
+}  // namespace cncert
+
+namespace cncert {
+
+IndexPager ParseIndexPager(std::string_view html, const std::string& page_url) {
+  IndexPager pager;
+  // Links resolve to URLs with explicit ports: compare like with like.
+  auto canonical = [](const std::string& url) {
+    const auto parts = SplitUrl(url);
+    return parts ? Origin(*parts) + parts->path : url;
+  };
+  const auto here = SplitPageName(canonical(page_url));
+  std::optional<std::string> by_text;
+  std::optional<int> lowest_above;
+  std::string scripts;
+  WithDocument(html, [&](const GumboNode* document) {
+    ForEachElement(document, [&](const GumboNode* node) {
+      if (node->v.element.tag == GUMBO_TAG_SCRIPT) {
+        TextOf(node->v.element.children.length
+                   ? static_cast<const GumboNode*>(
+                         node->v.element.children.data[0])
+                   : node,
+               scripts);
+        return;
+      }
+      const std::string target = LinkTarget(node);
+      if (target.empty()) return;
+      const std::string url = ResolveUrl(page_url, target);
+      std::string text;
+      TextOf(node, text);
+      std::string label = LowerAscii(NormalizeText(text));
+      while (!label.empty() && (label.back() == '\n' || label.back() == ' '))
+        label.pop_back();
+      if (!by_text &&
+          (label == "下一页" || label == "下页" || label == "›" ||
+           label == "»" || label == "next" || label == "next page" ||
+           label == ">" || label == "下一页>" || label == "下一页>>")) {
+        by_text = url;
+      }
+      const auto there = SplitPageName(canonical(url));
+      if (here && there && there->dir == here->dir &&
+          there->stem == here->stem && there->ext == here->ext &&
+          there->number > here->number &&
+          (!lowest_above || there->number < *lowest_above)) {
+        lowest_above = there->number;
+      }
+    });
+  });
+  // TRS: createPageHTML(pages, current, "index", "html"), pages counted
+  // from 0 = index.html, n = index_n.html.
+  static const RE2 kTrs(
+      R"re(createPageHTML\(\s*(\d{1,5})\s*,\s*(\d{1,5})\s*,\s*["']([A-Za-z]+)["']\s*,\s*["']([A-Za-z]{3,5})["'])re");
+  int pages = 0;
+  int current = 0;
+  std::string stem;
+  std::string ext;
+  if (RE2::PartialMatch(scripts, kTrs, &pages, &current, &stem, &ext)) {
+    pager.pages = pages;
+    if (!by_text && current + 1 < pages) {
+      by_text = ResolveUrl(
+          page_url, stem + "_" + std::to_string(current + 1) + "." + ext);
+    }
+    if (current + 1 >= pages) return pager;  // the last page
+  }
+  if (by_text) {
+    pager.next = by_text;
+  } else if (lowest_above) {
+    pager.next = here->dir + here->stem + "_" + std::to_string(*lowest_above) +
+                 "." + here->ext;
+  }
+  return pager;
+}
+
+std::vector<ReviewLink> ParseReviewLinks(std::string_view html,
+                                         const std::string& base_url) {
+  std::vector<ReviewLink> links;
+  WithDocument(html, [&](const GumboNode* document) {
+    bool in_review = false;
+    ForEachNode(document, [&](const GumboNode* node) {
+      if (node->type == GUMBO_NODE_TEXT) {
+        const std::string_view text = node->v.text.text;
+        if (text.find("近期回顾") != std::string_view::npos ||
+            text.find("往期回顾") != std::string_view::npos) {
+          in_review = true;
+        }
+        return;
+      }
+      if (!in_review || node->type != GUMBO_NODE_ELEMENT) return;
+      const std::string target = LinkTarget(node);
+      if (target.empty()) return;
+      std::string text;
+      TextOf(node, text);
+      const std::string title = NormalizeText(text);
+      if (title.find("周报") == std::string::npos) return;
+      ReviewLink link{WithoutFragment(ResolveUrl(base_url, target)),
+                      title.substr(0, title.find('\n'))};
+      const bool seen =
+          std::any_of(links.begin(), links.end(),
+                      [&](const ReviewLink& l) { return l.url == link.url; });
+      if (!seen) links.push_back(std::move(link));
+    });
+  });
+  return links;
+}
+
+std::string IssueInTitle(std::string_view title) {
+  static const RE2 kIssue(R"((\d{4})\s*年\s*第\s*(\d{1,3})\s*期)");
+  int year = 0;
+  int issue = 0;
+  if (!RE2::PartialMatch(re2::StringPiece(title.data(), title.size()), kIssue,
+                         &year, &issue) ||
+      issue == 0) {
+    return "";
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", year, issue);
+  return buf;
 }
 
 }  // namespace cncert

@@ -50,6 +50,18 @@ bool ReadField(const std::string& key, const YAML::Node& v, FetchConfig* config,
     config->http.max_bytes = v.as<std::size_t>();
   } else if (key == "max_redirects") {
     config->http.max_redirects = v.as<int>();
+  } else if (key == "rate") {
+    config->politeness.rate = v.as<double>();
+    if (!(config->politeness.rate > 0) || config->politeness.rate > 1000) {
+      *error = "rate must be a number of requests per second in (0, 1000]";
+      return false;
+    }
+  } else if (key == "retries") {
+    config->politeness.retries = v.as<int>();
+    if (config->politeness.retries < 0 || config->politeness.retries > 10) {
+      *error = "retries must lie within 0 and 10";
+      return false;
+    }
   } else if (key == "max_entries") {
     config->max_entries = v.as<int>();
   } else if (key == "user_agent") {

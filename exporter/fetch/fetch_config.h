@@ -25,6 +25,15 @@ struct HttpLimits {
   bool refuse_private_addresses = false;
 };
 
+// How hard a crawl may press a server (PoliteClient).
+struct Politeness {
+  double rate = 1;       // requests per second; <= 0: no limit
+  double jitter = 0.25;  // each gap varies by ± this share
+  int retries = 3;       // after the first attempt
+  std::chrono::milliseconds backoff{2000};  // first retry; doubles
+  std::chrono::seconds max_wait{300};       // a longer Retry-After fails now
+};
+
 struct FetchConfig {
   std::vector<std::string> cncert_indexes;  // index pages to follow
   std::vector<std::string> urls;            // single articles
@@ -33,14 +42,15 @@ struct FetchConfig {
   int max_entries = 20;  // newest index entries looked at per poll
   std::chrono::seconds backoff_min{60};  // first retry after a failed poll
   HttpLimits http;
+  Politeness politeness;
 };
 
 // "6h", "30s", "500ms", "2d".
 std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text);
 
 // YAML: interval, jitter, timeout, max_bytes, max_redirects, max_entries,
-// user_agent, allowed_hosts, backoff_min, cncert_index and urls (lists, added
-// to those of the flags). Errors name the file, line and field.
+// user_agent, allowed_hosts, backoff_min, rate, retries, cncert_index and urls
+// (lists, added to those of the flags). Errors name the file, line and field.
 Status LoadFetchConfig(const std::string& path, FetchConfig* config);
 
 }  // namespace cncert

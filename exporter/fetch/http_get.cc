@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <set>
 
 #include "exporter/fetch/url.h"
@@ -130,6 +131,20 @@ FetchFailure CheckTarget(const std::optional<UrlParts>& parts,
   return FetchFailure::kNone;
 }
 
+// Seconds, or an HTTP date; -1 when absent or unreadable.
+long long ParseRetryAfter(const std::string& value) {
+  if (value.empty()) return -1;
+  if (value.find_first_not_of("0123456789") == std::string::npos) {
+    return value.size() > 9 ? -1 : std::stoll(value);
+  }
+  std::tm tm{};
+  const char* end = ::strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S", &tm);
+  if (end == nullptr) return -1;
+  const long long at = ::timegm(&tm);
+  const long long now = ::time(nullptr);
+  return at > now ? at - now : 0;
+}
+
 // One request without following redirects; `result` gets status, headers and
 // body, or a failure.
 void RequestOnce(const UrlParts& parts, const std::string& url,
@@ -194,6 +209,17 @@ void RequestOnce(const UrlParts& parts, const std::string& url,
   result->etag = response->get_header_value("ETag");
   result->last_modified = response->get_header_value("Last-Modified");
   result->message = response->get_header_value("Location");
+  result->retry_after =
+      ParseRetryAfter(response->get_header_value("Retry-After"));
+}
+
+// A redirect to another port of a host is a different service, which the
+// allowed-host list did not allow: http→https on the default ports only.
+bool SamePortRule(const UrlParts& from, const UrlParts& to) {
+  if (from.host != to.host) return true;
+  if (from.port == to.port) return true;
+  return from.scheme == "http" && to.scheme == "https" && from.port == 80 &&
+         to.port == 443;
 }
 
 }  // namespace
@@ -248,7 +274,16 @@ FetchResult HttpGet(const std::string& url, const HttpLimits& limits,
         r.final_url = current;
         return r;
       }
-      current = ResolveUrl(current, location);
+      const std::string next = ResolveUrl(current, location);
+      const auto next_parts = SplitUrl(next);
+      if (next_parts && !SamePortRule(*parts, *next_parts)) {
+        FetchResult r = Failed(FetchFailure::kHostNotAllowed,
+                               "redirect from " + current +
+                                   " to another port of its host: " + next);
+        r.final_url = current;
+        return r;
+      }
+      current = next;
       continue;
     }
     result.message.clear();
@@ -263,6 +298,7 @@ FetchResult HttpGet(const std::string& url, const HttpLimits& limits,
           "HTTP " + std::to_string(status) + " for " + current);
       r.status = status;
       r.final_url = current;
+      r.retry_after = result.retry_after;
       return r;
     }
     return result;

@@ -63,6 +63,8 @@ struct FetchResult {
   std::string etag;
   std::string last_modified;
   std::string final_url;
+  // Retry-After of a 429 or 5xx answer, in seconds from now (-1: none).
+  long long retry_after = -1;
   FetchFailure reason = FetchFailure::kNone;
   std::string message;
 };
@@ -73,6 +75,8 @@ struct Conditional {
 };
 
 // `on_attempt` is called before each request that goes out (redirects count).
+// A redirect may change host (to another allowed one) and upgrade http to
+// https, but never leads to another port of the same host.
 FetchResult HttpGet(const std::string& url, const HttpLimits& limits,
                     const Conditional& conditional = {},
                     const std::function<void()>& on_attempt = nullptr);

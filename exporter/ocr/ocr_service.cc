@@ -45,11 +45,6 @@ std::string Directory(const std::string& path) {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
-// Remote images are stored by content; a small file per URL names it.
-std::string UrlLinkName(const std::string& url) {
-  return "url-" + Sha256Hex(url).substr(0, 32);
-}
-
 }  // namespace
 
 std::unique_ptr<OcrService> OcrService::Create(std::string root,
@@ -68,7 +63,6 @@ OcrService::OcrService(std::string root, std::string cache_dir,
                        ImageOptions options, Mode mode, SelfMetrics* metrics,
                        std::unique_ptr<OcrEngine> engine)
     : root_(std::move(root)),
-      store_(root_ + "/.cncert-images"),
       options_(std::move(options)),
       mode_(mode),
       metrics_(metrics),
@@ -105,19 +99,14 @@ ImageBytes OcrService::Bytes(const Job& job, bool may_fetch) {
     return ReadLocalImage(root_, job.bulletin_dir, job.src,
                           options_.limits.max_bytes);
   }
-  const std::string url =
-      job.src.starts_with("//") ? "https:" + job.src : job.src;
+  const std::string url = ImageStore::Url(job.src);
   if (!options_.fetch_remote) {
     return {"", ImageFailure::kNotFetched,
             "remote image; fetching images is off (--images.fetch)"};
   }
-  const std::string link = store_ + "/" + UrlLinkName(url);
-  const FileContent known = ReadFileCapped(link, 256, FileOrigin::kArchive);
-  if (known.error.empty()) {
-    FileContent stored =
-        ReadFileCapped(store_ + "/" + known.bytes, options_.limits.max_bytes,
-                       FileOrigin::kArchive);
-    if (stored.error.empty()) return {std::move(stored.bytes), {}, ""};
+  const ImageStore store(root_);
+  if (auto stored = store.Stored(url, options_.limits.max_bytes)) {
+    return {std::move(*stored), {}, ""};
   }
   if (!may_fetch) return {"", ImageFailure::kNone, ""};  // not yet fetched
   const FetchResult r = HttpGet(url, options_.http);
@@ -125,14 +114,8 @@ ImageBytes OcrService::Bytes(const Job& job, bool may_fetch) {
     return {"", ImageFailure::kFetch,
             std::string(FetchFailureName(r.reason)) + ": " + r.message};
   }
-  // Stored once, by content, then named by its URL.
-  const std::string hash = Sha256Hex(r.body);
-  ::mkdir(store_.c_str(), 0755);
-  if (const Status s = WriteFileAtomically(store_ + "/" + hash, r.body);
-      !s.ok()) {
+  if (const Status s = store.Put(url, r.body); !s.ok()) {
     log::Warn("cannot store a fetched image", {{"err", s.message()}});
-  } else {
-    (void)WriteFileAtomically(link, hash);
   }
   return {r.body, {}, ""};
 }

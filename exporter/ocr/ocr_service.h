@@ -23,6 +23,7 @@
 
 #include "exporter/archive/archive.h"
 #include "exporter/fetch/fetch_config.h"
+#include "exporter/fetch/image_store.h"
 #include "exporter/metrics/self_metrics.h"
 #include "exporter/ocr/image_files.h"
 #include "exporter/ocr/ocr_cache.h"
@@ -91,7 +92,6 @@ class OcrService : public ImageReaders {
   void Enqueue(Job job);
 
   std::string root_;
-  std::string store_;  // .cncert-images
   ImageOptions options_;
   Mode mode_;
   SelfMetrics* metrics_;

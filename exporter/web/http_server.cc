@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 
 #include "exporter/base/host_port.h"
 #include "exporter/base/log.h"
 #include "exporter/web/landing_page.h"
 #include "exporter/web/task_queue.h"
+#include "parsers/strings.h"
 
 namespace cncert {
 
@@ -90,6 +92,53 @@ void HttpServer::Route(httplib::Server& server) {
       });
 }
 
+namespace {
+
+// The q value of `coding` in an Accept-Encoding list: its own entry, else
+// "*", else 0.
+double QualityOf(const std::string& header, std::string_view coding) {
+  double star = 0;
+  double own = -1;
+  std::size_t pos = 0;
+  while (pos <= header.size()) {
+    std::size_t end = header.find(',', pos);
+    if (end == std::string::npos) end = header.size();
+    std::string item = LowerAscii(header.substr(pos, end - pos));
+    pos = end + 1;
+    const std::size_t semi = item.find(';');
+    std::string name = item.substr(0, semi);
+    name.erase(0, name.find_first_not_of(" \t"));
+    name.erase(name.find_last_not_of(" \t") + 1);
+    double q = 1;
+    if (semi != std::string::npos) {
+      const std::size_t at = item.find("q=", semi);
+      if (at != std::string::npos) q = std::atof(item.c_str() + at + 2);
+    }
+    if (name == coding) own = q;
+    if (name == "*") star = q;
+  }
+  return own >= 0 ? own : star;
+}
+
+}  // namespace
+
+// httplib compresses whenever "gzip" or "br" occurs in Accept-Encoding, even
+// as "gzip;q=0", and offers no hook: rewrite the header to the codings the
+// client accepts before it looks.
+void HttpServer::RespectAcceptEncoding(const httplib::Request& req) {
+  if (!req.has_header("Accept-Encoding")) return;
+  const std::string header = req.get_header_value("Accept-Encoding");
+  std::string accepted;
+  for (const char* coding : {"br", "gzip"}) {
+    if (QualityOf(header, coding) > 0) {
+      accepted += accepted.empty() ? coding : std::string(", ") + coding;
+    }
+  }
+  auto& headers = const_cast<httplib::Headers&>(req.headers);
+  headers.erase("Accept-Encoding");
+  headers.emplace("Accept-Encoding", accepted.empty() ? "identity" : accepted);
+}
+
 // Before routing: shedding, headers, auth, lifecycle and methods. True when
 // the request is answered here.
 bool HttpServer::PreRoute(const httplib::Request& req, httplib::Response& res) {
@@ -103,6 +152,8 @@ bool HttpServer::PreRoute(const httplib::Request& req, httplib::Response& res) {
                     kPlainText);
     return true;
   }
+  RespectAcceptEncoding(req);
+  res.set_header("Vary", "Accept-Encoding");
   const auto access = CurrentAccess();
   for (const auto& [name, value] : access->headers) {
     res.set_header(name, value);

@@ -61,6 +61,7 @@ class HttpServer {
  private:
   void Route(httplib::Server& server);
   // One handler per endpoint.
+  static void RespectAcceptEncoding(const httplib::Request& req);
   bool PreRoute(const httplib::Request& req, httplib::Response& res);
   void Lifecycle(const httplib::Request& req, httplib::Response& res);
   void Metrics(const httplib::Request& req, httplib::Response& res);

@@ -185,7 +185,15 @@ class Parser {
                         "setting this header is not allowed"),
                    false;
           }
-          config.headers[name] = h.second.as<std::string>();
+          const auto value = h.second.as<std::string>();
+          // httplib drops such a header without a word: say so here.
+          if (value.find_first_of("\r\n") != std::string::npos ||
+              value.find('\0') != std::string::npos) {
+            return Fail(error, "http_server_config.headers." + name,
+                        "the value holds a line break or NUL"),
+                   false;
+          }
+          config.headers[name] = value;
         }
       } else {
         return Fail(error, "http_server_config." + key, "unknown field"), false;

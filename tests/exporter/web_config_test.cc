@@ -61,6 +61,17 @@ TEST(WebConfigParseTest, HeadersAndUsersAreRead) {
   EXPECT_FALSE(c->tls);
 }
 
+TEST(WebConfigParseTest, AHeaderValueWithALineBreakIsRefusedNotDropped) {
+  std::string error;
+  EXPECT_FALSE(
+      ParseWebConfig("http_server_config:\n  headers:\n"
+                     "    X-Frame-Options: \"deny\\r\\nSet-Cookie: "
+                     "a=b\"\n",
+                     "/", &error));
+  EXPECT_THAT(error, HasSubstr("http_server_config.headers.X-Frame-Options"));
+  EXPECT_THAT(error, HasSubstr("line break"));
+}
+
 TEST(WebConfigParseTest, UserListsThatWouldLockOutOrHangAreRefused) {
   struct Case {
     std::string yaml;

@@ -147,11 +147,20 @@ TEST_F(BackfillTest,
   }
 }
 
-TEST_F(BackfillTest, EmptyArchiveGivesAnEmptyButValidFile) {
-  const Output o = Backfill();
-  EXPECT_EQ(o.status, 0) << o.text;
-  EXPECT_EQ(ReadFile(dir_ + "/history.om"), "# EOF\n");
-  EXPECT_THAT(o.text, HasSubstr("0 bulletins written"));
+// As documented: 1 when nothing is written, whether the archive is empty or
+// every file in it fails.
+TEST_F(BackfillTest, NothingToWriteIsStatusOneAndNoFile) {
+  const Output empty = Backfill();
+  EXPECT_EQ(empty.status, 1) << empty.text;
+  EXPECT_THAT(empty.text, HasSubstr("nothing written"));
+  EXPECT_FALSE(fs::exists(dir_ + "/history.om"));
+  fs::copy_file(SourcePath("tests/bad/binary.bin"),
+                dir_ + "/archive/binary.bin");
+  const Output failed = Backfill();
+  EXPECT_EQ(failed.status, 1) << failed.text;
+  EXPECT_THAT(failed.text, HasSubstr("skipped binary.bin"));
+  EXPECT_THAT(failed.text, HasSubstr("(1 files failed)"));
+  EXPECT_FALSE(fs::exists(dir_ + "/history.om"));
 }
 
 TEST_F(BackfillTest, BrokenFilesAreSkippedAndReported) {
@@ -192,6 +201,8 @@ TEST_F(BackfillTest, TwoFilesOfOneBulletinCountOnce) {
 }
 
 TEST_F(BackfillTest, NoPartialOutputOnFailure) {
+  WriteSyntheticArchive(dir_ + "/archive",
+                        MakeSyntheticWeeks(kFirstMonday, 40, 2));
   const Output o =
       RunCommand({CNCERT_EXPORTER_BINARY, "backfill", "--bulletins.dir",
                   dir_ + "/archive", "--output", dir_ + "/no/such/dir/out.om"});

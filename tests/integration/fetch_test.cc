@@ -171,7 +171,8 @@ class FetchTest : public ::testing::Test {
     dir_ = MakeTempDir();
     WriteFile(dir_ + "/fetch.yml",
               "interval: 1h\ntimeout: 1s\nmax_bytes: 100000\nmax_redirects: 3\n"
-              "backoff_min: 1h\nuser_agent: cncert_exporter-test\n");
+              "backoff_min: 1h\nuser_agent: cncert_exporter-test\nrate: 50\n"
+              "retries: 0\n");
     fs::create_directory(dir_ + "/archive");
   }
   void TearDown() override { fs::remove_all(dir_); }

@@ -140,6 +140,27 @@ TEST_F(HostileTest, MultiRangeRequestsAreRefused) {
       206);
 }
 
+TEST_F(HostileTest, CompressionFollowsAcceptEncodingAndSaysItVaries) {
+  Add("tests/golden/seed_wechat_2024.md");
+  auto server = Start();
+  ASSERT_TRUE(server.ok());
+  const int port = server.port();
+  auto encoding = [port](const std::string& accept) {
+    const HttpResult r =
+        HttpGet(port, "/metrics", {{"Accept-Encoding", accept}});
+    EXPECT_EQ(r.status, 200) << accept;
+    EXPECT_EQ(r.vary, "Accept-Encoding") << accept;
+    return r.content_encoding;
+  };
+  EXPECT_EQ(encoding("gzip"), "gzip");
+  EXPECT_EQ(encoding("gzip;q=0"), "");
+  EXPECT_EQ(encoding("gzip; q=0.0, identity"), "");
+  EXPECT_EQ(encoding("*;q=0, identity"), "");
+  EXPECT_EQ(encoding("*"), "br");
+  EXPECT_EQ(encoding("br;q=0, gzip;q=0.5"), "gzip");
+  EXPECT_EQ(encoding("identity"), "");
+}
+
 TEST_F(HostileTest, ABulletinsUrlBecomesALinkOnlyWhenItIsAWebAddress) {
   std::string md = ReadFile(SourcePath("tests/golden/seed_wechat_2024.md"));
   const auto url = md.find("url: ");

@@ -158,6 +158,7 @@ HttpResult Convert(const httplib::Result& r) {
   out.body = r->body;
   out.content_type = r->get_header_value("Content-Type");
   out.content_encoding = r->get_header_value("Content-Encoding");
+  out.vary = r->get_header_value("Vary");
   return out;
 }
 

@@ -61,6 +61,7 @@ struct HttpResult {
   std::string body;
   std::string content_type;
   std::string content_encoding;
+  std::string vary;
 };
 HttpResult HttpGet(
     int port, const std::string& path,

@@ -208,6 +208,8 @@ std::vector<SyntheticWeek> MakeSyntheticWeeks(Date first_monday,
         std::to_string(w.issue) + "期（" + MonthDay(w.period_start) + "-" +
         MonthDay(w.period_end) + "）";
     const std::string body = Body(w);
+    w.title = title;
+    w.body = body;
     char stem[32];
     std::snprintf(stem, sizeof stem, "%04d-%02d", w.year, w.issue);
     switch (i % 4) {

@@ -18,6 +18,8 @@ struct SyntheticWeek {
   Date published;
   int year = 0;  // the bulletin's year (of its period end)
   int issue = 0;
+  std::string title;  // 网络安全信息与动态周报2019年第40期（9月30日-10月6日）
+  std::string body;  // the sections' text, one paragraph per line
   std::string file_name;
   std::string content;                    // the file's bytes
   std::map<std::string, double> figures;  // series key → value

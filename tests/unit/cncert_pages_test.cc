@@ -42,6 +42,75 @@ TEST(CncertPagesTest, ReportPageLinksThePdfAndStatesTheDate) {
   EXPECT_EQ(page.title, "网络安全信息与动态周报-2026年第12期");
 }
 
+TEST(CncertPagesTest, TheNextIndexPageInEveryPagerStyle) {
+  const std::string base = "https://www.cert.org.cn/publish/main/44/";
+  // 下一页, among numbered links.
+  auto next = ParseIndexPager(
+      R"(<div class="page"><a href="index_1.html">2</a>
+         <a href="index_2.html">3</a><a href="index_1.html">下一页</a>
+         <a href="index_15.html">尾页</a></div>)",
+      base + "index.html");
+  ASSERT_TRUE(next.next);
+  EXPECT_EQ(*next.next,
+            "https://www.cert.org.cn:443/publish/main/44/index_1.html");
+  // Numbered siblings only: the lowest above this page's number.
+  next = ParseIndexPager(
+      R"(<a href="index_5.html">5</a><a href="index_3.html">3</a>
+         <a href="index_1.html">1</a><a href="other_4.html">x</a>)",
+      base + "index_2.html");
+  ASSERT_TRUE(next.next);
+  EXPECT_EQ(*next.next,
+            "https://www.cert.org.cn:443/publish/main/44/index_3.html");
+  // The TRS pager script, counted from 0 = index.html.
+  next = ParseIndexPager(
+      R"(<script>createPageHTML(16, 0, "index", "html");</script>)",
+      base + "index.html");
+  ASSERT_TRUE(next.next);
+  EXPECT_EQ(*next.next,
+            "https://www.cert.org.cn:443/publish/main/44/index_1.html");
+  EXPECT_EQ(next.pages, 16);
+  // Its last page, even with a stray numbered link: the end.
+  next = ParseIndexPager(
+      R"(<script>createPageHTML(16, 15, "index", "html");</script>
+         <a href="index_16.html">?</a>)",
+      base + "index_15.html");
+  EXPECT_FALSE(next.next);
+  // 下一页 that goes nowhere on the last page; and no pager at all.
+  EXPECT_FALSE(ParseIndexPager(R"(<a href="javascript:;">下一页</a>)",
+                               base + "index_7.html")
+                   .next);
+  EXPECT_FALSE(ParseIndexPager("<p>周报</p>", base + "index.html").next);
+}
+
+TEST(CncertPagesTest, ReviewLinksFollowTheirHeadingOnly) {
+  const std::string html = R"(<html><body>
+<p>本周，CNCERT <a href="/s/other">网络安全信息与动态周报说明</a></p>
+<p><strong>近期回顾</strong></p>
+<p>●<a href="http://mp.weixin.qq.com/s?__biz=M&amp;mid=1&amp;scene=21#wechat_redirect">网络安全信息与动态周报2024年第28期（7月8日-7月14日）</a></p>
+<p>●<a href="http://mp.weixin.qq.com/s?__biz=M&amp;mid=1&amp;scene=21">网络安全信息与动态周报2024年第28期（7月8日-7月14日）</a></p>
+<p>●<a href="/s/27">网络安全信息与动态周报2024年第27期（7月1日-7月7日）</a></p>
+<p><a href="/s/ad">关注我们</a></p>
+</body></html>)";
+  const auto links = ParseReviewLinks(html, "https://mp.weixin.qq.com/s/x");
+  ASSERT_EQ(links.size(), 2u);
+  EXPECT_EQ(links[0].url, "http://mp.weixin.qq.com/s?__biz=M&mid=1&scene=21");
+  EXPECT_EQ(IssueInTitle(links[0].title), "2024-28");
+  EXPECT_EQ(links[1].url, "https://mp.weixin.qq.com:443/s/27");
+  EXPECT_TRUE(
+      ParseReviewLinks("<a href=\"/s/1\">网络安全信息与动态周报2024年第1期</a>",
+                       "https://mp.weixin.qq.com/s/x")
+          .empty());
+}
+
+TEST(CncertPagesTest, IssueInTitle) {
+  EXPECT_EQ(IssueInTitle("网络安全信息与动态周报-2026年第12期"), "2026-12");
+  EXPECT_EQ(
+      IssueInTitle("网络安全信息与动态周报2014年 第 6 期（2月3日-2月9日）"),
+      "2014-06");
+  EXPECT_EQ(IssueInTitle("网络安全信息与动态周报第6期"), "");
+  EXPECT_EQ(IssueInTitle("2026年第0期"), "");
+}
+
 TEST(CncertPagesTest, GarbageHasNoEntries) {
   EXPECT_TRUE(ParseIndexPage("<<<>>> \x01 not html", "http://h/").empty());
   EXPECT_TRUE(ParseReportPage("", "http://h/").pdf_url.empty());
