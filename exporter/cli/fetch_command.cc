@@ -129,7 +129,6 @@ class ImageFetch {
           {url, "image_" + std::string(FetchFailureName(r.reason)), r.message});
     }
   }
-  void Interrupt() { client_.Interrupt(); }
   int images() const { return images_; }
 
  private:
@@ -274,10 +273,9 @@ int Fetch(const FetchOptions& o) {
   total.complete = true;
   bool interrupted = false;
   {
-    Interrupts interrupts([&] {
-      walker.Stop();
-      if (images) images->Interrupt();
-    });
+    // The images of a stored article are still brought along: a resumed
+    // walk would not come back to them.
+    Interrupts interrupts([&] { walker.Stop(); });
     auto run = [&](const std::string& url, bool index) {
       if (interrupts.interrupted()) return;
       WalkReport r;

@@ -57,20 +57,53 @@ std::vector<std::string> CheckWeekOverWeek(
   return out;
 }
 
-const std::string& Snapshot::BulletinsJsonOnce(bool provenance) const {
+namespace {
+nlohmann::json ArchiveListsJson(const Snapshot& snapshot);
+}  // namespace
+
+const Snapshot::JsonParts& Snapshot::Parts(bool provenance) const {
   const int i = provenance ? 1 : 0;
   std::call_once(json_once_[i], [this, provenance, i] {
-    json_[i] = BulletinsJson(*this, provenance);
+    JsonParts& parts = json_[i];
+    const auto dump = [](const nlohmann::json& j) {
+      return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    };
+    for (auto it = view.bulletins.rbegin(); it != view.bulletins.rend(); ++it) {
+      parts.bulletins.push_back(dump(FileJson(**it, provenance)));
+    }
+    const std::string rest = dump(ArchiveListsJson(*this));
+    parts.rest = rest.substr(1, rest.size() - 2);
+    parts.whole = BulletinsJson(*this, provenance);
   });
   return json_[i];
 }
 
-std::string BulletinsJson(const Snapshot& snapshot, bool provenance) {
-  const ArchiveView& v = snapshot.view;
-  nlohmann::json list = nlohmann::json::array();
-  for (auto it = v.bulletins.rbegin(); it != v.bulletins.rend(); ++it) {
-    list.push_back(FileJson(**it, provenance));
+const std::string& Snapshot::BulletinsJsonOnce(bool provenance) const {
+  return Parts(provenance).whole;
+}
+
+std::string Snapshot::BulletinsJsonPage(bool provenance, std::size_t offset,
+                                        std::size_t limit) const {
+  const JsonParts& parts = Parts(provenance);
+  const std::size_t total = parts.bulletins.size();
+  const std::size_t from = std::min(offset, total);
+  const std::size_t to = from + std::min(limit, total - from);
+  std::string out = "{\"bulletins\":[";
+  for (std::size_t i = from; i < to; ++i) {
+    if (i > from) out += ',';
+    out += parts.bulletins[i];
   }
+  out += "],\"total\":" + std::to_string(total) +
+         ",\"offset\":" + std::to_string(offset) +
+         ",\"limit\":" + std::to_string(limit);
+  if (!parts.rest.empty()) out += "," + parts.rest;
+  return out + "}";
+}
+
+namespace {
+
+nlohmann::json ArchiveListsJson(const Snapshot& snapshot) {
+  const ArchiveView& v = snapshot.view;
   nlohmann::json failed = nlohmann::json::array();
   for (const ArchiveFile* f : v.failed) failed.push_back(FileJson(*f, false));
   nlohmann::json held_back = nlohmann::json::array();
@@ -81,12 +114,23 @@ std::string BulletinsJson(const Snapshot& snapshot, bool provenance) {
   }
   nlohmann::json duplicates = nlohmann::json::array();
   for (const ArchiveFile* f : v.duplicates) duplicates.push_back(f->name);
-  const nlohmann::json all = {{"bulletins", list},
-                              {"failed", failed},
-                              {"held_back", held_back},
-                              {"duplicates", duplicates},
-                              {"pending", v.pending},
-                              {"archive_warnings", snapshot.archive_warnings}};
+  return {{"failed", failed},
+          {"held_back", held_back},
+          {"duplicates", duplicates},
+          {"pending", v.pending},
+          {"archive_warnings", snapshot.archive_warnings}};
+}
+
+}  // namespace
+
+std::string BulletinsJson(const Snapshot& snapshot, bool provenance) {
+  const ArchiveView& v = snapshot.view;
+  nlohmann::json list = nlohmann::json::array();
+  for (auto it = v.bulletins.rbegin(); it != v.bulletins.rend(); ++it) {
+    list.push_back(FileJson(**it, provenance));
+  }
+  nlohmann::json all = ArchiveListsJson(snapshot);
+  all["bulletins"] = std::move(list);
   return all.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -27,13 +27,25 @@ struct Snapshot {
   std::vector<std::string> archive_warnings;
 
  private:
+  // Per kind (plain, provenance): each bulletin's object, newest first, and
+  // the archive's other lists, rendered once.
+  struct JsonParts {
+    std::vector<std::string> bulletins;
+    std::string rest;  // "failed":…,"held_back":…,… without braces
+    std::string whole;
+  };
+  const JsonParts& Parts(bool provenance) const;
   mutable std::once_flag json_once_[2];
-  mutable std::string json_[2];
+  mutable JsonParts json_[2];
 
  public:
   // /api/v1/bulletins, rendered at most once per snapshot and kind (1,000
   // bulletins with provenance are megabytes).
   const std::string& BulletinsJsonOnce(bool provenance) const;
+  // One page of it: `limit` bulletins from `offset` (newest first), with
+  // "total", "offset" and "limit"; the other lists whole.
+  std::string BulletinsJsonPage(bool provenance, std::size_t offset,
+                                std::size_t limit) const;
 
   const ArchiveFile* Newest() const {
     return view.bulletins.empty() ? nullptr : view.bulletins.back();

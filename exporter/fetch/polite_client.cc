@@ -59,7 +59,8 @@ FetchResult PoliteClient::Get(const std::string& url,
     FetchResult r = HttpGet(url, limits_, conditional, [this] {
       if (on_attempt_) on_attempt_();
     });
-    if (interrupted()) {
+    // A response that arrived is kept; only waits are cut short.
+    if (!r.ok && interrupted()) {
       r.ok = false;
       r.reason = FetchFailure::kTimeout;
       r.message = "interrupted";

@@ -33,7 +33,8 @@ class PoliteClient {
 
   FetchResult Get(const std::string& url, const Conditional& conditional = {});
 
-  // Ends waits at once; Get then fails with kInterrupted's message.
+  // Ends waits at once: a Get under way keeps a response that arrives,
+  // else fails with the message "interrupted".
   void Interrupt();
   bool interrupted() const;
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 
 #include "exporter/base/host_port.h"
 #include "exporter/base/log.h"
@@ -263,10 +264,51 @@ void HttpServer::Ready(const httplib::Request&, httplib::Response& res) {
 
 void HttpServer::Bulletins(const httplib::Request& req,
                            httplib::Response& res) {
-  const auto snapshot = exporter_.snapshot();
+  // Megabytes each with provenance: a few at a time.
+  struct InFlight {
+    explicit InFlight(std::atomic<int>& n) : n_(n), count_(++n) {}
+    ~InFlight() { --n_; }
+    std::atomic<int>& n_;
+    int count_;
+  } in_flight(api_requests_);
+  if (in_flight.count_ > kMaxApiRequests) {
+    res.status = 503;
+    res.set_header("Retry-After", "1");
+    res.set_content("Too many concurrent API requests\n", kPlainText);
+    return;
+  }
   const bool provenance = req.get_param_value("provenance") == "1";
+  std::optional<std::size_t> offset;
+  std::optional<std::size_t> limit;
+  for (const auto& [name, out] :
+       {std::pair{"offset", &offset}, std::pair{"limit", &limit}}) {
+    if (!req.has_param(name)) continue;
+    const std::string v = req.get_param_value(name);
+    if (v.empty() || v.size() > 9 ||
+        v.find_first_not_of("0123456789") != std::string::npos) {
+      res.status = 400;
+      res.set_content(std::string(name) + " must be a non-negative integer\n",
+                      kPlainText);
+      return;
+    }
+    *out = std::stoul(v);
+  }
+  if (limit && (*limit == 0 || *limit > kMaxApiPage)) {
+    res.status = 400;
+    res.set_content(
+        "limit must lie within 1 and " + std::to_string(kMaxApiPage) + "\n",
+        kPlainText);
+    return;
+  }
+  const auto snapshot = exporter_.snapshot();
   if (!snapshot) {
     res.set_content("{\"bulletins\":[]}", "application/json");
+    return;
+  }
+  if (offset || limit) {
+    res.set_content(snapshot->BulletinsJsonPage(provenance, offset.value_or(0),
+                                                limit.value_or(kMaxApiPage)),
+                    "application/json");
     return;
   }
   res.set_content(snapshot->BulletinsJsonOnce(provenance), "application/json");

@@ -4,7 +4,9 @@
 #ifndef CNCERT_EXPORTER_WEB_HTTP_SERVER_H_
 #define CNCERT_EXPORTER_WEB_HTTP_SERVER_H_
 
+#include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
@@ -60,8 +62,12 @@ class HttpServer {
 
  private:
   void Route(httplib::Server& server);
-  // One handler per endpoint.
+  // /api/v1/bulletins: requests at once, and bulletins per page.
+  static constexpr int kMaxApiRequests = 4;
+  static constexpr std::size_t kMaxApiPage = 1000;
+  std::atomic<int> api_requests_{0};
   static void RespectAcceptEncoding(const httplib::Request& req);
+  // One handler per endpoint.
   bool PreRoute(const httplib::Request& req, httplib::Response& res);
   void Lifecycle(const httplib::Request& req, httplib::Response& res);
   void Metrics(const httplib::Request& req, httplib::Response& res);

@@ -107,8 +107,17 @@ class SeriesSite {
                     res.status = 404;
                     return;
                   }
+                  // Ctrl-C while this article is on its way.
+                  if (interrupt_at_ > 0 && ++articles_ == interrupt_at_) {
+                    on_interrupt_();
+                  }
                   res.set_content(Article(*w), "text/html; charset=utf-8");
                 });
+    server_.Get(R"(/img/([\w-]+)\.png)", [this](const httplib::Request& req,
+                                                httplib::Response& res) {
+      if (!Count(req.path, res)) return;
+      res.set_content("\x89PNG\r\n\x1a\n" + req.matches[1].str(), "image/png");
+    });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     Eventually([this] { return server_.is_running(); }, 5s);
@@ -138,6 +147,11 @@ class SeriesSite {
   void KillAt(int n, std::function<void()> kill) {
     kill_at_ = n;
     on_kill_ = std::move(kill);
+  }
+  // At the `n`th article, calls `interrupt` and answers all the same.
+  void InterruptAt(int n, std::function<void()> interrupt) {
+    interrupt_at_ = n;
+    on_interrupt_ = std::move(interrupt);
   }
   // Chain links: article → the stems its 近期回顾 list links, as paths.
   void SetReviews(std::map<std::string, std::vector<std::string>> reviews) {
@@ -202,10 +216,15 @@ class SeriesSite {
                        "</title></head><body><h1>" + w.title +
                        "</h1><div id=\"js_content\">";
     std::size_t pos = 0;
-    while (pos < w.body.size()) {
+    for (int line = 0; pos < w.body.size(); ++line) {
       const std::size_t eol = w.body.find('\n', pos);
       html += "<p>" + w.body.substr(pos, eol - pos) + "</p>\n";
       pos = eol + 1;
+      // As since 2020: the figures' section as an image, after the posture.
+      if (line == 1) {
+        html += "<p><img data-src=\"" + Url("/img/" + Stem(w)) +
+                ".png\" style=\"width:100%\"></p>\n";
+      }
     }
     html += "<p>近期回顾</p>\n";
     const auto it = reviews_.find(Stem(w));
@@ -231,6 +250,9 @@ class SeriesSite {
   std::atomic<int> pdfs_{0};
   int kill_at_ = 0;
   std::function<void()> on_kill_;
+  std::atomic<int> articles_{0};
+  int interrupt_at_ = 0;
+  std::function<void()> on_interrupt_;
 };
 
 class HistoryFetchTest : public ::testing::Test {
@@ -403,30 +425,70 @@ TEST_F(HistoryFetchTest, FollowsTheReviewChainBackToTheArchiveOnce) {
   WriteSyntheticArchive(dir_ + "/archive", {weeks[4]});
 
   const std::string start = site.Url("/s/" + Stem(weeks[29]));
-  const Run first =
-      Fetch({"--fetch.url", start, "--follow-previous", "--output", "json"});
+  const std::vector<std::string> args{"--fetch.url",
+                                      start,
+                                      "--follow-previous",
+                                      "--output",
+                                      "json",
+                                      "--images.fetch",
+                                      "--images.allowed-host",
+                                      "127.0.0.1",
+                                      "--images.allow-private-addresses"};
+  // Ctrl-C at the tenth article: it is stored with its image, then the walk
+  // stops and says how to go on.
+  std::atomic<pid_t> pid{0};
+  site.InterruptAt(10, [&pid] { ::kill(pid.load(), SIGINT); });
+  const Run first = Fetch(args, &pid);
   ASSERT_FALSE(first.summary.is_discarded()) << first.stdout_text << first.log;
-  EXPECT_EQ(first.status, 1);  // the broken link
+  EXPECT_EQ(first.status, 130) << first.log;
+  EXPECT_TRUE(first.summary["interrupted"].get<bool>());
+  EXPECT_FALSE(first.summary["complete"].get<bool>());
+  // (The signal may reach it as it sends the next request, whose answer is
+  // then kept too.)
+  EXPECT_GE(first.summary["new"].get<int>(), 10);
+  EXPECT_LE(first.summary["new"].get<int>(), 11);
+  EXPECT_EQ(first.summary["images"], first.summary["new"]);
+  // The broken link came second (2020-29, newest after the start).
   ASSERT_EQ(first.summary["failures"].size(), 1u);
   EXPECT_THAT(first.summary["failures"][0]["url"].get<std::string>(),
               HasSubstr("/s/gone-2020-29"));
-  EXPECT_TRUE(first.summary["complete"].get<bool>());
+
+  site.InterruptAt(0, nullptr);
+  const Run resumed = Fetch(args);
+  ASSERT_FALSE(resumed.summary.is_discarded()) << resumed.stdout_text;
+  EXPECT_EQ(resumed.status, 0)
+      << resumed.log;  // the broken link is not asked again
+  EXPECT_TRUE(resumed.summary["resumed"].get<bool>());
+  EXPECT_TRUE(resumed.summary["complete"].get<bool>());
   // 2020-30, then 2020-28 back to 2020-06 (2020-29 was only linked through
   // the broken URL); nothing before the held 2020-05.
-  EXPECT_EQ(first.summary["new"], 1 + 23);
+  EXPECT_EQ(first.summary["new"].get<int>() + resumed.summary["new"].get<int>(),
+            1 + 23);
+  EXPECT_EQ(
+      first.summary["images"].get<int>() + resumed.summary["images"].get<int>(),
+      1 + 23);
   EXPECT_EQ(Stored(".html"), 24);
   const auto articles = site.HitsUnder("/s/");
   for (const auto& [path, n] : articles) EXPECT_EQ(n, 1) << path;
   EXPECT_EQ(articles.count("/s/" + Stem(weeks[3])), 0u);
   EXPECT_EQ(articles.count("/s/" + Stem(weeks[4])), 0u);
   EXPECT_EQ(articles.count("/s/" + Stem(weeks[28])), 0u);
+  const auto images = site.HitsUnder("/img/");
+  EXPECT_EQ(images.size(), 24u);
+  for (const auto& [path, n] : images) EXPECT_EQ(n, 1) << path;
+  int stored_images = 0;
+  for (const auto& e :
+       fs::directory_iterator(dir_ + "/archive/.cncert-images")) {
+    stored_images += e.path().filename().string().starts_with("url-");
+  }
+  EXPECT_EQ(stored_images, 24);
 
   // Again: nothing is fetched.
-  const Run second =
-      Fetch({"--fetch.url", start, "--follow-previous", "--output", "json"});
-  EXPECT_EQ(second.status, 0) << second.stdout_text << second.log;
-  EXPECT_EQ(second.summary["new"], 0);
+  const Run again = Fetch(args);
+  EXPECT_EQ(again.status, 0) << again.stdout_text << again.log;
+  EXPECT_EQ(again.summary["new"], 0);
   EXPECT_EQ(site.HitsUnder("/s/"), articles);
+  EXPECT_EQ(site.HitsUnder("/img/"), images);
 }
 
 TEST_F(HistoryFetchTest, BadFlagsAreRefused) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "tests/support/archive_fixture.h"
@@ -138,6 +139,39 @@ TEST_F(HostileTest, MultiRangeRequestsAreRefused) {
       HttpGet(server.port(), "/api/v1/bulletins", {{"Range", "bytes=0-9"}})
           .status,
       206);
+}
+
+TEST_F(HostileTest, TheBulletinsApiComesInPages) {
+  Add("tests/golden/seed_wechat_2024.md");
+  Add("tests/golden/full_layout_2018.txt");
+  Add("tests/golden/erratum_2017.txt");
+  auto server = Start();
+  ASSERT_TRUE(server.ok());
+  const int port = server.port();
+  auto page = [port](const std::string& query) {
+    const HttpResult r = HttpGet(port, "/api/v1/bulletins" + query);
+    EXPECT_EQ(r.status, 200) << query;
+    return nlohmann::json::parse(r.body, nullptr, false);
+  };
+  const auto whole = page("?provenance=1");
+  ASSERT_EQ(whole["bulletins"].size(), 3u);
+  EXPECT_FALSE(whole.contains("total"));
+  // Pages hold the same objects, newest first, and say where they are.
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto one = page("?provenance=1&limit=1&offset=" + std::to_string(i));
+    EXPECT_EQ(one["total"], 3);
+    EXPECT_EQ(one["offset"], i);
+    ASSERT_EQ(one["bulletins"].size(), 1u);
+    EXPECT_EQ(one["bulletins"][0], whole["bulletins"][i]);
+    EXPECT_EQ(one["failed"], whole["failed"]);
+  }
+  EXPECT_EQ(page("?limit=2")["bulletins"].size(), 2u);
+  EXPECT_TRUE(page("?offset=7")["bulletins"].empty());
+  for (const char* bad : {"?limit=0", "?limit=1001", "?offset=-1", "?limit=abc",
+                          "?offset=99999999999"}) {
+    EXPECT_EQ(HttpGet(port, std::string("/api/v1/bulletins") + bad).status, 400)
+        << bad;
+  }
 }
 
 TEST_F(HostileTest, CompressionFollowsAcceptEncodingAndSaysItVaries) {
