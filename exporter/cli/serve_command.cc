@@ -25,6 +25,8 @@ struct ServeOptions {
   std::string web_config_file;
   bool enable_lifecycle = false;
   int max_requests = 40;
+  int max_connections_per_client = 4;
+  int request_deadline_seconds = 10;
   std::string rules;
   std::string log_level = "info";
   std::string log_format = "logfmt";
@@ -46,6 +48,8 @@ int MakeHttpOptions(const ServeOptions& o, HttpOptions* http) {
   http->telemetry_path = o.telemetry_path;
   http->enable_lifecycle = o.enable_lifecycle;
   http->max_requests = o.max_requests;
+  http->max_connections_per_client = o.max_connections_per_client;
+  http->request_deadline = std::chrono::seconds(o.request_deadline_seconds);
   if (o.telemetry_path.empty() || o.telemetry_path[0] != '/' ||
       o.telemetry_path == "/") {
     log::Error(
@@ -250,6 +254,17 @@ void AddServeCommand(CLI::App& app, CommandRunner* run) {
                   "limit)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--web.max-connections-per-client",
+                  o->max_connections_per_client,
+                  "Connections one client address may hold open; more get "
+                  "503 (0: no limit; plain HTTP)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--web.request-timeout", o->request_deadline_seconds,
+                  "Seconds a whole request (line, headers, body) may take "
+                  "to arrive (plain HTTP)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 600));
   cmd->add_option("--rules", o->rules,
                   "Extraction rules file replacing the embedded defaults");
   cmd->add_option("--log.level", o->log_level, "debug, info, warn, error")

@@ -10,6 +10,7 @@
 
 #include "exporter/base/host_port.h"
 #include "exporter/base/log.h"
+#include "exporter/web/guarded_server.h"
 #include "exporter/web/landing_page.h"
 #include "exporter/web/task_queue.h"
 #include "parsers/strings.h"
@@ -377,7 +378,15 @@ bool HttpServer::Start(std::string* error) {
       }
       server = std::move(ssl);
     } else {
-      server = std::make_unique<httplib::Server>();
+      ConnectionLimits limits;
+      limits.request_deadline = options_.request_deadline;
+      limits.read_timeout =
+          std::chrono::seconds(std::min(options_.read_timeout_seconds, 5));
+      limits.write_timeout =
+          std::chrono::seconds(options_.write_timeout_seconds);
+      limits.max_request_bytes = options_.max_request_bytes;
+      limits.max_connections_per_client = options_.max_connections_per_client;
+      server = std::make_unique<GuardedServer>(limits);
     }
     const auto limit = static_cast<std::size_t>(options_.max_requests);
     const auto workers =

@@ -43,6 +43,10 @@ struct HttpOptions {
   int write_timeout_seconds = 30;
   std::size_t max_request_bytes = std::size_t{64} * 1024;
   int worker_threads = 8;
+  // Plain HTTP (GuardedServer): a whole request must arrive within this,
+  // and one client address holds at most this many connections (0: any).
+  std::chrono::milliseconds request_deadline{10000};
+  int max_connections_per_client = 4;
   // Called for POST /-/reload; returns whether the reload succeeded.
   std::function<bool()> reload;
   // Called for POST /-/quit.

@@ -3,8 +3,12 @@
 // scrape and the process intact.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
 
+#include <atomic>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -139,6 +143,129 @@ TEST_F(HostileTest, MultiRangeRequestsAreRefused) {
       HttpGet(server.port(), "/api/v1/bulletins", {{"Range", "bytes=0-9"}})
           .status,
       206);
+}
+
+// Reads what arrives on `fd` until `done` says so or `timeout` passes.
+std::string ReadUntil(int fd,
+                      const std::function<bool(const std::string&)>& done,
+                      std::chrono::milliseconds timeout) {
+  std::string got;
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  while (!done(got) && std::chrono::steady_clock::now() < end) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    char buf[4096];
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  return got;
+}
+
+TEST_F(HostileTest, SlowClientsNeitherHoldWorkersNorStopScrapes) {
+  Add("tests/golden/seed_wechat_2024.md");
+  auto server = Start({"--web.request-timeout", "2"});
+  ASSERT_TRUE(server.ok());
+  const int port = server.port();
+  // Twelve connections from a second address, each sending a header line
+  // now and then: four are admitted, the rest are told 503 at once.
+  std::vector<int> slow;
+  for (int i = 0; i < 12; ++i) {
+    const int fd = ConnectLoopbackFrom(port, "127.0.0.2");
+    ASSERT_GE(fd, 0);
+    const std::string start = "GET /metrics HTTP/1.1\r\nHost: x\r\n";
+    ASSERT_EQ(::send(fd, start.data(), start.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(start.size()));
+    slow.push_back(fd);
+  }
+  std::atomic<bool> stop{false};
+  std::thread trickle([&] {
+    while (!stop) {
+      for (const int fd : slow) {
+        (void)::send(fd, "X-Slow: 1\r\n", 11, MSG_NOSIGNAL);
+      }
+      std::this_thread::sleep_for(300ms);
+    }
+  });
+  int refused = 0;
+  for (const int fd : slow) {
+    refused += ReadUntil(
+                   fd,
+                   [](const std::string& s) {
+                     return s.find("\r\n\r\n") != std::string::npos;
+                   },
+                   300ms)
+                   .starts_with("HTTP/1.1 503");
+  }
+  EXPECT_EQ(refused, 8);
+  // Meanwhile every scrape from elsewhere is answered at once.
+  for (int i = 0; i < 20; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(HttpGet(port, "/metrics").status, 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+    std::this_thread::sleep_for(100ms);
+  }
+  // The slow requests are cut at their deadline, trickle as they may.
+  int cut = 0;
+  for (const int fd : slow) {
+    (void)ReadUntil(
+        fd, [](const std::string&) { return false; }, 100ms);
+    pollfd p{fd, POLLIN, 0};
+    char c = 0;
+    cut += ::poll(&p, 1, 0) > 0 && ::recv(fd, &c, 1, MSG_DONTWAIT) <= 0;
+  }
+  stop = true;
+  trickle.join();
+  for (const int fd : slow) ::close(fd);
+  EXPECT_EQ(cut, 12);
+}
+
+TEST_F(HostileTest, AHeaderBombIsCutOffAndPipelinedRequestsAreAnswered) {
+  Add("tests/golden/seed_wechat_2024.md");
+  auto server = Start();
+  ASSERT_TRUE(server.ok());
+  const int port = server.port();
+  // 32 MB of headers: the connection ends long before they are sent.
+  const int bomb = ConnectLoopback(port);
+  ASSERT_GE(bomb, 0);
+  std::string chunk = "GET /metrics HTTP/1.1\r\n";
+  const std::string header = "X-Bomb: " + std::string(100, 'a') + "\r\n";
+  while (chunk.size() < (1u << 20)) chunk += header;
+  std::size_t sent = 0;
+  for (int i = 0; i < 32; ++i) {
+    const ssize_t n = ::send(bomb, chunk.data(), chunk.size(), MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<std::size_t>(n);
+  }
+  ::close(bomb);
+  EXPECT_LT(sent, 32u << 20);
+  // Three requests in one write: three answers.
+  const int fd = ConnectLoopback(port);
+  ASSERT_GE(fd, 0);
+  std::string three;
+  for (int i = 0; i < 3; ++i)
+    three += "GET /-/healthy HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(fd, three.data(), three.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(three.size()));
+  const std::string answers = ReadUntil(
+      fd,
+      [](const std::string& s) {
+        std::size_t n = 0;
+        for (std::size_t p = 0; (p = s.find("Healthy", p)) != std::string::npos;
+             ++p) {
+          ++n;
+        }
+        return n == 3;
+      },
+      3s);
+  ::close(fd);
+  std::size_t n = 0;
+  for (std::size_t p = 0; (p = answers.find("Healthy", p)) != std::string::npos;
+       ++p) {
+    ++n;
+  }
+  EXPECT_EQ(n, 3u) << answers;
+  EXPECT_EQ(HttpGet(port, "/-/healthy").status, 200);
 }
 
 TEST_F(HostileTest, TheBulletinsApiComesInPages) {

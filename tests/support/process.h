@@ -71,6 +71,9 @@ HttpResult HttpPost(int port, const std::string& path);
 // A raw TCP connection to 127.0.0.1:`port` (-1 on failure), for clients
 // that misbehave on purpose: slow, partial or oversized requests.
 int ConnectLoopback(int port);
+// The same from another loopback address (e.g. "127.0.0.2"): a second
+// client, as the server sees it.
+int ConnectLoopbackFrom(int port, const char* source);
 
 // A TCP port free on 127.0.0.1 right now.
 int FreePort();

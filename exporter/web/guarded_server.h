@@ -1,0 +1,54 @@
+// httplib's plain-HTTP server with the limits that its version in Debian 12
+// (0.11) lacks, so that slow or greedy clients cannot take the exporter's
+// few workers:
+// - a deadline for each whole request (its read timeout restarts with every
+//   byte, so one header line every few seconds held a worker for ever);
+// - a cap on the bytes of a request, which bounds the number and size of
+//   its headers (read before auth);
+// - a cap on the connections of one client address (the rest get a 503);
+// - pipelined requests, which httplib's keep-alive loop left unanswered.
+// It replaces httplib's per-connection loop (process_and_close_socket) and
+// hands each request to httplib's own parser and router.
+#ifndef CNCERT_EXPORTER_WEB_GUARDED_SERVER_H_
+#define CNCERT_EXPORTER_WEB_GUARDED_SERVER_H_
+
+#include <httplib.h>
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace cncert {
+
+struct ConnectionLimits {
+  std::chrono::milliseconds request_deadline{10000};  // first byte → last
+  std::chrono::milliseconds read_timeout{5000};       // between two bytes
+  std::chrono::milliseconds write_timeout{30000};
+  std::chrono::milliseconds keep_alive_idle{5000};  // between two requests
+  std::size_t keep_alive_max = 100;                 // requests a connection
+  std::size_t max_request_bytes = 64u << 10;        // line, headers, body
+  int max_connections_per_client = 4;               // 0: no cap
+};
+
+class GuardedServer : public httplib::Server {
+ public:
+  explicit GuardedServer(ConnectionLimits limits) : limits_(limits) {}
+
+  // Connections open now from `address` (for tests and metrics).
+  int connections_from(const std::string& address);
+
+ private:
+  bool process_and_close_socket(socket_t sock) override;
+  bool Admit(const std::string& address);
+  void Release(const std::string& address);
+
+  const ConnectionLimits limits_;
+  std::mutex mutex_;
+  std::map<std::string, int> clients_;
+};
+
+}  // namespace cncert
+
+#endif  // CNCERT_EXPORTER_WEB_GUARDED_SERVER_H_
