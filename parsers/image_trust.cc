@@ -47,6 +47,11 @@ std::string NamedIssue(const std::string& text) {
 void DropUntrustedImageValues(const std::vector<std::string>& image_text,
                               const std::vector<ImageRef>& images,
                               double min_confidence, Bulletin* bulletin) {
+  // Nothing to weigh when every figure is typed text (the usual case).
+  if (std::none_of(bulletin->values.begin(), bulletin->values.end(),
+                   [](const Value& v) { return FromImage(v); })) {
+    return;
+  }
   // An image that names another issue belongs to another bulletin.
   const Identity& id = bulletin->identity;
   const std::string own = id.year && id.issue ? std::to_string(*id.year) + "-" +

@@ -5,6 +5,7 @@
 
 #include "parsers/document.h"
 #include "parsers/encoding.h"
+#include "parsers/front_matter.h"
 
 namespace cncert {
 
@@ -26,6 +27,20 @@ void ReadFrontMatter(Document& doc, std::string& body) {
   const std::string yaml = body.substr(first, close - first);
   std::size_t after = body.find('\n', close + 1);
   body = after == std::string::npos ? "" : body.substr(after + 1);
+  if (const auto plain = ReadPlainFrontMatter(yaml)) {
+    if (plain->empty()) {
+      doc.warnings.push_back("front matter is not a mapping; ignored");
+      return;
+    }
+    auto scalar = [&plain](const char* key) -> std::string {
+      const auto it = plain->find(key);
+      return it == plain->end() ? "" : it->second;
+    };
+    doc.title = scalar("title");
+    doc.url = scalar("url");
+    doc.published = scalar("date");
+    return;
+  }
   try {
     const YAML::Node node = YAML::Load(yaml);
     if (!node.IsMap()) {

@@ -4,9 +4,11 @@
 #include <malloc.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <vector>
 
@@ -233,16 +235,40 @@ ImageFailure CheckContainer(std::string_view b, std::string* why) {
 
 }  // namespace
 
+// Where Tesseract will find chi_sim.traineddata, found without starting
+// it: TESSDATA_PREFIX, else Debian's directories.
+std::string FindLanguageData() {
+  std::vector<std::string> dirs;
+  if (const char* prefix = std::getenv("TESSDATA_PREFIX"); prefix && *prefix) {
+    dirs.push_back(prefix);
+    dirs.push_back(std::string(prefix) + "/tessdata");
+  }
+  for (const char* d : {"/usr/share/tesseract-ocr/5/tessdata",
+                        "/usr/share/tesseract-ocr/4.00/tessdata",
+                        "/usr/share/tessdata", "/usr/local/share/tessdata"}) {
+    dirs.emplace_back(d);
+  }
+  for (const auto& d : dirs) {
+    const std::string path = d + "/chi_sim.traineddata";
+    if (::access(path.c_str(), R_OK) == 0) return path;
+  }
+  return "";
+}
+
 std::unique_ptr<OcrEngine> OcrEngine::Create(std::string* error) {
   setMsgSeverity(L_SEVERITY_NONE);  // leptonica: errors are ours to report
+  // Starting Tesseract costs 0.1 s and 45 MB: left to the first image, so
+  // that text-only archives never pay for it.
+  const std::string data = FindLanguageData();
+  if (data.empty()) {
+    *error =
+        "Tesseract's chi_sim language data is missing (tesseract-ocr-chi-sim)";
+    return nullptr;
+  }
   std::unique_ptr<OcrEngine> engine(new OcrEngine());
-  if (!engine->Load(error)) return nullptr;
   engine->version_ = std::string("tesseract-") +
                      tesseract::TessBaseAPI::Version() + "-chi_sim-" +
-                     DataDigest(std::string(engine->api_->GetDatapath()) +
-                                "/chi_sim.traineddata") +
-                     "-prep5";
-  engine->Unload();  // loaded again when an image comes
+                     DataDigest(data) + "-prep5";
   return engine;
 }
 

@@ -55,7 +55,8 @@ struct OcrResult {
 // Not thread-safe: one engine per thread.
 class OcrEngine {
  public:
-  // Null with a message when Tesseract or its language data is missing.
+  // Null with a message when the language data is missing. Tesseract itself
+  // starts with the first Read.
   static std::unique_ptr<OcrEngine> Create(std::string* error);
   ~OcrEngine();
   OcrEngine(const OcrEngine&) = delete;
