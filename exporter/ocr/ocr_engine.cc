@@ -249,7 +249,7 @@ std::string FindLanguageData() {
     dirs.emplace_back(d);
   }
   for (const auto& d : dirs) {
-    const std::string path = d + "/chi_sim.traineddata";
+    std::string path = d + "/chi_sim.traineddata";
     if (::access(path.c_str(), R_OK) == 0) return path;
   }
   return "";
