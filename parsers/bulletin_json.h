@@ -18,6 +18,9 @@ nlohmann::json NumberToJson(double value);
 
 // One element of the `parse` output array. `provenance` adds, per series, the
 // rule, section, byte span, matched text and sentence.
+// "read", "pending", "skipped", "unread", "failed".
+const char* ImageStatusName(ImageStatus status);
+
 nlohmann::json BulletinToJson(const Bulletin& bulletin, std::string_view file,
                               bool provenance);
 

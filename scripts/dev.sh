@@ -18,6 +18,7 @@ PACKAGES=(
   libcli11-dev libcrypt-dev libopencc-dev poppler-data prometheus curl python3 openssl
   libtesseract-dev libleptonica-dev tesseract-ocr-chi-sim tesseract-ocr-eng
   python3-pil fonts-noto-cjk fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming
+  chromium
 )
 
 jobs=$(nproc 2>/dev/null || echo 2)

@@ -11,7 +11,7 @@
 #include "exporter/base/host_port.h"
 #include "exporter/base/log.h"
 #include "exporter/web/guarded_server.h"
-#include "exporter/web/landing_page.h"
+#include "exporter/web/pages.h"
 #include "exporter/web/task_queue.h"
 #include "parsers/strings.h"
 
@@ -24,7 +24,10 @@ constexpr const char* kPlainText = "text/plain; charset=utf-8";
 
 bool IsReadOnlyPath(const std::string& path, const std::string& telemetry) {
   return path == telemetry || path == "/" || path == "/-/healthy" ||
-         path == "/-/ready" || path.starts_with("/api/v1/");
+         path == "/-/ready" || path.starts_with("/api/v1/") ||
+         path == "/bulletins" || path.starts_with("/bulletins/") ||
+         path.starts_with("/figures/") || path == "/style.css" ||
+         path == "/favicon.svg";
 }
 
 }  // namespace
@@ -74,6 +77,22 @@ void HttpServer::Route(httplib::Server& server) {
              [this](Req req, Res res) { Bulletins(req, res); });
   server.Get("/api/v1/bulletins/latest",
              [this](Req req, Res res) { LatestBulletin(req, res); });
+  server.Get("/bulletins", [this](Req req, Res res) { Browse(req, res); });
+  server.Get(R"(/bulletins/([0-9-]{4,16}))",
+             [this](Req req, Res res) { Browse(req, res); });
+  server.Get(R"(/figures/([a-z_:]{1,128}))",
+             [this](Req req, Res res) { Browse(req, res); });
+  server.Get(R"(/api/v1/bulletins/([0-9-]{4,16}))",
+             [this](Req req, Res res) { Browse(req, res); });
+  server.Get("/api/v1/history", [this](Req req, Res res) { Browse(req, res); });
+  server.Get("/favicon.svg", [](Req, Res res) {
+    res.set_header("Cache-Control", "max-age=86400");
+    res.set_content(Pages::Icon(), "image/svg+xml");
+  });
+  server.Get("/style.css", [](Req, Res res) {
+    res.set_header("Cache-Control", "max-age=3600");
+    res.set_content(Pages::Css(), "text/css; charset=utf-8");
+  });
   server.set_error_handler([](Req, Res res) {
     if (res.status == 404 && res.body.empty()) {
       res.set_content("404 page not found\n", kPlainText);
@@ -247,10 +266,57 @@ void HttpServer::Metrics(const httplib::Request&, httplib::Response& res) {
   res.set_content(body, kTextFormat);
 }
 
+std::shared_ptr<Pages> HttpServer::CurrentPages() {
+  const auto snapshot = exporter_.snapshot();
+  std::lock_guard<std::mutex> lock(pages_mutex_);
+  if (!pages_ || pages_->snapshot() != snapshot.get()) {
+    pages_ = std::make_shared<Pages>(snapshot, options_.telemetry_path);
+  }
+  return pages_;
+}
+
+namespace {
+
+void SendPage(httplib::Response& res, const std::string& html) {
+  res.set_header("Content-Security-Policy", Pages::kContentSecurityPolicy);
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_content(html, "text/html; charset=utf-8");
+}
+
+void NotFound(httplib::Response& res) {
+  res.status = 404;
+  res.set_content("404 page not found\n", "text/plain; charset=utf-8");
+}
+
+}  // namespace
+
 void HttpServer::Landing(const httplib::Request&, httplib::Response& res) {
-  res.set_content(
-      RenderLandingPage(exporter_.snapshot().get(), options_.telemetry_path),
-      "text/html; charset=utf-8");
+  SendPage(res, CurrentPages()->Home());
+}
+
+// /bulletins, /bulletins/<issue>, /figures/<figure> and their JSON.
+void HttpServer::Browse(const httplib::Request& req, httplib::Response& res) {
+  const auto pages = CurrentPages();
+  const std::string what = req.matches.size() > 1 ? req.matches[1].str() : "";
+  if (req.path == "/bulletins") {
+    SendPage(res, pages->BulletinList());
+  } else if (req.path == "/api/v1/history") {
+    res.set_content(pages->HistoryJson(), "application/json");
+  } else if (req.path.starts_with("/bulletins/")) {
+    const auto page = pages->BulletinPage(what);
+    page ? SendPage(res, *page) : NotFound(res);
+  } else if (req.path.starts_with("/figures/")) {
+    const auto page = pages->FigurePage(what);
+    page ? SendPage(res, *page) : NotFound(res);
+  } else {
+    const auto json = pages->BulletinJson(what);
+    if (json) {
+      res.set_content(*json, "application/json");
+    } else {
+      NotFound(res);
+    }
+  }
 }
 
 void HttpServer::Ready(const httplib::Request&, httplib::Response& res) {

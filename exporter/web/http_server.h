@@ -17,6 +17,7 @@
 
 #include "exporter/core/exporter.h"
 #include "exporter/web/basic_auth.h"
+#include "exporter/web/pages.h"
 #include "exporter/web/web_config.h"
 
 namespace httplib {
@@ -69,6 +70,8 @@ class HttpServer {
   // /api/v1/bulletins: requests at once, and bulletins per page.
   static constexpr int kMaxApiRequests = 4;
   static constexpr std::size_t kMaxApiPage = 1000;
+  std::mutex pages_mutex_;
+  std::shared_ptr<Pages> pages_;
   std::atomic<int> api_requests_{0};
   static void RespectAcceptEncoding(const httplib::Request& req);
   // One handler per endpoint.
@@ -76,6 +79,9 @@ class HttpServer {
   void Lifecycle(const httplib::Request& req, httplib::Response& res);
   void Metrics(const httplib::Request& req, httplib::Response& res);
   void Landing(const httplib::Request& req, httplib::Response& res);
+  void Browse(const httplib::Request& req, httplib::Response& res);
+  // The pages of the current snapshot, made again after each reload.
+  std::shared_ptr<Pages> CurrentPages();
   void Ready(const httplib::Request& req, httplib::Response& res);
   void Bulletins(const httplib::Request& req, httplib::Response& res);
   void LatestBulletin(const httplib::Request& req, httplib::Response& res);

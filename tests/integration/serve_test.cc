@@ -339,7 +339,7 @@ TEST_F(ServeTest, EndpointsBehaveAsPrometheusUsersExpect) {
   EXPECT_EQ(landing.status, 200);
   EXPECT_THAT(landing.content_type, HasSubstr("text/html"));
   EXPECT_THAT(landing.body, HasSubstr("网络安全信息与动态周报2024年第29期"));
-  EXPECT_THAT(landing.body, HasSubstr("<td>177</td>"));
+  EXPECT_THAT(landing.body, HasSubstr("<td class=\"num\">177</td>"));
   EXPECT_THAT(landing.body, HasSubstr("href=\"/metrics\""));
   EXPECT_EQ(HttpGet(port, "/-/healthy").status, 200);
   EXPECT_EQ(HttpGet(port, "/-/ready").status, 200);

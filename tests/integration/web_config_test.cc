@@ -20,15 +20,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 
-std::string Bcrypt(const std::string& password) {
-  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-  EXPECT_NE(crypt_gensalt_rn("$2y$", 5, nullptr, 0, salt, sizeof salt),
-            nullptr);
-  auto data = std::make_unique<crypt_data>();
-  std::memset(data.get(), 0, sizeof(crypt_data));
-  return crypt_r(password.c_str(), salt, data.get());
-}
-
 class WebConfigTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

@@ -159,6 +159,7 @@ HttpResult Convert(const httplib::Result& r) {
   out.content_type = r->get_header_value("Content-Type");
   out.content_encoding = r->get_header_value("Content-Encoding");
   out.vary = r->get_header_value("Vary");
+  out.headers.insert(r->headers.begin(), r->headers.end());
   return out;
 }
 

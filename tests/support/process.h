@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +63,7 @@ struct HttpResult {
   std::string content_type;
   std::string content_encoding;
   std::string vary;
+  std::multimap<std::string, std::string> headers;
 };
 HttpResult HttpGet(
     int port, const std::string& path,

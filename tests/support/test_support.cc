@@ -1,5 +1,6 @@
 #include "tests/support/test_support.h"
 
+#include <crypt.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <spawn.h>
@@ -7,8 +8,10 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "parsers/parser.h"
@@ -51,6 +54,15 @@ Bulletin Parse(const std::string& bytes) {
 std::string MiniBulletin(const std::string& heading, const std::string& body) {
   return "网络安全信息与动态周报2020年第2期(1月6日-1月12日)\n\n" + heading +
          "\n\n" + body + "\n";
+}
+
+std::string Bcrypt(const std::string& password) {
+  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+  EXPECT_NE(crypt_gensalt_rn("$2y$", 5, nullptr, 0, salt, sizeof salt),
+            nullptr);
+  auto data = std::make_unique<crypt_data>();
+  std::memset(data.get(), 0, sizeof(crypt_data));
+  return crypt_r(password.c_str(), salt, data.get());
 }
 
 }  // namespace cncert::testing

@@ -29,6 +29,9 @@ struct CommandResult {
 // Runs the exporter binary with `args` (no shell involved).
 CommandResult RunExporter(const std::vector<std::string>& args);
 
+// A bcrypt hash of `password` (cost 5: fast, for tests only).
+std::string Bcrypt(const std::string& password);
+
 }  // namespace cncert::testing
 
 #endif  // CNCERT_TESTS_SUPPORT_TEST_SUPPORT_H_
