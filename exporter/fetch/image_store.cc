@@ -33,6 +33,16 @@ std::optional<std::string> ImageStore::Stored(const std::string& url,
   return std::move(stored.bytes);
 }
 
+std::string ImageStore::StoredHash(const std::string& url) const {
+  const FileContent link =
+      ReadFileCapped(dir_ + "/" + UrlLinkName(url), 256, FileOrigin::kArchive);
+  if (!link.error.empty() || link.bytes.size() != 64 ||
+      link.bytes.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return "";
+  }
+  return link.bytes;
+}
+
 Status ImageStore::Put(const std::string& url, const std::string& bytes) const {
   const std::string hash = Sha256Hex(bytes);
   ::mkdir(dir_.c_str(), 0755);

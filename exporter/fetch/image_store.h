@@ -22,6 +22,8 @@ class ImageStore {
   // The bytes stored for `url`, if any.
   std::optional<std::string> Stored(const std::string& url,
                                     std::size_t max_bytes) const;
+  // The SHA-256 of what is stored for `url`, without reading it ("" none).
+  std::string StoredHash(const std::string& url) const;
   Status Put(const std::string& url, const std::string& bytes) const;
 
  private:

@@ -43,7 +43,7 @@ std::vector<std::string> Components(const std::string& path) {
 }
 
 ImageBytes Refused(std::string why) {
-  return {"", ImageFailure::kUnreadable, std::move(why)};
+  return {"", ImageFailure::kUnreadable, std::move(why), ""};
 }
 
 }  // namespace
@@ -100,10 +100,12 @@ ImageBytes ReadLocalImage(const std::string& root,
   }
   FileContent file = ReadOpenFile(fd, max_bytes);
   if (file.failure == Failure::kTooLarge) {
-    return {"", ImageFailure::kTooLarge, src + ": " + file.error};
+    return {"", ImageFailure::kTooLarge, src + ": " + file.error, ""};
   }
   if (!file.error.empty()) return Refused(src + ": " + file.error);
-  return {std::move(file.bytes), ImageFailure::kNone, ""};
+  std::string resolved = root;
+  for (const auto& p : clean) resolved += "/" + p;
+  return {std::move(file.bytes), ImageFailure::kNone, "", std::move(resolved)};
 }
 
 }  // namespace cncert

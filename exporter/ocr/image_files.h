@@ -16,6 +16,7 @@ struct ImageBytes {
   std::string bytes;
   ImageFailure failure = ImageFailure::kNone;
   std::string error;
+  std::string path;  // local images: the file that was read
 };
 
 // Reads `src` relative to `bulletin_dir`, a directory inside `root` (both

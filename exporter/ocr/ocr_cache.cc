@@ -84,10 +84,22 @@ std::optional<OcrResult> OcrCache::Load(const std::string& image_sha256) const {
     if (it == memory_.end()) return std::nullopt;
     return it->second;
   }
+  {
+    // The results read last stay parsed: a reparse costs what text does.
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = memory_.find(image_sha256);
+    if (it != memory_.end()) return it->second;
+  }
   const FileContent file =
       ReadFileCapped(Path(image_sha256), 8u << 20, FileOrigin::kArchive);
   if (!file.error.empty()) return std::nullopt;
-  return OcrResultFromJson(file.bytes, version_);
+  auto result = OcrResultFromJson(file.bytes, version_);
+  if (result) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (memory_.size() >= kRecentEntries) memory_.erase(memory_.begin());
+    memory_[image_sha256] = *result;
+  }
+  return result;
 }
 
 void OcrCache::Store(const std::string& image_sha256,

@@ -20,6 +20,8 @@ class OcrCache {
   // `dir` empty: results are kept in memory only (up to kMemoryEntries).
   OcrCache(std::string dir, std::string engine_version);
   static constexpr std::size_t kMemoryEntries = 4096;
+  // With a directory: results read from it and kept parsed (a few MB).
+  static constexpr std::size_t kRecentEntries = 512;
 
   std::optional<OcrResult> Load(const std::string& image_sha256) const;
   void Store(const std::string& image_sha256, const OcrResult& result) const;

@@ -94,6 +94,42 @@ std::size_t OcrService::backlog() const {
   return queue_.size();
 }
 
+namespace {
+
+// What tells a changed file: device, inode, size and modification time.
+std::string FileVersion(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return "";
+  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +
+         std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) +
+         "." + std::to_string(st.st_mtim.tv_nsec);
+}
+
+}  // namespace
+
+std::string OcrService::KnownHash(const Job& job) {
+  if (IsRemoteImage(job.src)) {
+    return options_.fetch_remote
+               ? ImageStore(root_).StoredHash(ImageStore::Url(job.src))
+               : "";
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = hashes_.find(job.bulletin_dir + "\n" + job.src);
+  if (it == hashes_.end()) return "";
+  const auto& [path, version, hash] = it->second;
+  return FileVersion(path) == version ? hash : "";
+}
+
+void OcrService::RememberHash(const Job& job, const std::string& path,
+                              const std::string& hash) {
+  if (path.empty()) return;  // remote: the store names it
+  const std::string version = FileVersion(path);
+  if (version.empty()) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (hashes_.size() >= kMaxKnownHashes) hashes_.clear();
+  hashes_[job.bulletin_dir + "\n" + job.src] = {path, version, hash};
+}
+
 ImageBytes OcrService::Bytes(const Job& job, bool may_fetch) {
   if (!IsRemoteImage(job.src)) {
     return ReadLocalImage(root_, job.bulletin_dir, job.src,
@@ -155,6 +191,16 @@ ImageLookup OcrService::Lookup(const std::string& bulletin_dir,
       return {ImageStatus::kFailed, nullptr, failed->second};
     }
   }
+  // A cache hit reads no image: a stored remote image is named by its hash,
+  // a local one's hash is kept per version of the file.
+  if (const std::string known = KnownHash(job); !known.empty()) {
+    if (auto cached = cache_.Load(known);
+        cached && cached->failure == ImageFailure::kNone) {
+      if (metrics_) metrics_->OcrCacheHit();
+      held->push_back(std::make_unique<ImageText>(std::move(cached->text)));
+      return {ImageStatus::kRead, held->back().get(), ""};
+    }
+  }
   if (inline_mode && progress_) progress_(ref.src);
   ImageBytes image = Bytes(job, inline_mode);
   if (image.failure == ImageFailure::kNotFetched) {
@@ -169,6 +215,7 @@ ImageLookup OcrService::Lookup(const std::string& bulletin_dir,
   std::string hash;
   if (!image.bytes.empty()) {
     hash = Sha256Hex(image.bytes);
+    RememberHash(job, image.path, hash);
     result = cache_.Load(hash);
     if (result && metrics_) metrics_->OcrCacheHit();
   }

@@ -87,10 +87,22 @@ class OcrService : public ImageReaders {
   // Bytes of the image: local, or remote from the store (fetching it now
   // when `may_fetch`).
   ImageBytes Bytes(const Job& job, bool may_fetch);
+  // The hash of an image known without reading it ("" unknown).
+  std::string KnownHash(const Job& job);
+  void RememberHash(const Job& job, const std::string& path,
+                    const std::string& hash);
   OcrResult ReadNow(const std::string& bytes, const std::string& hash);
   void Work();
   void Enqueue(Job job);
 
+  // Local images: bulletin dir + src → (file, its version, hash).
+  struct KnownFile {
+    std::string path;
+    std::string version;
+    std::string hash;
+  };
+  static constexpr std::size_t kMaxKnownHashes = 65536;
+  std::map<std::string, KnownFile> hashes_;  // under mutex_
   std::string root_;
   ImageOptions options_;
   Mode mode_;

@@ -404,33 +404,34 @@ std::string Pages::RenderHome() const {
                 "</th><th class=\"wide\">History</th></tr></thead><tbody>\n";
       }
       const auto& last = s.values[n];
-      const std::optional<double> previous =
-          n > 0 && times_[n] - times_[n - 1] <= kWeekGap ? s.values[n - 1]
-                                                         : std::nullopt;
+      // Last week's value, when last week is in the archive.
+      const bool adjacent = n > 0 && times_[n] - times_[n - 1] <= kWeekGap &&
+                            s.values[n - 1].has_value();
+      const double previous = adjacent ? s.values[n - 1].value_or(0) : 0;
       html += "<tr><td><a href=\"/figures/" + Esc(s.slug) + "\">" +
               Esc(FigureName(s.key).empty() ? s.key : FigureName(s.key)) +
               "</a><br><code>" + Esc(s.key) + "</code></td><td class=\"num\">" +
               (last ? Esc(Shown(s.metric, *last)) : "—") +
               "</td><td class=\"num\">";
-      if (last && previous && !s.metric.ends_with("_rating")) {
-        const double delta = *last - *previous;
+      if (last && adjacent && !s.metric.ends_with("_rating")) {
+        const double delta = *last - previous;
         const std::string sign = delta > 0 ? "+" : delta < 0 ? "−" : "±";
-        html += "<span class=\"" +
-                std::string(delta > 0   ? "up"
-                            : delta < 0 ? "down"
-                                        : "") +
-                "\">" + sign +
-                (IsRatio(s.metric)
-                     ? Fixed(std::fabs(delta) * 100, 1) + " pt"
-                     : FormatNumber(std::fabs(delta)) +
-                           (*previous != 0
-                                ? " <span class=\"wide\">(" +
-                                      Fixed(std::fabs(delta) /
-                                                std::fabs(*previous) * 100,
-                                            1) +
-                                      " %)</span>"
-                                : "")) +
-                "</span>";
+        html +=
+            "<span class=\"" +
+            std::string(delta > 0   ? "up"
+                        : delta < 0 ? "down"
+                                    : "") +
+            "\">" + sign +
+            (IsRatio(s.metric)
+                 ? Fixed(std::fabs(delta) * 100, 1) + " pt"
+                 : FormatNumber(std::fabs(delta)) +
+                       (previous != 0 ? " <span class=\"wide\">(" +
+                                            Fixed(std::fabs(delta) /
+                                                      std::fabs(previous) * 100,
+                                                  1) +
+                                            " %)</span>"
+                                      : "")) +
+            "</span>";
       } else {
         html += "—";
       }
