@@ -138,22 +138,22 @@ ImageBytes OcrService::Bytes(const Job& job, bool may_fetch) {
   const std::string url = ImageStore::Url(job.src);
   if (!options_.fetch_remote) {
     return {"", ImageFailure::kNotFetched,
-            "remote image; fetching images is off (--images.fetch)"};
+            "remote image; fetching images is off (--images.fetch)", ""};
   }
   const ImageStore store(root_);
   if (auto stored = store.Stored(url, options_.limits.max_bytes)) {
-    return {std::move(*stored), {}, ""};
+    return {std::move(*stored), {}, "", ""};
   }
-  if (!may_fetch) return {"", ImageFailure::kNone, ""};  // not yet fetched
+  if (!may_fetch) return {"", ImageFailure::kNone, "", ""};  // not fetched yet
   const FetchResult r = HttpGet(url, options_.http);
   if (!r.ok || r.not_modified) {
     return {"", ImageFailure::kFetch,
-            std::string(FetchFailureName(r.reason)) + ": " + r.message};
+            std::string(FetchFailureName(r.reason)) + ": " + r.message, ""};
   }
   if (const Status s = store.Put(url, r.body); !s.ok()) {
     log::Warn("cannot store a fetched image", {{"err", s.message()}});
   }
-  return {r.body, {}, ""};
+  return {r.body, {}, "", ""};
 }
 
 OcrResult OcrService::ReadNow(const std::string& bytes,
