@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -266,6 +267,94 @@ TEST_F(HostileTest, AHeaderBombIsCutOffAndPipelinedRequestsAreAnswered) {
   }
   EXPECT_EQ(n, 3u) << answers;
   EXPECT_EQ(HttpGet(port, "/-/healthy").status, 200);
+}
+
+// The shipped systemd unit's MemoryMax, as the unit file states it.
+long long UnitMemoryMax() {
+  const std::string unit =
+      ReadFile(SourcePath("deploy/systemd/cncert_exporter.service"));
+  const auto at = unit.find("\nMemoryMax=");
+  if (at == std::string::npos) return 0;
+  const long long n = std::stoll(unit.substr(at + 11));
+  const char unit_char = unit[unit.find_first_not_of("0123456789", at + 11)];
+  return unit_char == 'G' ? n << 30 : unit_char == 'M' ? n << 20 : n;
+}
+
+// Every attack of this file against one exporter, which must stay within
+// the unit's memory limit all along (AddressSanitizer's shadow memory is
+// allowed for).
+TEST_F(HostileTest, EveryAttackFitsTheSystemdUnitsMemoryMax) {
+  Add("tests/golden/seed_wechat_2024.md");
+  for (int i = 0; i < 50; ++i) {
+    Add("tests/golden/full_layout_2018.txt",
+        "copy" + std::to_string(i) + ".txt");
+  }
+  auto server = Start({"--web.request-timeout", "2"});
+  ASSERT_TRUE(server.ok());
+  const int port = server.port();
+  // Unclosed formatting tags that made gumbo build a quadratic tree.
+  WriteFile(
+      dir_ + "/bomb.html", "<html><body>" + [] {
+        std::string b;
+        for (int i = 0; i < 20000; ++i) b += "<b>";
+        return b;
+      }() + "x");
+  // 32 MB of headers.
+  {
+    const int fd = ConnectLoopback(port);
+    std::string chunk = "GET /metrics HTTP/1.1\r\n";
+    while (chunk.size() < (1u << 20))
+      chunk += "X-Bomb: " + std::string(100, 'a') + "\r\n";
+    for (int i = 0; i < 32; ++i) {
+      if (::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL) <= 0) break;
+    }
+    ::close(fd);
+  }
+  // Many ranges; the API with provenance over and over, eight at a time.
+  std::string ranges = "bytes=0-0";
+  for (int i = 1; i < 1500; ++i) ranges += ",0-0";
+  (void)HttpGet(port, "/api/v1/bulletins?provenance=1", {{"Range", ranges}});
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([port] {
+      for (int i = 0; i < 10; ++i) {
+        (void)HttpGet(port, "/api/v1/bulletins?provenance=1");
+        (void)HttpGet(port, "/");
+        (void)HttpGet(port, "/bulletins");
+      }
+    });
+  }
+  // Slow clients from another address.
+  std::vector<int> slow;
+  for (int i = 0; i < 8; ++i) {
+    const int fd = ConnectLoopbackFrom(port, "127.0.0.2");
+    if (fd >= 0) {
+      (void)::send(fd, "GET / HTTP/1.1\r\n", 16, MSG_NOSIGNAL);
+      slow.push_back(fd);
+    }
+  }
+  for (auto& t : clients) t.join();
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return ScrapeValue(Metrics(port), "cncert_exporter_bulletins_loaded")
+                   .has_value() &&
+               Metrics(port).find("bomb.html") != std::string::npos;
+      },
+      std::chrono::seconds(20)));
+  for (const int fd : slow) ::close(fd);
+  EXPECT_EQ(HttpGet(port, "/-/healthy").status, 200);
+  const long long limit = UnitMemoryMax();
+  ASSERT_GT(limit, 0);
+#if defined(__SANITIZE_ADDRESS__)
+  const long long allowed = 3 * limit;  // shadow memory and quarantine
+#else
+  const long long allowed = limit;
+#endif
+  const long long peak = server.process().PeakResidentBytes();
+  EXPECT_GT(peak, 0);
+  std::printf("peak resident %lld MB of %lld MB allowed\n", peak >> 20,
+              allowed >> 20);
+  EXPECT_LT(peak, allowed) << "peak resident " << (peak >> 20) << " MB";
 }
 
 TEST_F(HostileTest, TheBulletinsApiComesInPages) {

@@ -228,6 +228,16 @@ int ConnectLoopbackFrom(int port, const char* source) {
   return fd;
 }
 
+long long Process::PeakResidentBytes() const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("VmHWM:")) {
+      return std::stoll(line.substr(6)) * 1024;  // "VmHWM:   1234 kB"
+    }
+  }
+  return 0;
+}
+
 Output RunCommand(const std::vector<std::string>& argv) {
   Process p(argv);
   Eventually([&p] { return !p.running(); }, std::chrono::seconds(120));

@@ -29,6 +29,9 @@ class Process {
   Process& operator=(const Process&) = delete;
 
   bool running();
+  // The most memory the process has held resident (VmHWM), in bytes; 0 when
+  // it is gone.
+  long long PeakResidentBytes() const;
   void Signal(int sig);
   // SIGTERM, then waits; returns the exit status (128+signal if killed).
   int Stop(std::chrono::seconds grace = std::chrono::seconds(10));
