@@ -21,6 +21,7 @@
 #include "exporter/cli/image_flags.h"
 #include "exporter/fetch/fetcher.h"
 #include "exporter/fetch/history_walk.h"
+#include "exporter/fetch/image_fetch.h"
 #include "exporter/fetch/image_store.h"
 #include "exporter/metrics/self_metrics.h"
 #include "parsers/parser.h"
@@ -98,53 +99,12 @@ class ProgressLine {
   Clock::time_point start_;
 };
 
-// Brings the remote images of a stored article along.
-class ImageFetch {
- public:
-  ImageFetch(const std::string& dir, const ImageFlags& flags,
-             const FetchConfig& fetch, const RuleSet& rules)
-      : dir_(dir),
-        store_(dir),
-        client_(Limits(flags, fetch), fetch.politeness),
-        max_bytes_(flags.max_bytes),
-        rules_(rules) {}
-
-  void Bring(const std::string& file, WalkReport* report) {
-    const FileContent content =
-        ReadFileCapped(dir_ + "/" + file, 32u << 20, FileOrigin::kArchive);
-    if (!content.error.empty()) return;
-    const Bulletin b = ParseBulletin(content.bytes, rules_);
-    for (const auto& image : b.images) {
-      if (image.status != ImageStatus::kUnread) continue;
-      const std::string url = ImageStore::Url(image.src);
-      if (!url.starts_with("http://") && !url.starts_with("https://")) continue;
-      if (store_.Stored(url, max_bytes_)) continue;
-      const FetchResult r = client_.Get(url);
-      if (r.ok && !r.not_modified) {
-        if (store_.Put(url, r.body).ok()) ++images_;
-        continue;
-      }
-      ++report->failed;
-      report->failures.push_back(
-          {url, "image_" + std::string(FetchFailureName(r.reason)), r.message});
-    }
-  }
-  int images() const { return images_; }
-
- private:
-  static HttpLimits Limits(const ImageFlags& flags, const FetchConfig& fetch) {
-    HttpLimits limits = flags.ToOptions().http;
-    if (limits.user_agent.empty()) limits.user_agent = fetch.http.user_agent;
-    return limits;
-  }
-
-  std::string dir_;
-  ImageStore store_;
-  PoliteClient client_;
-  std::size_t max_bytes_;
-  const RuleSet& rules_;
-  int images_ = 0;
-};
+// The image hosts and caps of --images.*, with the pages' User-Agent.
+HttpLimits ImageLimits(const ImageFlags& flags, const FetchConfig& fetch) {
+  HttpLimits limits = flags.ToOptions().http;
+  if (limits.user_agent.empty()) limits.user_agent = fetch.http.user_agent;
+  return limits;
+}
 
 nlohmann::json ToJson(const WalkReport& r, double seconds, bool interrupted,
                       int images) {
@@ -257,10 +217,14 @@ int Fetch(const FetchOptions& o) {
   std::unique_ptr<ImageFetch> images;
   WalkReport* current = nullptr;
   if (o.images.fetch && !o.dry_run) {
-    images = std::make_unique<ImageFetch>(o.bulletins_dir, o.images,
-                                          fetcher.config(), *rules);
+    images = std::make_unique<ImageFetch>(
+        o.bulletins_dir, ImageLimits(o.images, fetcher.config()),
+        fetcher.config().politeness, rules);
     fetcher.set_on_stored([&](const std::string& file, const std::string&) {
-      if (current) images->Bring(file, current);
+      if (!current) return;
+      const std::size_t before = current->failures.size();
+      images->Bring(file, &current->failures);
+      current->failed += static_cast<int>(current->failures.size() - before);
     });
   }
   const bool tty = o.progress == "always" ||

@@ -10,6 +10,7 @@
 #include "exporter/cli/image_flags.h"
 #include "exporter/core/exporter.h"
 #include "exporter/fetch/fetcher.h"
+#include "exporter/fetch/image_fetch.h"
 #include "exporter/fetch/url.h"
 #include "exporter/version.h"
 #include "exporter/web/http_server.h"
@@ -209,12 +210,35 @@ int Serve(const ServeOptions& o) {
         {{"err", error}});
   }
   if (ocr) ocr->Start([&watcher] { watcher.Poke(); });
+  std::unique_ptr<ImageFetch> image_fetch;  // outlives the fetcher's thread
   std::unique_ptr<Fetcher> fetcher;
   if (fetching) {
     // The rules of the first load: already read and validated.
     fetcher = std::make_unique<Fetcher>(fetch, o.bulletins_dir,
                                         exporter.snapshot()->rules,
                                         exporter.self_metrics());
+    if (o.images.fetch) {
+      // A fetched article's images come along at once, from the fetcher's
+      // thread (the OCR worker would otherwise fetch them when it gets to
+      // them).
+      HttpLimits limits = o.images.ToOptions().http;
+      if (limits.user_agent.empty())
+        limits.user_agent = fetcher->config().http.user_agent;
+      image_fetch = std::make_unique<ImageFetch>(o.bulletins_dir, limits,
+                                                 fetcher->config().politeness,
+                                                 exporter.snapshot()->rules);
+      fetcher->set_on_stored(
+          [&image_fetch](const std::string& file, const std::string&) {
+            std::vector<WalkFailure> failures;
+            image_fetch->Bring(file, &failures);
+            for (const auto& f : failures) {
+              log::Warn("image not fetched", {{"file", file},
+                                              {"url", f.url},
+                                              {"reason", f.reason},
+                                              {"err", f.message}});
+            }
+          });
+    }
     fetcher->Start();
     log::Info("fetching bulletins",
               {{"indexes", std::to_string(fetch.cncert_indexes.size())},

@@ -127,6 +127,24 @@ class CertSite {
               "/publish/main/upload/File/cncert-2026-12.pdf\">附件</a>",
           "text/html");
     });
+    // A WeChat-style article whose figures stand in an image.
+    server_.Get("/wechat/article.html", [this](const httplib::Request&,
+                                               httplib::Response& res) {
+      res.set_content(
+          "<html><head><meta charset=\"utf-8\"></head><body><h1>"
+          "网络安全信息与动态周报2026年第12期（3月16日-3月22日）</h1>"
+          "<p>本周网络安全基本态势</p><p>本周，互联网网络安全态势整体评价为良。"
+          "</p><p><img data-src=\"" +
+              Url("/img/virus.png") +
+              "\"></p><p>本周事件处理情况</p><p>本周，CNCERT共处理网络安全事件"
+              "233起。</p></body></html>",
+          "text/html; charset=utf-8");
+    });
+    server_.Get(
+        "/img/virus.png", [](const httplib::Request&, httplib::Response& res) {
+          res.set_content(std::string("\x89PNG\r\n\x1a\n") + "not really",
+                          "image/png");
+        });
     server_.Get("/garbage.html", [](const httplib::Request&,
                                     httplib::Response& res) {
       res.set_content("<<<>>><li>[2026-01-01] <a>x</a>\x01\x02", "text/html");
@@ -304,6 +322,28 @@ TEST_F(FetchTest, EveryFailureIsCountedLoggedAndHarmless) {
     EXPECT_TRUE(name.starts_with(".") || name.starts_with("fetched-2026-1"))
         << name;
   }
+}
+
+TEST_F(FetchTest, AFetchedArticleBringsItsImagesAlong) {
+  CertSite site;
+  auto exporter = Start({"--fetch.url", site.Url("/wechat/article.html"),
+                         "--images.fetch", "--images.allowed-host", "127.0.0.1",
+                         "--images.allow-private-addresses", "--ocr=false"});
+  ASSERT_TRUE(exporter.ok()) << exporter.process().Log();
+  ASSERT_TRUE(Eventually([&] { return site.Hits("/img/virus.png") == 1; }, 20s))
+      << exporter.process().Log();
+  // Stored by content and named by its URL, before any OCR asked for it.
+  ASSERT_TRUE(Eventually(
+      [&] {
+        int links = 0;
+        const std::string store = dir_ + "/archive/.cncert-images";
+        if (!fs::exists(store)) return false;
+        for (const auto& e : fs::directory_iterator(store)) {
+          links += e.path().filename().string().starts_with("url-");
+        }
+        return links == 1;
+      },
+      5s));
 }
 
 TEST_F(FetchTest, BadSourcesAndConfigsAreRefusedAtStart) {
