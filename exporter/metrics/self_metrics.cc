@@ -214,6 +214,7 @@ void SelfMetrics::ReloadSucceeded(double duration_seconds) {
   reloads_.Increment();
   last_reload_successful_.Set(1);
   last_reload_success_time_.Set(Now());
+  last_reload_time_ = Now();
   last_reload_duration_.Set(duration_seconds);
 }
 
@@ -248,6 +249,7 @@ void SelfMetrics::FetchFailure(const std::string& source,
 
 void SelfMetrics::FetchSucceeded(const std::string& source) {
   fetch_last_success_.Add({{"source", source}}).Set(Now());
+  last_fetch_time_ = Now();
   Invalidate();
 }
 
@@ -263,6 +265,7 @@ void SelfMetrics::ImageSeen() {
 
 void SelfMetrics::ImageRead(double seconds) {
   images_read_.Increment();
+  ++images_read_now_;
   ocr_seconds_.Observe(seconds);
   Invalidate();
 }
@@ -277,8 +280,14 @@ void SelfMetrics::OcrCacheHit() {
   Invalidate();
 }
 
+SelfMetrics::Status SelfMetrics::CurrentStatus() const {
+  return {last_reload_time_.load(), last_fetch_time_.load(),
+          ocr_backlog_now_.load(), images_read_now_.load()};
+}
+
 void SelfMetrics::OcrBacklog(std::size_t n) {
   ocr_backlog_.Set(static_cast<double>(n));
+  ocr_backlog_now_ = n;
   Invalidate();
 }
 

@@ -10,6 +10,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -47,6 +48,16 @@ class SelfMetrics {
   void OcrCacheHit();
   void OcrBacklog(std::size_t n);
 
+  // What the pages show of the exporter's own state (Unix seconds; 0:
+  // never).
+  struct Status {
+    double last_reload = 0;
+    double last_fetch = 0;
+    std::size_t ocr_backlog = 0;
+    std::size_t images_read = 0;
+  };
+  Status CurrentStatus() const;
+
   // Text format 0.0.4 of all of them. Rendered at most once a second (process
   // metrics read /proc); scrapes in between share the text.
   std::shared_ptr<const std::string> Render() const;
@@ -72,6 +83,10 @@ class SelfMetrics {
   prometheus::Gauge& ocr_backlog_;
   prometheus::Histogram& ocr_seconds_;
 
+  std::atomic<double> last_reload_time_{0};
+  std::atomic<double> last_fetch_time_{0};
+  std::atomic<std::size_t> ocr_backlog_now_{0};
+  std::atomic<std::size_t> images_read_now_{0};
   void Invalidate();  // a state change must show at the next scrape
 
   mutable std::mutex render_mutex_;

@@ -292,7 +292,7 @@ void NotFound(httplib::Response& res) {
 }  // namespace
 
 void HttpServer::Landing(const httplib::Request&, httplib::Response& res) {
-  SendPage(res, CurrentPages()->Home());
+  SendPage(res, CurrentPages()->Home(exporter_.self_metrics().CurrentStatus()));
 }
 
 // /bulletins, /bulletins/<issue>, /figures/<figure> and their JSON.

@@ -44,6 +44,19 @@ std::string HtmlEscape(std::string_view text) {
 
 namespace {
 
+// Where Home() puts the exporter's live state.
+constexpr std::string_view kLiveState = "<!--live-->\n";
+
+std::string TimeOf(double unix_seconds) {
+  if (unix_seconds <= 0) return "never";
+  const auto t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
 // Two bulletins further apart than this leave a gap between them.
 constexpr long long kWeekGap = 8LL * 86400;
 
@@ -156,7 +169,14 @@ const std::string& Pages::Css() {
       "svg{display:block;max-width:100%;height:auto}"
       ".legend span{display:inline-block;padding:0 .4em;margin-right:.3em;"
       "color:#000}"
-      "@media (max-width:40em){.wide{display:none}body{padding:.5em}}";
+      // Phones: lists lose their secondary columns; a figure's row wraps
+      // so that its chart sits under its name.
+      "@media (max-width:40em){body{padding:.5em}.wide{display:none}"
+      "table.figures thead{display:none}"
+      "table.figures tr{display:grid;grid-template-columns:1fr auto auto;"
+      "border-bottom:1px solid var(--line)}"
+      "table.figures td{border:0}"
+      "table.figures td.wide{display:block;grid-column:1/-1;padding-top:0}}";
   return css;
 }
 
@@ -399,8 +419,9 @@ std::string Pages::RenderHome() const {
                 "class=\"muted\">· " +
                 Esc(section) +
                 "</span></h2>\n"
-                "<div class=\"wrap\"><table><thead><tr><th>Figure</th>"
-                "<th class=\"num\">This week</th><th class=\"num\">Change"
+                "<div class=\"wrap\"><table class=\"figures\"><thead><tr>"
+                "<th>Figure</th><th class=\"num\">This week</th><th "
+                "class=\"num\">Change"
                 "</th><th class=\"wide\">History</th></tr></thead><tbody>\n";
       }
       const auto& last = s.values[n];
@@ -454,7 +475,7 @@ std::string Pages::RenderHome() const {
             std::to_string(view->pending.size()) + " being written, " +
             std::to_string(waiting) + " waiting for their images to be read";
   }
-  html += ". Pages made " + made_at_ + ", at the last reload.</p>\n";
+  html += ".</p>\n" + std::string(kLiveState);
   if (view && !view->failed.empty()) {
     html +=
         "<div class=\"wrap\"><table><thead><tr><th>Failed file</th>"
@@ -487,6 +508,18 @@ std::string Pages::RenderHome() const {
           "href=\"/-/ready\">readiness</a> <a "
           "href=\"/api/v1/history\">history JSON</a></p></footer>\n"
           "</body></html>\n";
+  return html;
+}
+
+std::string Pages::Home(const SelfMetrics::Status& status) const {
+  std::string live = "<p>Last reload " + TimeOf(status.last_reload) +
+                     " · last successful fetch " + TimeOf(status.last_fetch) +
+                     " · images read " + std::to_string(status.images_read) +
+                     ", waiting " + std::to_string(status.ocr_backlog) +
+                     " · pages made " + made_at_ + "</p>\n";
+  std::string html = home_;
+  const std::size_t at = html.find(kLiveState);
+  if (at != std::string::npos) html.replace(at, kLiveState.size(), live);
   return html;
 }
 

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "exporter/core/snapshot.h"
+#include "exporter/metrics/self_metrics.h"
 
 namespace cncert {
 
@@ -33,7 +34,8 @@ class Pages {
 
   const Snapshot* snapshot() const { return snapshot_.get(); }
 
-  const std::string& Home() const { return home_; }
+  // "/" with the exporter's live state (reload, fetch, OCR) filled in.
+  std::string Home(const SelfMetrics::Status& status) const;
   const std::string& BulletinList();
   // nullopt: no such page.
   std::optional<std::string> BulletinPage(std::string_view issue);
@@ -78,7 +80,7 @@ class Pages {
   std::map<std::string, std::size_t, std::less<>> by_issue_;
   std::vector<Series> series_;
   std::string made_at_;
-  std::string home_;
+  std::string home_;  // with kLiveState where the live state goes
   std::string history_json_;
 
   std::mutex mutex_;  // the pages rendered when first asked for

@@ -87,8 +87,8 @@ TEST_F(BrowserTest, PagesReadWellOnADesktopAndAPhone) {
     }
     EXPECT_LE(home["scroll_width"], home["client_width"]) << v.name;
     EXPECT_EQ(home["stylesheets"], 1);
-    // Every figure's history (the phone hides the column, not the charts'
-    // pages), and the two rating strips.
+    // Every figure's history (on a phone under its name), and the two
+    // rating strips.
     EXPECT_EQ(home["rows"], 35);
     EXPECT_EQ(home["polylines"], 35);
     EXPECT_EQ(home["svgs"], 35 + 2);

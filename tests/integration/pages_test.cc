@@ -138,6 +138,12 @@ TEST_F(PagesTest, WellFormedLinkedAndTrueToTheArchive) {
   }
   EXPECT_GT(pages, 59 + 35);
 
+  // The exporter's own state, live.
+  const std::string home = HttpGet(port, "/").body;
+  EXPECT_THAT(home, HasSubstr("Last reload 2"));
+  EXPECT_THAT(home, HasSubstr("last successful fetch never"));
+  EXPECT_THAT(home, HasSubstr("59 bulletins, 0 failed files"));
+
   // The figure's table and chart: every week, a dash where the bulletin
   // states nothing, and three lines (broken at the missing week and at the
   // week without the figure).
