@@ -40,24 +40,35 @@ bool Endpoint(int sock, bool peer, std::string* ip, int* port) {
   return true;
 }
 
-// Waits for `events` on `sock` at most `timeout`; true when ready.
-bool Wait(int sock, short events, std::chrono::milliseconds timeout) {
-  pollfd p{sock, events, 0};
-  const int ms = static_cast<int>(
-      std::max<std::chrono::milliseconds::rep>(0, timeout.count()));
-  int r = 0;
-  do {
-    r = ::poll(&p, 1, ms);
-  } while (r < 0 && errno == EINTR);
-  return r > 0;
+// Waits for `events` on `sock` at most `timeout`, in slices so that a stop
+// is noticed; true when ready.
+bool Wait(int sock, short events, std::chrono::milliseconds timeout,
+          const std::atomic<bool>* stopping = nullptr) {
+  const auto end = Clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        end - Clock::now());
+    const auto total =
+        std::max<std::chrono::milliseconds::rep>(0, left.count());
+    const auto slice =
+        stopping ? std::min<std::chrono::milliseconds::rep>(total, 100) : total;
+    pollfd p{sock, events, 0};
+    int r = 0;
+    do {
+      r = ::poll(&p, 1, static_cast<int>(slice));
+    } while (r < 0 && errno == EINTR);
+    if (r != 0) return r > 0;
+    if (total <= slice || (stopping && stopping->load())) return false;
+  }
 }
 
 // A socket stream whose reads end at the request's deadline and byte cap,
 // and which keeps what it read ahead (a pipelined request) for the next.
 class GuardedStream : public httplib::Stream {
  public:
-  GuardedStream(int sock, const ConnectionLimits& limits)
-      : sock_(sock), limits_(limits) {}
+  GuardedStream(int sock, const ConnectionLimits& limits,
+                const std::atomic<bool>& stopping)
+      : sock_(sock), limits_(limits), stopping_(stopping) {}
 
   void BeginRequest() {
     deadline_ = Clock::now() + limits_.request_deadline;
@@ -70,7 +81,7 @@ class GuardedStream : public httplib::Stream {
   bool buffered() const { return begin_ < end_; }
 
   bool is_readable() const override {
-    return buffered() || Wait(sock_, POLLIN, ReadWait());
+    return buffered() || Wait(sock_, POLLIN, ReadWait(), &stopping_);
   }
   bool is_writable() const override {
     return Wait(sock_, POLLOUT, limits_.write_timeout);
@@ -80,7 +91,7 @@ class GuardedStream : public httplib::Stream {
     if (Clock::now() >= deadline_) return Cut();
     if (!buffered()) {
       if (request_bytes_ >= limits_.max_request_bytes) return Cut();
-      if (!Wait(sock_, POLLIN, ReadWait())) return Cut();
+      if (!Wait(sock_, POLLIN, ReadWait(), &stopping_)) return Cut();
       ssize_t n = 0;
       do {
         n = ::recv(sock_, buffer_, sizeof buffer_, 0);
@@ -126,6 +137,7 @@ class GuardedStream : public httplib::Stream {
 
   int sock_;
   const ConnectionLimits& limits_;
+  const std::atomic<bool>& stopping_;
   bool cut_ = false;
   Clock::time_point deadline_ = Clock::now();
   std::size_t request_bytes_ = 0;
@@ -175,21 +187,20 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
   if (!Admit(address)) {
     Refuse(sock);
   } else {
-    GuardedStream stream(sock, limits_);
+    GuardedStream stream(sock, limits_, stopping_);
     for (std::size_t i = 0; i < limits_.keep_alive_max; ++i) {
       // Idle between requests; a pipelined request is already here.
       if (!stream.buffered()) {
         const auto idle_end = Clock::now() + limits_.keep_alive_idle;
         bool readable = false;
-        while (is_running() && Clock::now() < idle_end && !readable) {
+        while (!stopping_ && Clock::now() < idle_end && !readable) {
           readable = Wait(sock, POLLIN, std::chrono::milliseconds(100));
         }
         if (!readable) break;
       }
       stream.BeginRequest();
       bool closed = false;
-      ok = process_request(stream,
-                           i + 1 == limits_.keep_alive_max || !is_running(),
+      ok = process_request(stream, i + 1 == limits_.keep_alive_max || stopping_,
                            closed, nullptr);
       if (!ok || closed || stream.cut()) break;
     }

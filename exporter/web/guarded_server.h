@@ -14,6 +14,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <map>
@@ -39,12 +40,17 @@ class GuardedServer : public httplib::Server {
   // Connections open now from `address` (for tests and metrics).
   int connections_from(const std::string& address);
 
+  // Ends idle and half-read connections within a tenth of a second, so
+  // that stop() need not wait for slow clients. Call before stop().
+  void BeginStop() { stopping_ = true; }
+
  private:
   bool process_and_close_socket(socket_t sock) override;
   bool Admit(const std::string& address);
   void Release(const std::string& address);
 
   const ConnectionLimits limits_;
+  std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   std::map<std::string, int> clients_;
 };

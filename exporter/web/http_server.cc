@@ -497,7 +497,12 @@ bool HttpServer::Start(std::string* error) {
 }
 
 void HttpServer::Stop() {
-  for (auto& s : servers_) s->stop();
+  for (auto& s : servers_) {
+    if (auto* guarded = dynamic_cast<GuardedServer*>(s.get())) {
+      guarded->BeginStop();
+    }
+    s->stop();
+  }
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }

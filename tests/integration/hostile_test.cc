@@ -215,10 +215,30 @@ TEST_F(HostileTest, SlowClientsNeitherHoldWorkersNorStopScrapes) {
     char c = 0;
     cut += ::poll(&p, 1, 0) > 0 && ::recv(fd, &c, 1, MSG_DONTWAIT) <= 0;
   }
+  EXPECT_EQ(cut, 12);
+  // Slow clients do not hold up a stop either: new ones, half-way through
+  // their requests, and an idle keep-alive connection.
+  for (int i = 0; i < 3; ++i) {
+    const int fd = ConnectLoopbackFrom(port, "127.0.0.2");
+    ASSERT_GE(fd, 0);
+    (void)::send(fd, "GET / HTTP/1.1\r\n", 16, MSG_NOSIGNAL);
+    slow.push_back(fd);
+  }
+  const int idle = ConnectLoopback(port);
+  const std::string healthy = "GET /-/healthy HTTP/1.1\r\nHost: x\r\n\r\n";
+  (void)::send(idle, healthy.data(), healthy.size(), MSG_NOSIGNAL);
+  (void)ReadUntil(
+      idle,
+      [](const std::string& s) {
+        return s.find("Healthy") != std::string::npos;
+      },
+      2s);
+  EXPECT_EQ(server.process().Stop(std::chrono::seconds(2)), 0)
+      << server.process().Log();
   stop = true;
   trickle.join();
+  ::close(idle);
   for (const int fd : slow) ::close(fd);
-  EXPECT_EQ(cut, 12);
 }
 
 TEST_F(HostileTest, AHeaderBombIsCutOffAndPipelinedRequestsAreAnswered) {
