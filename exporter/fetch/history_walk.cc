@@ -143,7 +143,10 @@ void HistoryWalk::WalkIndex(const std::string& index_url, WalkReport* report) {
     }
     const FetchResult page = fetcher_.Get(page_url, index_url);
     if (!page.ok || page.not_modified) {
-      if (stopping()) break;
+      if (stopping()) {
+        save(page_url, false);  // interrupted: this page comes first next time
+        return;
+      }
       FetchOutcome o;
       o.url = page.final_url.empty() ? page_url : page.final_url;
       o.reason = page.ok ? FetchFailure::kHttp3xx : page.reason;

@@ -57,6 +57,7 @@ class SeriesSite {
                   if (page >= kPages || !Count(req.path, res)) return;
                   if (page == kFailingPage && Once(req.path)) {
                     res.status = 503;
+                    if (on_failing_page_) on_failing_page_();
                     return;
                   }
                   res.set_content(IndexPage(page), "text/html; charset=utf-8");
@@ -147,6 +148,10 @@ class SeriesSite {
   void KillAt(int n, std::function<void()> kill) {
     kill_at_ = n;
     on_kill_ = std::move(kill);
+  }
+  // Called as the failing index page answers 503 (the first time).
+  void OnFailingPage(std::function<void()> f) {
+    on_failing_page_ = std::move(f);
   }
   // At the `n`th article, calls `interrupt` and answers all the same.
   void InterruptAt(int n, std::function<void()> interrupt) {
@@ -250,6 +255,7 @@ class SeriesSite {
   std::atomic<int> pdfs_{0};
   int kill_at_ = 0;
   std::function<void()> on_kill_;
+  std::function<void()> on_failing_page_;
   std::atomic<int> articles_{0};
   int interrupt_at_ = 0;
   std::function<void()> on_interrupt_;
@@ -402,6 +408,31 @@ TEST_F(HistoryFetchTest, WalksEveryIndexPageOnceResumesAndReachesPrometheus) {
             kWeeks - 1);
   EXPECT_EQ(prometheus.Scalar("cncert_incidents_handled{job=\"cncert\"}", end),
             weeks.back().figures.at("cncert_incidents_handled"));
+}
+
+// Ctrl-C while the client waits to ask again for an index page that failed:
+// the next run starts at that page, not at the first, and not believing
+// the walk complete.
+TEST_F(HistoryFetchTest, AnInterruptionDuringABackoffResumesAtThatPage) {
+  const auto weeks =
+      MakeSyntheticWeeks(Date{std::chrono::year(2019), std::chrono::December,
+                              std::chrono::day(30)},
+                         1, kWeeks);
+  SeriesSite site(weeks);
+  std::atomic<pid_t> pid{0};
+  site.OnFailingPage([&pid] { ::kill(pid.load(), SIGINT); });
+  const std::string index = site.Url("/publish/main/44/index.html");
+  const Run first =
+      Fetch({"--fetch.cncert-index", index, "--output", "json"}, &pid);
+  EXPECT_EQ(first.status, 130) << first.log;
+  EXPECT_FALSE(first.summary["complete"].get<bool>());
+  EXPECT_EQ(first.summary["new"], kFailingPage * kPerPage);
+  const Run second = Fetch({"--fetch.cncert-index", index, "--output", "json"});
+  EXPECT_TRUE(second.summary["resumed"].get<bool>()) << second.stdout_text;
+  EXPECT_TRUE(second.summary["complete"].get<bool>());
+  EXPECT_EQ(site.Hits("/publish/main/44/index.html"), 1);
+  EXPECT_EQ(first.summary["new"].get<int>() + second.summary["new"].get<int>(),
+            kWeeks - 1);  // all but the missing PDF
 }
 
 TEST_F(HistoryFetchTest, FollowsTheReviewChainBackToTheArchiveOnce) {
