@@ -1,7 +1,7 @@
 // An image read before is known by its file's version: a cache hit reads
 // and hashes no image bytes again, and a changed file is read again.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
