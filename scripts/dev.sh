@@ -75,6 +75,9 @@ case "${1:-}" in
     build dev
     run_tests dev
     lint
+    # The optimised build of `run` (the README's first command): -O3 finds
+    # warnings that the dev build does not.
+    build release
     build asan-ubsan
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
       run_tests asan-ubsan
