@@ -99,13 +99,6 @@ class ProgressLine {
   Clock::time_point start_;
 };
 
-// The image hosts and caps of --images.*, with the pages' User-Agent.
-HttpLimits ImageLimits(const ImageFlags& flags, const FetchConfig& fetch) {
-  HttpLimits limits = flags.ToOptions().http;
-  if (limits.user_agent.empty()) limits.user_agent = fetch.http.user_agent;
-  return limits;
-}
-
 nlohmann::json ToJson(const WalkReport& r, double seconds, bool interrupted,
                       int images) {
   nlohmann::json failures = nlohmann::json::array();
@@ -218,7 +211,7 @@ int Fetch(const FetchOptions& o) {
   WalkReport* current = nullptr;
   if (o.images.fetch && !o.dry_run) {
     images = std::make_unique<ImageFetch>(
-        o.bulletins_dir, ImageLimits(o.images, fetcher.config()),
+        o.bulletins_dir, o.images.FetchLimits(fetcher.config().http.user_agent),
         fetcher.config().politeness, rules);
     fetcher.set_on_stored([&](const std::string& file, const std::string&) {
       if (!current) return;

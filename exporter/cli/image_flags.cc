@@ -17,6 +17,12 @@ ImageOptions ImageFlags::ToOptions() const {
   return o;
 }
 
+HttpLimits ImageFlags::FetchLimits(const std::string& user_agent) const {
+  HttpLimits limits = ToOptions().http;
+  if (limits.user_agent.empty()) limits.user_agent = user_agent;
+  return limits;
+}
+
 void AddImageFlags(CLI::App* cmd, ImageFlags* flags, bool with_cache) {
   cmd->add_option("--ocr", flags->ocr,
                   "Read the figures that bulletins carry in images (OCR)")

@@ -20,6 +20,8 @@ struct ImageFlags {
   double min_confidence = 60;
 
   ImageOptions ToOptions() const;
+  // The limits of fetching images, sent with `user_agent` unless set.
+  HttpLimits FetchLimits(const std::string& user_agent) const;
 };
 
 // `with_cache`: parse's --ocr.cache (serve caches in the archive).

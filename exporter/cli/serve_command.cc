@@ -221,12 +221,10 @@ int Serve(const ServeOptions& o) {
       // A fetched article's images come along at once, from the fetcher's
       // thread (the OCR worker would otherwise fetch them when it gets to
       // them).
-      HttpLimits limits = o.images.ToOptions().http;
-      if (limits.user_agent.empty())
-        limits.user_agent = fetcher->config().http.user_agent;
-      image_fetch = std::make_unique<ImageFetch>(o.bulletins_dir, limits,
-                                                 fetcher->config().politeness,
-                                                 exporter.snapshot()->rules);
+      image_fetch = std::make_unique<ImageFetch>(
+          o.bulletins_dir,
+          o.images.FetchLimits(fetcher->config().http.user_agent),
+          fetcher->config().politeness, exporter.snapshot()->rules);
       fetcher->set_on_stored(
           [&image_fetch](const std::string& file, const std::string&) {
             std::vector<WalkFailure> failures;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <utility>
 #include <vector>
 
 #include "parsers/encoding.h"
@@ -90,6 +91,20 @@ std::string Utf8Html(std::string_view html) {
   return decoded.error.empty() ? decoded.text : std::string();
 }
 
+// A link whose text names the weekly report: its absolute URL and the
+// first line of its text.
+std::optional<std::pair<std::string, std::string>> WeeklyReportLink(
+    const GumboNode* node, const std::string& base_url) {
+  const std::string target = LinkTarget(node);
+  if (target.empty()) return std::nullopt;
+  std::string text;
+  TextOf(node, text);
+  const std::string title = NormalizeText(text);
+  if (title.find("周报") == std::string::npos) return std::nullopt;
+  return std::pair{ResolveUrl(base_url, target),
+                   title.substr(0, title.find('\n'))};
+}
+
 // Every node in document order, text included.
 void ForEachNode(const GumboNode* root,
                  const std::function<void(const GumboNode*)>& f) {
@@ -146,15 +161,11 @@ std::vector<IndexEntry> ParseIndexPage(std::string_view html,
   std::vector<IndexEntry> entries;
   WithDocument(html, [&](const GumboNode* document) {
     ForEachElement(document, [&](const GumboNode* node) {
-      const std::string target = LinkTarget(node);
-      if (target.empty()) return;
-      std::string text;
-      TextOf(node, text);
-      const std::string title = NormalizeText(text);
-      if (title.find("周报") == std::string::npos) return;
+      const auto link = WeeklyReportLink(node, base_url);
+      if (!link) return;
       IndexEntry entry;
-      entry.url = ResolveUrl(base_url, target);
-      entry.title = title.substr(0, title.find('\n'));
+      entry.url = link->first;
+      entry.title = link->second;
       // The date stands next to the link, inside the same list item or row.
       for (const GumboNode* up = node->parent;
            up && up->type == GUMBO_NODE_ELEMENT; up = up->parent) {
@@ -283,14 +294,9 @@ std::vector<ReviewLink> ParseReviewLinks(std::string_view html,
         return;
       }
       if (!in_review || node->type != GUMBO_NODE_ELEMENT) return;
-      const std::string target = LinkTarget(node);
-      if (target.empty()) return;
-      std::string text;
-      TextOf(node, text);
-      const std::string title = NormalizeText(text);
-      if (title.find("周报") == std::string::npos) return;
-      ReviewLink link{WithoutFragment(ResolveUrl(base_url, target)),
-                      title.substr(0, title.find('\n'))};
+      const auto found = WeeklyReportLink(node, base_url);
+      if (!found) return;
+      ReviewLink link{WithoutFragment(found->first), found->second};
       const bool seen =
           std::any_of(links.begin(), links.end(),
                       [&](const ReviewLink& l) { return l.url == link.url; });
