@@ -2,14 +2,16 @@
 """How many catalogue figures `parse` gets right, wrong and misses on
 WeChat-style bulletins whose sections stand only in images.
 
-Usage: ocr_accuracy.py EXPORTER DIR [--verbose]
+Usage: ocr_accuracy.py EXPORTER DIR [--verbose] [--cache DIR] [-- PARSE_ARGS...]
 
 DIR holds NAME.md, NAME_files/ and NAME.expected.json, as
 tests/fixtures/images/make_images.py makes them. Each bulletin is parsed
 with `EXPORTER parse --output json --provenance`, as users and outside checks
 run it, and its values compared with the expected ones: a value equal to the
 expected is right, one that differs or is not expected at all is wrong, an
-expected one absent is missing. Prints a line per visual style and the
+expected one absent is missing. `--cache` keeps the OCR results between
+runs (to compare parse options such as --ocr.min-confidence without reading
+the images again); arguments after `--` go to `parse`. Prints a line per visual style and the
 totals, with the goals (>= 90 % right, <= 2 % wrong).
 """
 
@@ -25,16 +27,21 @@ import time
 
 def main():
     exporter, directory = sys.argv[1], sys.argv[2]
-    verbose = "--verbose" in sys.argv
+    args = sys.argv[3:]
+    extra = []
+    if "--" in args:
+        extra = args[args.index("--") + 1:]
+        args = args[:args.index("--")]
+    verbose = "--verbose" in args
     files = sorted(glob.glob(os.path.join(directory, "*.md")))
     by_style = collections.defaultdict(lambda: [0, 0, 0, 0])  # expected, right, wrong, missing
-    cache = tempfile.mkdtemp(prefix="ocr_cache_")
+    cache = args[args.index("--cache") + 1] if "--cache" in args else tempfile.mkdtemp(prefix="ocr_cache_")
     start = time.monotonic()
     images = 0
     for md in files:
         expected = json.load(open(md[:-3] + ".expected.json"))
         out = subprocess.run([exporter, "parse", "--output", "json", "--provenance",
-                              "--ocr.cache", cache, md],
+                              "--ocr.cache", cache, *extra, md],
                              capture_output=True, text=True)
         got = json.loads(out.stdout)[0]
         images += len(glob.glob(md[:-3] + "_files/*"))

@@ -7,6 +7,7 @@
 
 #include "parsers/strings.h"
 #include "parsers/transforms.h"
+#include "parsers/utf8.h"
 
 namespace cncert {
 
@@ -41,6 +42,16 @@ std::string Sentence(std::string_view text, std::size_t begin,
   if (stop != std::string_view::npos) to = stop + kStop.size();
   if (newline != std::string_view::npos && newline < to) to = newline;
   return std::string(text.substr(from, to - from));
+}
+
+// The offset of the first line break inside `match` that ends neither a
+// clause (';') nor the match, else npos.
+std::size_t CrossedBreak(std::string_view match) {
+  for (std::size_t at = match.find('\n'); at != std::string_view::npos;
+       at = match.find('\n', at + 1)) {
+    if (at + 1 < match.size() && (at == 0 || match[at - 1] != ';')) return at;
+  }
+  return std::string_view::npos;
 }
 
 std::optional<double> ApplyTransform(const Rule& rule, std::string_view value,
@@ -111,6 +122,15 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
     const std::size_t begin = whole.data() - text.data();
     const std::size_t end = begin + whole.size();
     pos = whole.empty() ? end + 1 : end;
+    // A wording never runs on over the end of a paragraph or of a block of
+    // an image, where Tesseract may put lines out of order; only a clause
+    // ended by ';' may continue on the next line. A shorter match may still
+    // start after this one's first character.
+    if (CrossedBreak(whole) != std::string_view::npos) {
+      pos = begin;
+      utf8::Next(text, pos);
+      continue;
+    }
     auto group = [&captures](auto it, const auto& all) {
       if (it == all.end()) return std::string_view();
       const re2::StringPiece& piece = captures[it->second];

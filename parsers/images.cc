@@ -58,11 +58,19 @@ std::string FixOcrConfusions(std::string_view normalized_line) {
       {RE2(R"((\d\.\d)(?:\d?%\d{0,2}|\d{1,2})([),;。为位]|较))"), R"(\1%\2)"},
       // The same at the end of a line, where the sign itself was seen.
       {RE2(R"((\d\.\d)(?:\d%\d{0,2}|%\d{1,2})$)"), R"(\1%)"},
-      // A decimal digit read as a Han character ("51.芝" for "51.2"): what
-      // is left would read as a smaller figure, so the number goes.
-      {RE2(R"(\d+\.(\p{Han}))"), "\xEF\xBF\xBD\\1"},
-      // IP as I|P, l|P, |P: before the words bulletins put after it.
-      {RE2(R"((?:[Il]\||\|)P(地址|中|直接))"), R"(IP\1)"},
+      // A decimal digit read as a Han character ("51.芝" for "51.2") or
+      // lost ("89.;" for "89.7%;"): what is left would read as a smaller
+      // figure, so the number goes. (At the end of a line the decimals may
+      // stand on the next.)
+      {RE2(R"(\d+\.([^\d\s]))"), "\xEF\xBF\xBD\\1"},
+      // IP as I|P, l|P, |P, 1P, IF, PP, [P: a token of its own (never the
+      // end of a number) before the words bulletins put after it.
+      {RE2(R"((^|[^\dA-Za-z.])(?:[Il1\[]\||[Il1\[P|])[PF](地址|中|直|个|。|$))"),
+       R"(\1IP\2)"},
+      // IP as a lone bracket: "[地址".
+      {RE2(R"(\[(地址))"), R"(IP\1)"},
+      // 承载 as 承塌: "地址承_了".
+      {RE2(R"((地址)承[^载,;。\d()]了)"), R"(\1承载了)"},
       // 漏洞 as 漏润: before a number, 中 or a comma.
       {RE2(R"(漏[^洞,;。\d()](\d|中|共|,))"), R"(漏洞\1)"},
       // A stray character inside a severity: "中和危漏洞".
@@ -71,8 +79,12 @@ std::string FixOcrConfusions(std::string_view normalized_line) {
       {RE2(R"((评价(?:级别)?为)三)"), R"(\1中)"},
       // Parentheses as angle brackets or quotes: "〈(约占", "“〈(",
       // "〈conficker)".
-      {RE2(R"([“”"]?[〈《]\(?)"), "("},
-      {RE2(R"(\)?[〉》])"), ")"},
+      {RE2(R"([“”"]?[〈《【]\(?|[“”"]\()"), "("},
+      {RE2(R"(\)?[〉》】])"), ")"},
+      // The bracket before a share as 人, ! or |, or lost: "53个人约占",
+      // "8个!约占", "8个" at the end of a line whose next starts "约占".
+      {RE2(R"((\d个)[人!|]?(约?占))"), R"(\1(\2)"},
+      {RE2(R"((\d个)[人!|]$)"), R"(\1()"},
   };
   std::string out(normalized_line);
   for (const Fix& fix : kFixes) {

@@ -192,6 +192,24 @@ TEST(ImagesTest, NoDocumentCanForgeAnImageMarker) {
   EXPECT_NE(b.Find("cncert_defaced_websites"), nullptr);
 }
 
+TEST(ImagesTest, AWordingNeverRunsOnIntoTheNextBlock) {
+  // Tesseract put the end of a sentence in a block of its own and the next
+  // paragraph after the start: "仿冒页面数" + "…数量为206个" is no figure.
+  FakeReader reader;
+  reader.Add("files/1.png",
+             {{"本周网站安全情况"},
+              {"本周,CNCERT监测发现境内被篡改网站数量为5920个;境内被植入后门的"
+               "网站数量为567个"},
+              {"量为3251个。"},
+              {";针对境内网站的仿冒页面数"},
+              {"本周境内被篡改政府网站(GOV类)数量为206个(约占境内3.5%),"
+               "较上周环比减少了19.3%;"}});
+  const Bulletin b = ParseWith(Article("![](files/1.png)"), reader);
+  EXPECT_EQ(b.Find("cncert_phishing_pages"), nullptr);
+  ASSERT_NE(b.Find("cncert_defaced_government_websites"), nullptr);
+  EXPECT_EQ(b.Find("cncert_defaced_government_websites")->value, 206);
+}
+
 struct Repair {
   std::string misread;
   std::string repaired;
@@ -210,10 +228,23 @@ TEST(ImagesTest, KnownMisreadingsAreRepairedOnlyInTheirContext) {
       {"增长了3.49%;", "增长了3.4%;"},
       {"整体评价级别为三。", "整体评价级别为中。"},
       {"在316个I|P中", "在316个IP中"},
+      {"而通过1P直接访问", "而通过IP直接访问"},
+      {"在1344个IF中", "在1344个IP中"},
+      {"涉及403个IF。", "涉及403个IP。"},
+      {"平均每个PP地址承塌了约", "平均每个IP地址承载了约"},
+      {"727个,[地址14个", "727个,IP地址14个"},
+      {"数量为27个【约占境内1.2%】", "数量为27个(约占境内1.2%)"},
+      {"数量为67个“(约占境", "数量为67个(约占境"},
+      {"数量为18个人约占境内", "数量为18个(约占境内"},
+      {"数量为8个!约占境", "数量为8个(约占境"},
+      {"数量为8个约占境", "数量为8个(约占境"},
+      {"数量为47个人", "数量为47个("},
       {"高危漏润119个", "高危漏洞119个"},
       {"、中和危漏洞549个", "、中危漏洞549个"},
       {"环比增长了51.芝;", "环比增长了\xEF\xBF\xBD芝;"},
       {"约占53.琶,在", "约占\xEF\xBF\xBD琶,在"},
+      {"下降了89.;针对", "下降了\xEF\xBF\xBD;针对"},
+      {"下降了89.", "下降了89."},  // the decimals may be on the next line
       {"〈约占境内", "(约占境内"},
       {"仿时页面数量为", "仿冒页面数量为"},
       // Left alone: no context that makes the reading certain.
@@ -221,6 +252,9 @@ TEST(ImagesTest, KnownMisreadingsAreRepairedOnlyInTheirContext) {
       {"纂改", "纂改"},
       {"三个", "三个"},
       {"12.34", "12.34"},
+      {"共21P地址", "共21P地址"},  // a figure's last digit stays a digit
+      {"个人", "个人"},
+      {"CNCERT.PF", "CNCERT.PF"},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(FixOcrConfusions(c.misread), c.repaired) << c.misread;
