@@ -71,6 +71,39 @@ std::string LabelSafe(const std::string& value) {
 
 }  // namespace
 
+std::string RuleName(const Value& v) {
+  return v.metric + "/" + std::to_string(v.provenance.pattern);
+}
+
+std::string_view MatchedText(const Bulletin& b, const Provenance& p) {
+  if (p.begin > p.end || p.end > b.text.size()) return {};
+  return std::string_view(b.text).substr(p.begin, p.end - p.begin);
+}
+
+std::string_view SentenceAround(const Bulletin& b, const Provenance& p) {
+  const std::string_view text = b.text;
+  if (p.begin > p.end || p.end > text.size()) return {};
+  static constexpr std::string_view kStop = "。";
+  std::size_t from = 0;
+  for (std::size_t i = p.begin; i > 0; --i) {
+    if (text[i - 1] == '\n') {
+      from = i;
+      break;
+    }
+    if (i >= kStop.size() &&
+        text.substr(i - kStop.size(), kStop.size()) == kStop) {
+      from = i;
+      break;
+    }
+  }
+  std::size_t to = text.size();
+  const std::size_t stop = text.find(kStop, p.end);
+  const std::size_t newline = text.find('\n', p.end);
+  if (stop != std::string_view::npos) to = stop + kStop.size();
+  if (newline != std::string_view::npos && newline < to) to = newline;
+  return text.substr(from, to - from);
+}
+
 std::string SeriesKey(const std::string& metric, const Labels& labels) {
   if (labels.empty()) return metric;
   std::string out = metric + "{";

@@ -28,14 +28,13 @@ std::optional<Date> FindDate(std::string_view text);
 // the time zone in which CNCERT states its periods.
 long long DateToUnixSeconds(const Date& date);
 
-// Where a value came from: the rule that produced it and the text it matched.
+// Where a value came from: the rule that produced it and the text it matched
+// (kept as offsets into the bulletin's text: MatchedText, SentenceAround).
 struct Provenance {
-  std::string rule;     // "cncert_defaced_websites/1": metric and pattern index
-  std::string section;  // section of the bulletin the text lies in
+  int pattern = 0;        // which of the rule's patterns matched, from 1
+  std::string section;    // section of the bulletin the text lies in
   std::size_t begin = 0;  // byte span of the match in the normalized text
   std::size_t end = 0;
-  std::string match;            // the matched text
-  std::string sentence;         // the whole sentence around it
   std::size_t value_begin = 0;  // byte span of the figure itself
   std::size_t value_end = 0;
   // Read from an image: which one (as the document references it), the
@@ -61,6 +60,10 @@ struct Value {
   double value = 0;
   Provenance provenance;
 };
+
+// "cncert_defaced_websites/1": the rule (named by its metric) and pattern
+// that produced `v`.
+std::string RuleName(const Value& v);
 
 // Prometheus series notation with labels sorted by name: name{a="x",b="y"};
 // values that are not UTF-8 are percent-encoded.
@@ -96,6 +99,12 @@ struct Bulletin {
   bool ok() const { return errors.empty(); }
   const Value* Find(const std::string& metric, const Labels& labels = {}) const;
 };
+
+// The text a value matched, and the whole sentence around it: from the
+// previous "。" or line break to the next. Empty when the bulletin no longer
+// holds its text.
+std::string_view MatchedText(const Bulletin& b, const Provenance& p);
+std::string_view SentenceAround(const Bulletin& b, const Provenance& p);
 
 }  // namespace cncert
 

@@ -59,11 +59,11 @@ nlohmann::json BulletinToJson(const Bulletin& bulletin, std::string_view file,
     if (!provenance) continue;
     const Provenance& p = v.provenance;
     nlohmann::json& source = sources[key];
-    source["rule"] = p.rule;
+    source["rule"] = RuleName(v);
     source["section"] = p.section;
     source["span"] = nlohmann::json::array({p.begin, p.end});
-    source["match"] = p.match;
-    source["sentence"] = p.sentence;
+    source["match"] = MatchedText(bulletin, p);
+    source["sentence"] = SentenceAround(bulletin, p);
     if (!p.image.empty()) {
       source["image"] = p.image;
       source["image_line"] = p.image_line;

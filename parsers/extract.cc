@@ -2,7 +2,9 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 
 #include "parsers/strings.h"
@@ -19,29 +21,26 @@ struct Candidate {
   std::string warn;
 };
 
-// The sentence around [begin, end): from the previous 。 or line break to the
-// next one.
-std::string Sentence(std::string_view text, std::size_t begin,
-                     std::size_t end) {
-  static constexpr std::string_view kStop = "。";
-  std::size_t from = 0;
-  for (std::size_t i = begin; i > 0; --i) {
-    if (text[i - 1] == '\n') {
-      from = i;
-      break;
-    }
-    if (i >= kStop.size() &&
-        text.substr(i - kStop.size(), kStop.size()) == kStop) {
-      from = i;
-      break;
-    }
+// The leftmost match in [pos, end). Where every match starts with a
+// literal, the pattern is tried anchored where the literal occurs alone:
+// the same match, without running the automaton over the text between.
+bool FindNext(const Pattern& pattern, std::string_view text, std::size_t pos,
+              std::size_t end, re2::StringPiece* captures, int n) {
+  const std::string& literal = pattern.literal_prefix;
+  if (literal.empty()) {
+    return pattern.regex->Match(text, pos, end, RE2::UNANCHORED, captures, n);
   }
-  std::size_t to = text.size();
-  const std::size_t stop = text.find(kStop, end);
-  const std::size_t newline = text.find('\n', end);
-  if (stop != std::string_view::npos) to = stop + kStop.size();
-  if (newline != std::string_view::npos && newline < to) to = newline;
-  return std::string(text.substr(from, to - from));
+  while (pos < end) {
+    const void* found =
+        ::memmem(text.data() + pos, end - pos, literal.data(), literal.size());
+    if (found == nullptr) return false;
+    const std::size_t at = static_cast<const char*>(found) - text.data();
+    if (pattern.regex->Match(text, at, end, RE2::ANCHOR_START, captures, n)) {
+      return true;
+    }
+    pos = at + 1;
+  }
+  return false;
 }
 
 // The offset of the first line break inside `match` that ends neither a
@@ -116,8 +115,8 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
   std::vector<re2::StringPiece> captures(groups + 1);
   const std::string_view text = layout.text;
   std::size_t pos = span.begin;
-  while (pos < span.end && re.Match(text, pos, span.end, RE2::UNANCHORED,
-                                    captures.data(), groups + 1)) {
+  while (pos < span.end &&
+         FindNext(pattern, text, pos, span.end, captures.data(), groups + 1)) {
     const std::string_view whole(captures[0].data(), captures[0].size());
     const std::size_t begin = whole.data() - text.data();
     const std::size_t end = begin + whole.size();
@@ -141,18 +140,16 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
     std::string problem;
     const auto v = ApplyTransform(rule, value, direction, &problem);
     Provenance provenance;
-    provenance.rule = rule.metric + "/" + std::to_string(pattern_index + 1);
+    provenance.pattern = static_cast<int>(pattern_index) + 1;
     provenance.section = span.name;
     provenance.begin = begin;
     provenance.end = end;
-    provenance.match = std::string(whole);
-    provenance.sentence = Sentence(text, begin, end);
     provenance.value_begin = value.empty() ? begin : value.data() - text.data();
     provenance.value_end =
         value.empty() ? end : provenance.value_begin + value.size();
     if (!v) {
       warnings->push_back(SeriesKey(rule.metric, rule.labels) + ": matched '" +
-                          provenance.match + "' but " + problem +
+                          std::string(whole) + "' but " + problem +
                           "; not extracted");
       continue;
     }
@@ -231,14 +228,15 @@ Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
     const Candidate* chosen = &candidates.front();
     if (rule.pick == Pick::kLast) chosen = &candidates.back();
     if (rule.pick == Pick::kUnique) {
-      std::string seen;
-      bool differ = false;
-      for (const auto& c : candidates) {
-        differ = differ || c.value != chosen->value;
-        if (!seen.empty()) seen += ", ";
-        seen += FormatNumber(c.value);
-      }
+      const bool differ = std::any_of(
+          candidates.begin(), candidates.end(),
+          [chosen](const Candidate& c) { return c.value != chosen->value; });
       if (differ) {
+        std::string seen;
+        for (const auto& c : candidates) {
+          if (!seen.empty()) seen += ", ";
+          seen += FormatNumber(c.value);
+        }
         std::string warning = key;
         warning += ": the bulletin states different values (";
         warning += seen;

@@ -5,6 +5,7 @@
 
 #include <climits>
 #include <memory>
+#include <mutex>
 
 #include "parsers/document.h"
 
@@ -27,6 +28,11 @@ class PdfDecoder : public Decoder {
     doc.format = "pdf";
     doc.encoding = "PDF";
     doc.failure = Failure::kPdf;  // cleared on success
+    // poppler keeps global state (its error hook, font and charset
+    // tables) and does not promise that documents load in parallel: the
+    // archive parses files on several threads, PDFs one at a time.
+    static std::mutex mutex;
+    const std::lock_guard<std::mutex> lock(mutex);
     // poppler reports damaged files on stderr; we report them ourselves.
     poppler::set_debug_error_function(IgnorePopplerMessage, nullptr);
     if (bytes.size() > static_cast<std::size_t>(INT_MAX)) {

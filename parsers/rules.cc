@@ -5,6 +5,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "parsers/utf8.h"
+
 namespace cncert {
 
 namespace {
@@ -190,6 +192,7 @@ class Loader {
       pattern.regex =
           Compile(pattern.source, rule.metric, pattern.line, what.c_str());
       if (!pattern.regex) continue;
+      pattern.literal_prefix = LiteralPrefix(pattern.source);
       const auto& groups = pattern.regex->NamedCapturingGroups();
       const bool needs_value = rule.transform != Transform::kConst;
       if (needs_value && !groups.contains("value")) {
@@ -373,6 +376,64 @@ std::string RuleError::ToString() const {
   out += ": ";
   if (!rule.empty()) out += "rule " + rule + ": ";
   return out + message;
+}
+
+std::string LiteralPrefix(std::string_view regex) {
+  // A top-level alternative may start anywhere: no prefix then.
+  int depth = 0;
+  bool in_class = false;
+  for (std::size_t i = 0; i < regex.size(); ++i) {
+    const char c = regex[i];
+    if (c == '\\') {
+      ++i;
+    } else if (in_class) {
+      in_class = c != ']';
+    } else if (c == '[') {
+      in_class = true;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == '|' && depth == 0) {
+      return "";
+    }
+  }
+  static constexpr std::string_view kSpecial = "\\.^$|?*+()[]{}";
+  static constexpr std::string_view kEscapedLiteral = "\\.^$|?*+()[]{}-/";
+  std::string prefix;
+  std::size_t pos = 0;
+  while (pos < regex.size()) {
+    std::string_view next;  // one literal character, as the text has it
+    std::size_t after = pos;
+    if (regex[pos] == '\\') {
+      if (pos + 1 >= regex.size() ||
+          kEscapedLiteral.find(regex[pos + 1]) == std::string_view::npos) {
+        break;  // \d, \p{Han}, \x{…}: a class, not a literal
+      }
+      next = regex.substr(pos + 1, 1);
+      after = pos + 2;
+    } else if (kSpecial.find(regex[pos]) != std::string_view::npos) {
+      break;
+    } else {
+      const std::size_t start = pos;
+      after = pos;
+      if (utf8::Next(regex, after) == 0xFFFD) break;
+      next = regex.substr(start, after - start);
+    }
+    // A quantifier makes the character optional or repeated: the prefix
+    // ends before it (or with it, for '+').
+    if (after < regex.size()) {
+      const char q = regex[after];
+      if (q == '?' || q == '*' || q == '{') break;
+      if (q == '+') {
+        prefix += next;
+        break;
+      }
+    }
+    prefix += next;
+    pos = after;
+  }
+  return prefix;
 }
 
 std::shared_ptr<const RuleSet> LoadRules(std::string_view yaml,

@@ -34,6 +34,10 @@ enum class Pick {
 struct Pattern {
   std::string source;  // after {{definition}} expansion
   std::unique_ptr<RE2> regex;
+  // Text every match starts with ("境内感染网络病毒" for
+  // "境内感染网络病毒的?主机…"), or empty: a match is looked for only where it
+  // occurs.
+  std::string literal_prefix;
   std::string warn;  // emitted whenever this pattern supplies the value
   int line = 0;
 };
@@ -79,6 +83,10 @@ struct RuleError {
 
 // Parses and validates a rules file. Returns null and fills `errors` (every
 // problem found, not only the first) when the file is unusable.
+// The literal text that every match of `regex` (RE2 syntax) starts with;
+// empty when there is none or the pattern is not plain enough to tell.
+std::string LiteralPrefix(std::string_view regex);
+
 std::shared_ptr<const RuleSet> LoadRules(std::string_view yaml,
                                          std::string_view file_name,
                                          std::vector<RuleError>* errors);

@@ -6,9 +6,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "exporter/archive/source_record.h"
@@ -44,8 +47,12 @@ std::shared_ptr<const Bulletin> ParseFile(const std::string& path,
   options.min_ocr_confidence = min_ocr_confidence;
   *bulletin = ParseBulletin(file.bytes, rules, options);
   MergeSourceRecord(path, *bulletin);
-  bulletin->text.clear();  // not needed after parsing; keeps memory small
+  // Kept for as long as the file is unchanged: no room to grow. The text
+  // stays: provenance is offsets into it.
   bulletin->text.shrink_to_fit();
+  bulletin->values.shrink_to_fit();
+  bulletin->warnings.shrink_to_fit();
+  bulletin->images.shrink_to_fit();
   return bulletin;
 }
 
@@ -109,16 +116,11 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
   ::closedir(dir);
   std::sort(names.begin(), names.end());
 
-  const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
-  std::map<std::string, ArchiveFile> next;
-  std::set<std::string> still_pending;
-  const auto steady_now = std::chrono::steady_clock::now();
-  *view = ArchiveView{};
-  std::size_t done = 0;
+  // What each name is now: a cached result, or a file to parse.
+  std::vector<Entry> entries;
+  entries.reserve(names.size());
+  std::vector<std::size_t> to_parse;
   for (const auto& name : names) {
-    if (progress) progress(done++, names.size());
     const std::string path = directory_ + "/" + name;
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) continue;  // vanished meanwhile
@@ -130,22 +132,37 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
         static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL +
             st.st_mtim.tv_nsec};
     const auto cached = cache_.find(name);
-    ArchiveFile file;
     const bool images_arrived =
         cached != cache_.end() && cached->second.pending_images && images_ &&
         images_->generation() > *cached->second.pending_images;
+    Entry entry{name, stamp, std::nullopt};
     if (reparse == Reparse::kChanged && cached != cache_.end() &&
         cached->second.stamp == stamp && !images_arrived) {
-      file = cached->second;
+      entry.file = cached->second;
     } else {
-      file = Parse(name, stamp, rules);
+      to_parse.push_back(entries.size());
     }
+    entries.push_back(std::move(entry));
+  }
+  ParseAll(rules, &entries, to_parse, names.size() - to_parse.size(),
+           names.size(), progress);
+
+  const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  std::map<std::string, ArchiveFile> next;
+  std::set<std::string> still_pending;
+  const auto steady_now = std::chrono::steady_clock::now();
+  *view = ArchiveView{};
+  for (auto& entry : entries) {
+    const std::string& name = entry.name;
+    const FileStamp& stamp = entry.stamp;
     // Failing while it is being written: parsed again once it settles, for
     // at most kMaxPending (an mtime in the future counts as "now").
     const bool recent =
         now_ns - stamp.mtime_ns <
         std::chrono::duration_cast<std::chrono::nanoseconds>(settle).count();
-    if (!file.bulletin->ok() && recent) {
+    if (!entry.file->bulletin->ok() && recent) {
       auto [it, inserted] = first_failed_.try_emplace(name, stamp, steady_now);
       if (!inserted && !(it->second.first == stamp)) {
         it->second = {stamp, steady_now};
@@ -156,7 +173,7 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
         continue;  // not cached: parsed again once it settles
       }
     }
-    next.emplace(name, file);
+    next.emplace(name, std::move(*entry.file));
   }
   if (progress) progress(names.size(), names.size());
   std::erase_if(first_failed_, [&still_pending](const auto& entry) {
@@ -165,6 +182,35 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
   cache_ = std::move(next);
   for (const auto& [name, file] : cache_) view->files.push_back(file);
   return Status::Ok();
+}
+
+void Archive::ParseAll(const RuleSet& rules, std::vector<Entry>* entries,
+                       const std::vector<std::size_t>& indices,
+                       std::size_t done, std::size_t total,
+                       const Progress& progress) {
+  if (progress) progress(done, total);
+  // Files parse independently: the first load of a large archive (and a
+  // reload with new rules) uses the cores it has, up to kMaxParseThreads.
+  const std::size_t threads = std::clamp<std::size_t>(
+      std::min<std::size_t>(std::thread::hardware_concurrency(),
+                            indices.size() / kFilesPerThread),
+      1, kMaxParseThreads);
+  std::atomic<std::size_t> next{0};
+  std::mutex progress_mutex;
+  auto work = [&] {
+    for (std::size_t i = next++; i < indices.size(); i = next++) {
+      Entry& entry = (*entries)[indices[i]];
+      entry.file = Parse(entry.name, entry.stamp, rules);
+      if (progress) {
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        progress(++done, total);
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (auto& helper : helpers) helper.join();
 }
 
 ArchiveFile Archive::Parse(const std::string& name, const FileStamp& stamp,

@@ -117,6 +117,19 @@ class Archive {
   static constexpr std::size_t kMaxFileBytes = 32u << 20;
 
  private:
+  // A file of the directory as Scan() found it; `file` is set once parsed
+  // or taken from the cache.
+  struct Entry {
+    std::string name;
+    FileStamp stamp;
+    std::optional<ArchiveFile> file;
+  };
+  static constexpr std::size_t kMaxParseThreads = 4;
+  static constexpr std::size_t kFilesPerThread = 16;  // fewer: not worth one
+
+  void ParseAll(const RuleSet& rules, std::vector<Entry>* entries,
+                const std::vector<std::size_t>& indices, std::size_t done,
+                std::size_t total, const Progress& progress);
   ArchiveFile Parse(const std::string& name, const FileStamp& stamp,
                     const RuleSet& rules);
 

@@ -37,10 +37,10 @@ void PrintText(std::ostream& out, const std::string& file, const Bulletin& b) {
   for (const auto& v : b.values) {
     const Provenance& p = v.provenance;
     out << "  " << SeriesKey(v.metric, v.labels) << " = "
-        << FormatNumber(v.value) << "\n      from \"" << p.match << "\" (rule "
-        << p.rule << ", section " << p.section << ", bytes " << p.begin << "-"
-        << p.end << ")\n"
-        << "      in: " << p.sentence << "\n";
+        << FormatNumber(v.value) << "\n      from \"" << MatchedText(b, p)
+        << "\" (rule " << RuleName(v) << ", section " << p.section << ", bytes "
+        << p.begin << "-" << p.end << ")\n"
+        << "      in: " << SentenceAround(b, p) << "\n";
   }
   for (const auto& w : b.warnings) out << "  warning: " << w << "\n";
 }

@@ -102,16 +102,16 @@ bool IsWebUrl(const std::string& url) {
 }
 
 // The sentence of a value with its figure marked.
-std::string Highlighted(const Provenance& p) {
-  const std::string& sentence = p.sentence;
-  const std::size_t at = sentence.find(p.match);
-  if (at == std::string::npos || p.value_end <= p.value_begin ||
-      p.value_begin < p.begin || p.value_end > p.end) {
+std::string Highlighted(const Bulletin& b, const Provenance& p) {
+  const std::string_view sentence = SentenceAround(b, p);
+  if (sentence.empty()) return "";
+  const std::size_t at = sentence.data() - b.text.data();
+  if (p.value_end <= p.value_begin || p.value_begin < at ||
+      p.value_end > at + sentence.size()) {
     return Esc(sentence);
   }
-  const std::size_t from = at + (p.value_begin - p.begin);
-  const std::size_t to = at + (p.value_end - p.begin);
-  if (to > sentence.size()) return Esc(sentence);
+  const std::size_t from = p.value_begin - at;
+  const std::size_t to = p.value_end - at;
   return Esc(sentence.substr(0, from)) + "<mark>" +
          Esc(sentence.substr(from, to - from)) + "</mark>" +
          Esc(sentence.substr(to));
@@ -593,7 +593,7 @@ std::optional<std::string> Pages::BulletinPage(std::string_view issue) {
             Esc(FigureSlug(v.metric, v.labels)) + "\">" +
             Esc(FigureName(key).empty() ? key : FigureName(key)) +
             "</a><br><code>" + Esc(key) + "</code></td><td class=\"num\">" +
-            Esc(Shown(v.metric, v.value)) + "</td><td>" + Highlighted(p);
+            Esc(Shown(v.metric, v.value)) + "</td><td>" + Highlighted(b, p);
     if (!p.image.empty()) {
       html += "<br><span class=\"muted\">read from image <code>" +
               Esc(p.image) + "</code>";
@@ -602,8 +602,8 @@ std::optional<std::string> Pages::BulletinPage(std::string_view issue) {
       }
       html += "</span>";
     }
-    html += "</td><td class=\"wide\"><code>" + Esc(p.rule) + "</code> in " +
-            Esc(p.section) + "</td></tr>\n";
+    html += "</td><td class=\"wide\"><code>" + Esc(RuleName(v)) +
+            "</code> in " + Esc(p.section) + "</td></tr>\n";
   }
   html += "</tbody></table></div>\n";
   if (!b.warnings.empty()) {

@@ -59,6 +59,23 @@ TEST(RulesTest, DefaultRulesLoadAndCoverTheContract) {
   EXPECT_FALSE(rules->IsCounter("cncert_security_posture_rating"));
 }
 
+TEST(RulesTest, LiteralPrefixIsWhatEveryMatchStartsWith) {
+  EXPECT_EQ(LiteralPrefix("境内感染网络病毒的?主机(?:数量|数)"),
+            "境内感染网络病毒");
+  EXPECT_EQ(LiteralPrefix("顶级域为\\.?com"), "顶级域为");
+  EXPECT_EQ(LiteralPrefix("顶级域为\\.com的"), "顶级域为.com的");
+  EXPECT_EQ(LiteralPrefix("共处理+起"), "共处理");
+  EXPECT_EQ(LiteralPrefix("漏洞{1,2}"), "漏");
+  EXPECT_EQ(LiteralPrefix("ab*c"), "a");
+  EXPECT_EQ(LiteralPrefix("在\\d+个"), "在");
+  EXPECT_EQ(LiteralPrefix("被?(?:木马)"), "");
+  EXPECT_EQ(LiteralPrefix("(?i)cnvd"), "");
+  EXPECT_EQ(LiteralPrefix("[高中]危"), "");
+  // A top-level alternative may start with anything.
+  EXPECT_EQ(LiteralPrefix("新增(?P<value>\\d+)|(?P<value2>\\d+)个"), "");
+  EXPECT_EQ(LiteralPrefix("新增(?:a|b)"), "新增");
+}
+
 TEST(RulesTest, ShippedRulesFileIsTheEmbeddedOne) {
   EXPECT_EQ(ReadFile(SourcePath("parsers/rules/cncert_weekly.yaml")),
             DefaultRulesYaml());

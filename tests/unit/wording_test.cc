@@ -331,14 +331,14 @@ TEST(WordingTest, EveryValueRemembersItsSentence) {
                          "境网络安全事件162起。第三句。"));
   const Value* v = b.Find("cncert_incidents_handled");
   ASSERT_NE(v, nullptr);
-  EXPECT_EQ(v->provenance.rule, "cncert_incidents_handled/1");
+  EXPECT_EQ(RuleName(*v), "cncert_incidents_handled/1");
   EXPECT_EQ(v->provenance.section, "incident");
-  EXPECT_EQ(v->provenance.match, "共处理了网络安全事件465起");
-  EXPECT_EQ(v->provenance.sentence,
+  EXPECT_EQ(MatchedText(b, v->provenance), "共处理了网络安全事件465起");
+  EXPECT_EQ(SentenceAround(b, v->provenance),
             "本周,CNCERT共处理了网络安全事件465起,其中跨境网络安全事件162起。");
   EXPECT_EQ(b.text.substr(v->provenance.begin,
                           v->provenance.end - v->provenance.begin),
-            v->provenance.match);
+            MatchedText(b, v->provenance));
 }
 
 }  // namespace
