@@ -6,16 +6,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
 #include <set>
-#include <thread>
 #include <tuple>
 
 #include "exporter/archive/source_record.h"
 #include "exporter/base/files.h"
+#include "exporter/base/parallel.h"
 #include "parsers/parser.h"
 
 namespace cncert {
@@ -190,27 +189,17 @@ void Archive::ParseAll(const RuleSet& rules, std::vector<Entry>* entries,
                        const Progress& progress) {
   if (progress) progress(done, total);
   // Files parse independently: the first load of a large archive (and a
-  // reload with new rules) uses the cores it has, up to kMaxParseThreads.
-  const std::size_t threads = std::clamp<std::size_t>(
-      std::min<std::size_t>(std::thread::hardware_concurrency(),
-                            indices.size() / kFilesPerThread),
-      1, kMaxParseThreads);
-  std::atomic<std::size_t> next{0};
+  // reload with new rules) uses the cores it has.
   std::mutex progress_mutex;
-  auto work = [&] {
-    for (std::size_t i = next++; i < indices.size(); i = next++) {
-      Entry& entry = (*entries)[indices[i]];
-      entry.file = Parse(entry.name, entry.stamp, rules);
-      if (progress) {
-        std::lock_guard<std::mutex> lock(progress_mutex);
-        progress(++done, total);
-      }
-    }
-  };
-  std::vector<std::thread> helpers;
-  for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
-  work();
-  for (auto& helper : helpers) helper.join();
+  ParallelFor(indices.size(), kMaxParseThreads, kFilesPerThread,
+              [&](std::size_t i) {
+                Entry& entry = (*entries)[indices[i]];
+                entry.file = Parse(entry.name, entry.stamp, rules);
+                if (progress) {
+                  std::lock_guard<std::mutex> lock(progress_mutex);
+                  progress(++done, total);
+                }
+              });
 }
 
 ArchiveFile Archive::Parse(const std::string& name, const FileStamp& stamp,

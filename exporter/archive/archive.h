@@ -124,9 +124,6 @@ class Archive {
     FileStamp stamp;
     std::optional<ArchiveFile> file;
   };
-  static constexpr std::size_t kMaxParseThreads = 4;
-  static constexpr std::size_t kFilesPerThread = 16;  // fewer: not worth one
-
   void ParseAll(const RuleSet& rules, std::vector<Entry>* entries,
                 const std::vector<std::size_t>& indices, std::size_t done,
                 std::size_t total, const Progress& progress);

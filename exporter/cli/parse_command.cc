@@ -6,6 +6,7 @@
 #include <map>
 
 #include "exporter/base/files.h"
+#include "exporter/base/parallel.h"
 #include "exporter/cli/commands.h"
 #include "exporter/cli/image_flags.h"
 #include "parsers/bulletin_json.h"
@@ -156,21 +157,38 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
       nlohmann::json all = nlohmann::json::array();
       bool failed = false;
       ImageReading images(opts->images, opts->image_text);
-      for (const auto& path : opts->files) {
+      auto parse = [&opts, &rules](const std::string& path,
+                                   const ImageReader* reader) {
         Bulletin bulletin;
         const FileContent file =
             ReadFileCapped(path, kMaxFileBytes, FileOrigin::kOperator);
         if (!file.error.empty()) {
           bulletin.errors.push_back(file.error);
           bulletin.failure = file.failure;
-        } else {
-          ParseOptions options;
-          options.max_bytes = kMaxFileBytes;
-          options.min_ocr_confidence = opts->images.min_confidence;
-          const auto reader = images.ForFile(path);
-          options.images = reader.get();
-          bulletin = ParseBulletin(file.bytes, *rules, options);
-          images.Done();
+          return bulletin;
+        }
+        ParseOptions options;
+        options.max_bytes = kMaxFileBytes;
+        options.min_ocr_confidence = opts->images.min_confidence;
+        options.images = reader;
+        return ParseBulletin(file.bytes, *rules, options);
+      };
+      // Every file's text on all cores; then, in order and one at a time,
+      // the files that reference images again with their images (OCR and
+      // its progress line are not shared).
+      std::vector<Bulletin> bulletins(opts->files.size());
+      ParallelFor(bulletins.size(), kMaxParseThreads, kFilesPerThread,
+                  [&](std::size_t i) {
+                    bulletins[i] = parse(opts->files[i], nullptr);
+                  });
+      for (std::size_t i = 0; i < bulletins.size(); ++i) {
+        const std::string& path = opts->files[i];
+        Bulletin& bulletin = bulletins[i];
+        if (!bulletin.images.empty()) {
+          if (const auto reader = images.ForFile(path)) {
+            bulletin = parse(path, reader.get());
+            images.Done();
+          }
         }
         failed = failed || !bulletin.ok();
         if (opts->output == "json") {
@@ -178,6 +196,7 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
         } else {
           PrintText(std::cout, path, bulletin);
         }
+        bulletin = Bulletin{};  // what is printed is not needed again
       }
       if (opts->output == "json") {
         std::cout << all.dump(2, ' ', false,

@@ -14,6 +14,10 @@
 
 #include "exporter/base/digest.h"
 
+// libgomp's, which Tesseract brings (declared here: clang, which checks this
+// file, has no omp.h of its own).
+extern "C" void omp_set_max_active_levels(int max_levels);
+
 namespace cncert {
 
 std::string_view ImageFailureName(ImageFailure f) {
@@ -257,6 +261,11 @@ std::string FindLanguageData() {
 
 std::unique_ptr<OcrEngine> OcrEngine::Create(std::string* error) {
   setMsgSeverity(L_SEVERITY_NONE);  // leptonica: errors are ours to report
+  // Tesseract asks OpenMP for four threads in each recognition, which makes
+  // small images several times slower and fights the exporter's own
+  // threads. Its loops name their thread count, so only this caps them: no
+  // parallel region becomes active, each runs on the thread that reads.
+  omp_set_max_active_levels(0);
   // Starting Tesseract costs 0.1 s and 45 MB: left to the first image, so
   // that text-only archives never pay for it.
   const std::string data = FindLanguageData();

@@ -109,6 +109,30 @@ TEST_F(ImagesTest, GeneratedBulletinsMeetTheAccuracyGoals) {
   EXPECT_LE(wrong * 100, expected * 2) << wrong << " of " << expected;
 }
 
+TEST_F(ImagesTest, TesseractReadsOnTheOneThreadOfParse) {
+  // Tesseract asks OpenMP for four threads in every recognition: on two
+  // cores, reading took six times longer. `parse` of one file has one thread.
+  Copy(kGolden);
+  Process parse({CNCERT_EXPORTER_BINARY, "parse", "--output", "json",
+                 "--ocr.cache", dir_ + "/cache", dir_ + "/" + kGolden + ".md"});
+  const std::string tasks = "/proc/" + std::to_string(parse.pid()) + "/task";
+  std::size_t most = 0;
+  int samples = 0;
+  while (parse.running()) {
+    std::error_code error;
+    std::size_t threads = 0;
+    for (fs::directory_iterator it(tasks, error), end; !error && it != end;
+         it.increment(error)) {
+      ++threads;
+    }
+    most = std::max(most, threads);
+    ++samples;
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_GT(samples, 10) << "too quick to watch: were the images read?";
+  EXPECT_EQ(most, 1u);
+}
+
 TEST_F(ImagesTest, BadImagesGiveWarningsNeverFiguresAndNeverACrash) {
   const auto got = Parse({kFixtures + "/bad.md"})[0];
   ASSERT_TRUE(got["ok"].get<bool>());

@@ -29,6 +29,7 @@ class Process {
   Process& operator=(const Process&) = delete;
 
   bool running();
+  pid_t pid() const { return pid_; }  // -1 once it has ended
   // The most memory the process has held resident (VmHWM), in bytes; 0 when
   // it is gone.
   long long PeakResidentBytes() const;
