@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <mutex>
 
 #include "parsers/normalize.h"
 #include "parsers/utf8.h"
@@ -93,6 +95,54 @@ void AppendImage(const ImageText& text, std::size_t image, Spliced* out) {
   }
 }
 
+// An image's text as AppendImage makes it, from offset 0. It is the same in
+// every bulletin that shows the image: kept by the image's key, so that a
+// cached image costs a copy instead of normalizing and repairing each line.
+struct PreparedImage {
+  std::string text;
+  std::vector<SplicedLine> lines;
+  std::string image_text;
+};
+
+std::shared_ptr<const PreparedImage> Prepare(const std::string& key,
+                                             const ImageText& text) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const PreparedImage>> memo;
+  constexpr std::size_t kMaxImages = 256;
+  {
+    const std::lock_guard<std::mutex> lock(mutex);
+    const auto it = memo.find(key);
+    if (it != memo.end()) return it->second;
+  }
+  Spliced scratch;
+  scratch.image_text.resize(1);
+  AppendImage(text, 0, &scratch);
+  auto prepared = std::make_shared<PreparedImage>(
+      PreparedImage{std::move(scratch.text), std::move(scratch.lines),
+                    std::move(scratch.image_text[0])});
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (memo.size() >= kMaxImages) memo.clear();
+  memo.emplace(key, prepared);
+  return prepared;
+}
+
+void AppendPrepared(const PreparedImage& prepared, std::size_t image,
+                    Spliced* out) {
+  const std::size_t offset = out->text.size();
+  out->text += prepared.text;
+  for (SplicedLine line : prepared.lines) {
+    line.begin += offset;
+    line.end += offset;
+    line.image = image;
+    for (auto& w : line.words) {
+      w.begin += offset;
+      w.end += offset;
+    }
+    out->lines.push_back(std::move(line));
+  }
+  out->image_text[image] += prepared.image_text;
+}
+
 }  // namespace
 
 Spliced SpliceImages(std::string_view normalized,
@@ -148,7 +198,11 @@ Spliced SpliceImages(std::string_view normalized,
     if (lookup.status != ImageStatus::kRead || !lookup.text) continue;
     out.text += kHardBreak;
     out.text += '\n';
-    AppendImage(*lookup.text, i, &out);
+    if (lookup.key.empty()) {
+      AppendImage(*lookup.text, i, &out);
+    } else {
+      AppendPrepared(*Prepare(lookup.key, *lookup.text), i, &out);
+    }
   }
   return out;
 }
@@ -197,7 +251,15 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
     for (std::size_t at = p.begin; at < p.end; ++at) {
       const auto input = layout.InputOffset(at);
       const SplicedLine* l = input ? line_at(*input) : nullptr;
-      if (!l || l == previous) continue;
+      if (!l) continue;
+      // Input offsets grow with the text: where the line's last byte is
+      // this far on, everything between is this line.
+      if (const std::size_t last = at + (l->end - 1 - *input); last > at) {
+        const auto mapped = last < p.end ? layout.InputOffset(last)
+                                         : std::optional<std::size_t>();
+        if (mapped && *mapped == l->end - 1) at = last;
+      }
+      if (l == previous) continue;
       if (!lines.empty()) lines += '\n';
       lines += spliced.text.substr(l->begin, l->end - l->begin);
       previous = l;
@@ -211,16 +273,15 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
     const std::size_t e = (ve ? *ve : b) + 1;
     float confidence = 100;
     bool found = false;
-    for (const auto& w : line->words) {
+    const auto& words = line->words;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const auto& w = words[i];
       const bool overlaps = w.begin < e && w.end > b;
       const bool inside = w.begin >= b && w.end <= e;
-      bool has_symbols = false;
-      if (!w.symbol) {
-        for (const auto& s : line->words) {
-          has_symbols =
-              has_symbols || (s.symbol && s.begin >= w.begin && s.end <= w.end);
-        }
-      }
+      // A word's symbols, if it has any, follow it (AddWord).
+      const bool has_symbols =
+          !w.symbol && i + 1 < words.size() && words[i + 1].symbol &&
+          words[i + 1].begin >= w.begin && words[i + 1].end <= w.end;
       // Beside the figure, a word may hold only what a figure's wording puts
       // there; anything else ("8g1.7%") makes the whole word doubtful.
       bool odd_neighbours = false;

@@ -1,8 +1,12 @@
 #include "parsers/images.h"
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
+#include <vector>
 
 namespace cncert {
 
@@ -86,9 +90,28 @@ std::string FixOcrConfusions(std::string_view normalized_line) {
       {RE2(R"((\d个)[人!|]?(约?占))"), R"(\1(\2)"},
       {RE2(R"((\d个)[人!|]$)"), R"(\1()"},
   };
+  // Most lines need no repair: one pass of all patterns together tells
+  // which could apply, instead of one pass each. After a repair the line is
+  // asked again, as a repair may make the next one apply.
+  static const RE2::Set* const kAny = [] {
+    auto* set = new RE2::Set(RE2::Options(), RE2::UNANCHORED);
+    for (const Fix& fix : kFixes) set->Add(fix.pattern.pattern(), nullptr);
+    set->Compile();
+    return set;
+  }();
+  constexpr int kCount = static_cast<int>(std::size(kFixes));
   std::string out(normalized_line);
-  for (const Fix& fix : kFixes) {
-    RE2::GlobalReplace(&out, fix.pattern, fix.rewrite);
+  std::vector<int> matching;
+  for (int next = 0; next < kCount;) {
+    matching.clear();
+    if (!kAny->Match(out, &matching)) break;
+    int first = kCount;
+    for (const int i : matching) {
+      if (i >= next) first = std::min(first, i);
+    }
+    if (first == kCount) break;
+    RE2::GlobalReplace(&out, kFixes[first].pattern, kFixes[first].rewrite);
+    next = first + 1;
   }
   return out;
 }

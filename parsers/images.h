@@ -51,6 +51,10 @@ struct ImageLookup {
   ImageStatus status = ImageStatus::kSkipped;
   const ImageText* text = nullptr;  // with kRead; owned by the reader
   std::string reason;               // with kSkipped and kFailed
+  // Names `text` for as long as the process runs (the image's hash): the
+  // parser then prepares it once for every bulletin that shows it. Empty:
+  // prepared each time.
+  std::string key;
 };
 
 // Supplied by the caller of ParseBulletin: the parser does no I/O itself.

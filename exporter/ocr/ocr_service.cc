@@ -188,7 +188,7 @@ ImageLookup OcrService::Lookup(const std::string& bulletin_dir,
     std::lock_guard<std::mutex> lock(mutex_);
     const auto failed = failed_.find(bulletin_dir + "\n" + ref.src);
     if (failed != failed_.end()) {
-      return {ImageStatus::kFailed, nullptr, failed->second};
+      return {ImageStatus::kFailed, nullptr, failed->second, ""};
     }
   }
   // A cache hit reads no image: a stored remote image is named by its hash,
@@ -198,18 +198,19 @@ ImageLookup OcrService::Lookup(const std::string& bulletin_dir,
         cached && cached->failure == ImageFailure::kNone) {
       if (metrics_) metrics_->OcrCacheHit();
       held->push_back(std::make_unique<ImageText>(std::move(cached->text)));
-      return {ImageStatus::kRead, held->back().get(), ""};
+      return {ImageStatus::kRead, held->back().get(), "", known};
     }
   }
   if (inline_mode && progress_) progress_(ref.src);
   ImageBytes image = Bytes(job, inline_mode);
   if (image.failure == ImageFailure::kNotFetched) {
-    return {ImageStatus::kUnread, nullptr, image.error};
+    return {ImageStatus::kUnread, nullptr, image.error, ""};
   }
   if (image.failure != ImageFailure::kNone) {
     if (metrics_) metrics_->ImageFailed(ImageFailureName(image.failure));
     return {ImageStatus::kFailed, nullptr,
-            std::string(ImageFailureName(image.failure)) + ": " + image.error};
+            std::string(ImageFailureName(image.failure)) + ": " + image.error,
+            ""};
   }
   std::optional<OcrResult> result;
   std::string hash;
@@ -222,17 +223,18 @@ ImageLookup OcrService::Lookup(const std::string& bulletin_dir,
   if (!result) {
     if (!inline_mode) {
       Enqueue(job);
-      return {ImageStatus::kPending, nullptr, "queued for OCR"};
+      return {ImageStatus::kPending, nullptr, "queued for OCR", ""};
     }
     result = ReadNow(image.bytes, hash);
   }
   if (result->failure != ImageFailure::kNone) {
     return {
         ImageStatus::kFailed, nullptr,
-        std::string(ImageFailureName(result->failure)) + ": " + result->error};
+        std::string(ImageFailureName(result->failure)) + ": " + result->error,
+        ""};
   }
   held->push_back(std::make_unique<ImageText>(std::move(result->text)));
-  return {ImageStatus::kRead, held->back().get(), ""};
+  return {ImageStatus::kRead, held->back().get(), "", hash};
 }
 
 void OcrService::Enqueue(Job job) {

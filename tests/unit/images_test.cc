@@ -36,8 +36,9 @@ class FakeReader : public ImageReader {
   ImageLookup Read(const ImageRef& ref) const override {
     read_.push_back(ref.src);
     const auto it = texts_.find(ref.src);
-    if (it == texts_.end()) return {ImageStatus::kFailed, nullptr, "missing"};
-    return {ImageStatus::kRead, &it->second, ""};
+    if (it == texts_.end())
+      return {ImageStatus::kFailed, nullptr, "missing", ""};
+    return {ImageStatus::kRead, &it->second, "", ""};
   }
   mutable std::vector<std::string> read_;
 
