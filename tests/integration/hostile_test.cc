@@ -15,6 +15,7 @@
 
 #include "tests/support/archive_fixture.h"
 #include "tests/support/process.h"
+#include "tests/support/synthetic_archive.h"
 #include "tests/support/test_support.h"
 
 namespace cncert::testing {
@@ -408,6 +409,47 @@ TEST_F(HostileTest, TheBulletinsApiComesInPages) {
     EXPECT_EQ(HttpGet(port, std::string("/api/v1/bulletins") + bad).status, 400)
         << bad;
   }
+}
+
+TEST_F(HostileTest, TheBulletinsApiServesAFewClientsAtATime) {
+  // The whole archive with provenance is megabytes: made once per snapshot,
+  // and no more than four requests at a time wait for it or copy it.
+  WriteSyntheticArchive(
+      dir_, MakeSyntheticWeeks(Date{std::chrono::year{2005},
+                                    std::chrono::month{1}, std::chrono::day{3}},
+                               1, 1000));
+  auto server = Start({"--web.max-connections-per-client", "16"});
+  ASSERT_TRUE(server.ok());
+  const int port = server.port();
+  constexpr int kClients = 8;  // as many as the server has workers
+  std::vector<HttpResult> results(kClients);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([port, &results, i] {
+      results[i] = HttpGet(port, "/api/v1/bulletins?provenance=1");
+    });
+  }
+  for (auto& c : clients) c.join();
+  int served = 0;
+  int refused = 0;
+  for (const auto& r : results) {
+    if (r.status == 200) {
+      ++served;
+      EXPECT_EQ(
+          nlohmann::json::parse(r.body, nullptr, false)["bulletins"].size(),
+          1000u);
+    } else {
+      ++refused;
+      EXPECT_EQ(r.status, 503) << r.body;
+      EXPECT_THAT(r.body, HasSubstr("Too many concurrent API requests"));
+    }
+  }
+  EXPECT_GE(served, 1);
+  EXPECT_LE(served, 4);
+  EXPECT_GE(refused, kClients - 4);
+  // Once made, it is served to each who asks.
+  EXPECT_EQ(HttpGet(port, "/api/v1/bulletins?provenance=1").status, 200);
+  EXPECT_EQ(HttpGet(port, "/metrics").status, 200);
 }
 
 TEST_F(HostileTest, CompressionFollowsAcceptEncodingAndSaysItVaries) {
