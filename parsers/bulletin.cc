@@ -71,6 +71,20 @@ std::string LabelSafe(const std::string& value) {
 
 }  // namespace
 
+namespace {
+const std::string kNone;
+}  // namespace
+
+const std::string& Provenance::image() const {
+  return from_image ? from_image->image : kNone;
+}
+const std::string& Provenance::image_line() const {
+  return from_image ? from_image->image_line : kNone;
+}
+std::optional<double> Provenance::confidence() const {
+  return from_image ? from_image->confidence : std::nullopt;
+}
+
 std::string RuleName(const Value& v) {
   return v.metric + "/" + std::to_string(v.provenance.pattern);
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,9 +40,17 @@ struct Provenance {
   std::size_t value_end = 0;
   // Read from an image: which one (as the document references it), the
   // recognised line(s), and the OCR confidence (0–100) of the figure's words.
-  std::string image;
-  std::string image_line;
-  std::optional<double> confidence;
+  // Held apart: most figures are typed, and an archive keeps thousands.
+  struct FromImage {
+    std::string image;
+    std::string image_line;
+    std::optional<double> confidence;
+  };
+  std::shared_ptr<const FromImage> from_image;  // null for typed text
+
+  const std::string& image() const;  // "" for typed text
+  const std::string& image_line() const;
+  std::optional<double> confidence() const;
 };
 
 // An image of the bulletin and what became of it.

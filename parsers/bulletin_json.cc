@@ -64,11 +64,11 @@ nlohmann::json BulletinToJson(const Bulletin& bulletin, std::string_view file,
     source["span"] = nlohmann::json::array({p.begin, p.end});
     source["match"] = MatchedText(bulletin, p);
     source["sentence"] = SentenceAround(bulletin, p);
-    if (!p.image.empty()) {
-      source["image"] = p.image;
-      source["image_line"] = p.image_line;
-      if (p.confidence)
-        source["confidence"] = std::round(*p.confidence * 10) / 10;
+    if (!p.image().empty()) {
+      source["image"] = p.image();
+      source["image_line"] = p.image_line();
+      if (p.confidence())
+        source["confidence"] = std::round(*p.confidence() * 10) / 10;
     }
   }
   out["values"] = std::move(values);

@@ -244,7 +244,8 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
         p.value_end > p.value_begin ? p.value_end - 1 : p.value_begin);
     const SplicedLine* line = vb ? line_at(*vb) : nullptr;
     if (!line) continue;
-    p.image = images[line->image].src;
+    Provenance::FromImage source;
+    source.image = images[line->image].src;
     // The recognised lines the whole match stands on.
     std::string lines;
     const SplicedLine* previous = nullptr;
@@ -264,7 +265,7 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
       lines += spliced.text.substr(l->begin, l->end - l->begin);
       previous = l;
     }
-    p.image_line = lines;
+    source.image_line = std::move(lines);
     // The confidence of what makes the figure: its characters, and each
     // word that is all figure; a word that also holds other characters ("%"
     // or ";", often less sure) counts by the figure's characters alone.
@@ -309,7 +310,9 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
       for (const auto& w : line->words)
         confidence = std::min(confidence, w.confidence);
     }
-    p.confidence = confidence;
+    source.confidence = confidence;
+    p.from_image =
+        std::make_shared<const Provenance::FromImage>(std::move(source));
   }
 }
 

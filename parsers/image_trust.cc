@@ -14,7 +14,7 @@ namespace cncert {
 
 namespace {
 
-bool FromImage(const Value& v) { return !v.provenance.image.empty(); }
+bool FromImage(const Value& v) { return !v.provenance.image().empty(); }
 
 // Removes the values for which `drop` says why, with a warning each.
 template <typename F>
@@ -27,7 +27,7 @@ void DropIf(Bulletin* b, F drop) {
     } else {
       b->warnings.push_back(SeriesKey(v.metric, v.labels) + " = " +
                             FormatNumber(v.value) + " read from image " +
-                            v.provenance.image + " is not served: " + why);
+                            v.provenance.image() + " is not served: " + why);
     }
   }
   b->values = std::move(kept);
@@ -107,13 +107,14 @@ void DropUntrustedImageValues(const std::vector<std::string>& image_text,
   // Then what was read with too little confidence. (The checks above also
   // weigh such figures: a doubtful share still exposes a misread count.)
   DropIf(bulletin, [&](const Value& v) -> std::string {
-    if (foreign.contains(v.provenance.image)) {
+    if (foreign.contains(v.provenance.image())) {
       return "the image names another issue than " + own;
     }
-    if (v.provenance.confidence && *v.provenance.confidence < min_confidence) {
+    if (v.provenance.confidence() &&
+        *v.provenance.confidence() < min_confidence) {
       return "OCR confidence " +
-             FormatNumber(std::round(*v.provenance.confidence)) + " is below " +
-             FormatNumber(min_confidence);
+             FormatNumber(std::round(*v.provenance.confidence())) +
+             " is below " + FormatNumber(min_confidence);
     }
     return "";
   });

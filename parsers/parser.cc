@@ -126,7 +126,7 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
                            options.min_ocr_confidence, &bulletin);
   for (const Value& v : bulletin.values) {
     for (ImageUse& use : bulletin.images) {
-      if (!v.provenance.image.empty() && use.src == v.provenance.image) {
+      if (!v.provenance.image().empty() && use.src == v.provenance.image()) {
         ++use.figures;
         break;
       }

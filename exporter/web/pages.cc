@@ -594,11 +594,11 @@ std::optional<std::string> Pages::BulletinPage(std::string_view issue) {
             Esc(FigureName(key).empty() ? key : FigureName(key)) +
             "</a><br><code>" + Esc(key) + "</code></td><td class=\"num\">" +
             Esc(Shown(v.metric, v.value)) + "</td><td>" + Highlighted(b, p);
-    if (!p.image.empty()) {
+    if (!p.image().empty()) {
       html += "<br><span class=\"muted\">read from image <code>" +
-              Esc(p.image) + "</code>";
-      if (p.confidence) {
-        html += ", OCR confidence " + FormatNumber(std::round(*p.confidence));
+              Esc(p.image()) + "</code>";
+      if (p.confidence()) {
+        html += ", OCR confidence " + FormatNumber(std::round(*p.confidence()));
       }
       html += "</span>";
     }

@@ -76,18 +76,18 @@ TEST(ImagesTest, FiguresFromAnImageCarryTheirProvenance) {
   const Value* defaced = b.Find("cncert_defaced_websites");
   ASSERT_NE(defaced, nullptr);
   EXPECT_EQ(defaced->value, 1234);
-  EXPECT_EQ(defaced->provenance.image, "files/1.png");
+  EXPECT_EQ(defaced->provenance.image(), "files/1.png");
   // 纂改 was repaired; the recognised line is the repaired one.
-  EXPECT_THAT(defaced->provenance.image_line,
+  EXPECT_THAT(defaced->provenance.image_line(),
               HasSubstr("被篡改网站数量为1234个"));
-  EXPECT_EQ(defaced->provenance.confidence, 95);
+  EXPECT_EQ(defaced->provenance.confidence(), 95);
   // A sentence broken across the image's lines is read as one.
   const Value* backdoored = b.Find("cncert_backdoored_websites");
   ASSERT_NE(backdoored, nullptr);
   EXPECT_EQ(backdoored->value, 567);
-  EXPECT_THAT(backdoored->provenance.image_line, HasSubstr("\n"));
+  EXPECT_THAT(backdoored->provenance.image_line(), HasSubstr("\n"));
   // Typed figures have no image.
-  EXPECT_EQ(b.Find("cncert_incidents_handled")->provenance.image, "");
+  EXPECT_EQ(b.Find("cncert_incidents_handled")->provenance.image(), "");
   ASSERT_EQ(b.images.size(), 4u);
   EXPECT_EQ(b.images[1].status, ImageStatus::kRead);
   EXPECT_EQ(b.images[1].figures, 3);
@@ -129,7 +129,7 @@ TEST(ImagesTest, TheTextWinsOverAnImageThatStatesAFigureDifferently) {
   const Bulletin b = ParseWith(Article("![](files/1.png)"), reader);
   ASSERT_NE(b.Find("cncert_incidents_handled"), nullptr);
   EXPECT_EQ(b.Find("cncert_incidents_handled")->value, 177);
-  EXPECT_EQ(b.Find("cncert_incidents_handled")->provenance.image, "");
+  EXPECT_EQ(b.Find("cncert_incidents_handled")->provenance.image(), "");
   EXPECT_THAT(b.warnings,
               Contains(HasSubstr("an image states 771, the text 177")));
 }
