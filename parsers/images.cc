@@ -55,6 +55,13 @@ std::string FixOcrConfusions(std::string_view normalized_line) {
       {RE2(R"(植入后[^门,;。\d()](的|网站|政府))"), R"(植入后门\1)"},
       // 仿冒 as 仿时: "仿_页面".
       {RE2(R"(仿[^冒,;。\d()]页面)"), "仿冒页面"},
+      // A decimal point read as a comma: "33,2%" (a thousands separator
+      // has three digits after it).
+      {RE2(R"((\d),(\d%))"), R"(\1.\2)"},
+      // The % sign doubled, or followed by a stray letter, before the words
+      // that follow a share: "34.8%%为", "62.7%b为" (before the repair
+      // below, which then sees the sign where it belongs).
+      {RE2(R"((\d%)(?:%|[A-Za-z])([为位较,;。)]))"), R"(\1\2)"},
       // The % sign read as a digit (9, 5, 96, 9%6) or followed by a stray
       // one, after a share or change: "约占境内5.49)", "88.65," or "5.0%8)"
       // for "5.4%)". Bulletins state every share and change with one
@@ -79,6 +86,8 @@ std::string FixOcrConfusions(std::string_view normalized_line) {
       {RE2(R"(漏[^洞,;。\d()](\d|中|共|,))"), R"(漏洞\1)"},
       // A stray character inside a severity: "中和危漏洞".
       {RE2(R"((^|[、,;])([高中低])[^危\d,;、]危漏洞)"), R"(\1\2危漏洞)"},
+      // 顶 as 项: "项级域" is no word.
+      {RE2(R"(项级域)"), "顶级域"},
       // A lone rating 中 read as 三.
       {RE2(R"((评价(?:级别)?为)三)"), R"(\1中)"},
       // Parentheses as angle brackets or quotes: "〈(约占", "“〈(",

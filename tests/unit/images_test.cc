@@ -240,6 +240,10 @@ TEST(ImagesTest, KnownMisreadingsAreRepairedOnlyInTheirContext) {
       {"数量为8个!约占境", "数量为8个(约占境"},
       {"数量为8个约占境", "数量为8个(约占境"},
       {"数量为47个人", "数量为47个("},
+      {"且项级域为.com的", "且顶级域为.com的"},
+      {"有约34.8%%为境外", "有约34.8%为境外"},
+      {"有约62.7%b为境外", "有约62.7%为境外"},
+      {"有约33,2%位于境外", "有约33.2%位于境外"},
       {"高危漏润119个", "高危漏洞119个"},
       {"、中和危漏洞549个", "、中危漏洞549个"},
       {"环比增长了51.芝;", "环比增长了\xEF\xBF\xBD芝;"},
@@ -256,6 +260,8 @@ TEST(ImagesTest, KnownMisreadingsAreRepairedOnlyInTheirContext) {
       {"共21P地址", "共21P地址"},  // a figure's last digit stays a digit
       {"个人", "个人"},
       {"CNCERT.PF", "CNCERT.PF"},
+      {"5%b", "5%b"},  // nothing a share's wording puts after it
+      {"1,234个", "1,234个"},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(FixOcrConfusions(c.misread), c.repaired) << c.misread;
