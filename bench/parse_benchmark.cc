@@ -2,12 +2,15 @@
 // backfill history of an archive of 1,000 bulletins.
 #include <benchmark/benchmark.h>
 
+#include <map>
+
 #include "exporter/archive/archive.h"
 #include "exporter/metrics/bulletin_metrics.h"
 #include "exporter/metrics/exposition.h"
 #include "parsers/normalize.h"
 #include "parsers/parser.h"
 #include "tests/support/synthetic_archive.h"
+#include "tests/support/tiny_pdf.h"
 
 namespace cncert {
 namespace {
@@ -37,6 +40,48 @@ void BM_Parse1000Bulletins(benchmark::State& state) {
       static_cast<int64_t>(state.iterations() * corpus.size()));
 }
 BENCHMARK(BM_Parse1000Bulletins)->Unit(benchmark::kMillisecond);
+
+// One channel at a time, on one core: the same weeks as plain text,
+// Markdown, HTML (UTF-8 and GBK) and PDF (text written into a PDF).
+enum Channel { kText, kMarkdown, kHtml, kPdf };
+
+const std::vector<std::string>& ChannelCorpus(Channel channel) {
+  static std::map<Channel, std::vector<std::string>> cache;
+  auto& files = cache[channel];
+  if (!files.empty()) return files;
+  for (const auto& w : Corpus()) {
+    const bool text = w.file_name.ends_with(".txt");
+    if (channel == kText && text) files.push_back(w.content);
+    if (channel == kMarkdown && w.file_name.ends_with(".md"))
+      files.push_back(w.content);
+    if (channel == kHtml && w.file_name.ends_with(".html"))
+      files.push_back(w.content);
+    if (channel == kPdf && text)
+      files.push_back(testing::MakeTextPdf(w.content));
+  }
+  return files;
+}
+
+void BM_ParseChannel(benchmark::State& state) {
+  const auto& files = ChannelCorpus(static_cast<Channel>(state.range(0)));
+  const auto rules = DefaultRules();
+  std::size_t bytes = 0;
+  for (const auto& f : files) bytes += f.size();
+  for (auto _ : state) {
+    for (const auto& f : files)
+      benchmark::DoNotOptimize(ParseBulletin(f, *rules));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
+  state.SetItemsProcessed(
+      static_cast<int64_t>(state.iterations() * files.size()));
+}
+BENCHMARK(BM_ParseChannel)
+    ->ArgName("text_md_html_pdf")
+    ->Arg(kText)
+    ->Arg(kMarkdown)
+    ->Arg(kHtml)
+    ->Arg(kPdf)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_NormalizeOneBulletin(benchmark::State& state) {
   const std::string& text = Corpus()[1].content;
