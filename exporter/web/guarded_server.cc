@@ -1,6 +1,7 @@
 #include "exporter/web/guarded_server.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -66,9 +67,10 @@ bool Wait(int sock, short events, std::chrono::milliseconds timeout,
 // and which keeps what it read ahead (a pipelined request) for the next.
 class GuardedStream : public httplib::Stream {
  public:
-  GuardedStream(int sock, const ConnectionLimits& limits,
+  // `ssl`: the connection's TLS session (its socket non-blocking), or null.
+  GuardedStream(int sock, SSL* ssl, const ConnectionLimits& limits,
                 const std::atomic<bool>& stopping)
-      : sock_(sock), limits_(limits), stopping_(stopping) {}
+      : sock_(sock), ssl_(ssl), limits_(limits), stopping_(stopping) {}
 
   void BeginRequest() {
     deadline_ = Clock::now() + limits_.request_deadline;
@@ -78,7 +80,10 @@ class GuardedStream : public httplib::Stream {
   // and would read the rest as further requests; the connection ends
   // instead.
   bool cut() const { return cut_; }
-  bool buffered() const { return begin_ < end_; }
+  // Bytes of a further request already here: read ahead, or decrypted.
+  bool buffered() const {
+    return begin_ < end_ || (ssl_ != nullptr && SSL_pending(ssl_) > 0);
+  }
 
   bool is_readable() const override {
     return buffered() || Wait(sock_, POLLIN, ReadWait(), &stopping_);
@@ -89,13 +94,9 @@ class GuardedStream : public httplib::Stream {
   ssize_t read(char* ptr, size_t size) override {
     // A client that keeps sending a byte now and then still ends here.
     if (Clock::now() >= deadline_) return Cut();
-    if (!buffered()) {
+    if (begin_ >= end_) {
       if (request_bytes_ >= limits_.max_request_bytes) return Cut();
-      if (!Wait(sock_, POLLIN, ReadWait(), &stopping_)) return Cut();
-      ssize_t n = 0;
-      do {
-        n = ::recv(sock_, buffer_, sizeof buffer_, 0);
-      } while (n < 0 && errno == EINTR);
+      const ssize_t n = Receive();
       if (n <= 0) return n;
       begin_ = 0;
       end_ = static_cast<std::size_t>(n);
@@ -107,6 +108,24 @@ class GuardedStream : public httplib::Stream {
     return static_cast<ssize_t>(n);
   }
   ssize_t write(const char* ptr, size_t size) override {
+    if (ssl_ != nullptr) {
+      if (size == 0) return 0;
+      const int want = static_cast<int>(std::min<size_t>(size, 1 << 20));
+      for (;;) {
+        const int n = SSL_write(ssl_, ptr, want);
+        if (n > 0) return n;
+        const int error = SSL_get_error(ssl_, n);
+        if (error == SSL_ERROR_WANT_WRITE &&
+            Wait(sock_, POLLOUT, limits_.write_timeout)) {
+          continue;
+        }
+        if (error == SSL_ERROR_WANT_READ &&
+            Wait(sock_, POLLIN, limits_.write_timeout)) {
+          continue;
+        }
+        return -1;
+      }
+    }
     if (!is_writable()) return -1;
     ssize_t n = 0;
     do {
@@ -135,7 +154,34 @@ class GuardedStream : public httplib::Stream {
     return -1;
   }
 
+  // What arrives next, waiting no longer than the request's deadline.
+  ssize_t Receive() {
+    if (ssl_ == nullptr) {
+      if (!Wait(sock_, POLLIN, ReadWait(), &stopping_)) return Cut();
+      ssize_t n = 0;
+      do {
+        n = ::recv(sock_, buffer_, sizeof buffer_, 0);
+      } while (n < 0 && errno == EINTR);
+      return n;
+    }
+    for (;;) {
+      const int n = SSL_read(ssl_, buffer_, sizeof buffer_);
+      if (n > 0) return n;
+      const int error = SSL_get_error(ssl_, n);
+      if (error == SSL_ERROR_ZERO_RETURN) return 0;
+      const short events = error == SSL_ERROR_WANT_READ    ? POLLIN
+                           : error == SSL_ERROR_WANT_WRITE ? POLLOUT
+                                                           : 0;
+      if (events == 0) return -1;
+      if (Clock::now() >= deadline_ ||
+          !Wait(sock_, events, ReadWait(), &stopping_)) {
+        return Cut();
+      }
+    }
+  }
+
   int sock_;
+  SSL* ssl_;
   const ConnectionLimits& limits_;
   const std::atomic<bool>& stopping_;
   bool cut_ = false;
@@ -146,6 +192,35 @@ class GuardedStream : public httplib::Stream {
   std::size_t end_ = 0;
 };
 
+// The TLS handshake, done within `deadline`: a client that sends its
+// hello a byte at a time holds a worker no longer than a slow request.
+SSL* Handshake(int sock, SSL_CTX* ctx, Clock::time_point deadline,
+               const std::atomic<bool>& stopping) {
+  SSL* ssl = SSL_new(ctx);
+  if (ssl == nullptr) return nullptr;
+  const int flags = ::fcntl(sock, F_GETFL, 0);
+  if (flags < 0 || ::fcntl(sock, F_SETFL, flags | O_NONBLOCK) < 0 ||
+      SSL_set_fd(ssl, sock) != 1) {
+    SSL_free(ssl);
+    return nullptr;
+  }
+  for (;;) {
+    const int r = SSL_accept(ssl);
+    if (r == 1) return ssl;
+    const int error = SSL_get_error(ssl, r);
+    const short events = error == SSL_ERROR_WANT_READ    ? POLLIN
+                         : error == SSL_ERROR_WANT_WRITE ? POLLOUT
+                                                         : 0;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - Clock::now());
+    if (events == 0 || left.count() <= 0 ||
+        !Wait(sock, events, left, &stopping)) {
+      SSL_free(ssl);
+      return nullptr;
+    }
+  }
+}
+
 void Refuse(int sock) {
   static constexpr char kBusy[] =
       "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
@@ -155,6 +230,19 @@ void Refuse(int sock) {
 }
 
 }  // namespace
+
+GuardedServer::GuardedServer(ConnectionLimits limits,
+                             const std::function<bool(SSL_CTX&)>& set_up)
+    : limits_(limits), tls_(true), ctx_(SSL_CTX_new(TLS_server_method())) {
+  if (ctx_ != nullptr && !set_up(*ctx_)) {
+    SSL_CTX_free(ctx_);
+    ctx_ = nullptr;
+  }
+}
+
+GuardedServer::~GuardedServer() {
+  if (ctx_ != nullptr) SSL_CTX_free(ctx_);
+}
 
 int GuardedServer::connections_from(const std::string& address) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -184,10 +272,16 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
   int port = 0;
   Endpoint(sock, true, &address, &port);
   bool ok = false;
+  SSL* ssl = nullptr;
   if (!Admit(address)) {
-    Refuse(sock);
+    if (!tls_) Refuse(sock);  // over TLS, a plain answer would be noise
+  } else if (tls_ && (ctx_ == nullptr ||
+                      (ssl = Handshake(sock, ctx_,
+                                       Clock::now() + limits_.request_deadline,
+                                       stopping_)) == nullptr)) {
+    Release(address);
   } else {
-    GuardedStream stream(sock, limits_, stopping_);
+    GuardedStream stream(sock, ssl, limits_, stopping_);
     for (std::size_t i = 0; i < limits_.keep_alive_max; ++i) {
       // Idle between requests; a pipelined request is already here.
       if (!stream.buffered()) {
@@ -205,6 +299,10 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
       if (!ok || closed || stream.cut()) break;
     }
     Release(address);
+  }
+  if (ssl != nullptr) {
+    if (ok) SSL_shutdown(ssl);  // best effort: the socket does not wait
+    SSL_free(ssl);
   }
   ::shutdown(sock, SHUT_RDWR);
   ::close(sock);

@@ -430,28 +430,26 @@ bool HttpServer::Start(std::string* error) {
           "invalid --web.listen-address '" + address + "' (want host:port)";
       return false;
     }
-    std::unique_ptr<httplib::Server> server;
+    ConnectionLimits limits;
+    limits.request_deadline = options_.request_deadline;
+    limits.read_timeout =
+        std::chrono::seconds(std::min(options_.read_timeout_seconds, 5));
+    limits.write_timeout = std::chrono::seconds(options_.write_timeout_seconds);
+    limits.max_request_bytes = options_.max_request_bytes;
+    limits.max_connections_per_client = options_.max_connections_per_client;
+    std::unique_ptr<GuardedServer> server;
     if (options_.web_config.tls) {
       std::string tls_error;
       const TlsConfig tls = *options_.web_config.tls;
-      auto ssl = std::make_unique<httplib::SSLServer>(
-          [&tls, &tls_error](SSL_CTX& ctx) {
+      server = std::make_unique<GuardedServer>(
+          limits, [&tls, &tls_error](SSL_CTX& ctx) {
             return SetUpTlsContext(tls, ctx, &tls_error);
           });
-      if (!ssl->is_valid()) {
+      if (!server->ok()) {
         *error = "TLS set-up failed: " + tls_error;
         return false;
       }
-      server = std::move(ssl);
     } else {
-      ConnectionLimits limits;
-      limits.request_deadline = options_.request_deadline;
-      limits.read_timeout =
-          std::chrono::seconds(std::min(options_.read_timeout_seconds, 5));
-      limits.write_timeout =
-          std::chrono::seconds(options_.write_timeout_seconds);
-      limits.max_request_bytes = options_.max_request_bytes;
-      limits.max_connections_per_client = options_.max_connections_per_client;
       server = std::make_unique<GuardedServer>(limits);
     }
     const auto limit = static_cast<std::size_t>(options_.max_requests);
@@ -484,7 +482,7 @@ bool HttpServer::Start(std::string* error) {
       return false;
     }
     bound_.push_back(FormatHostPort(host, bound_port));
-    httplib::Server* raw = server.get();
+    GuardedServer* raw = server.get();
     servers_.push_back(std::move(server));
     threads_.emplace_back([raw] { raw->listen_after_bind(); });
     // Stop() must find the server listening: stopping one that has not
@@ -498,9 +496,7 @@ bool HttpServer::Start(std::string* error) {
 
 void HttpServer::Stop() {
   for (auto& s : servers_) {
-    if (auto* guarded = dynamic_cast<GuardedServer*>(s.get())) {
-      guarded->BeginStop();
-    }
+    s->BeginStop();
     s->stop();
   }
   for (auto& t : threads_) {

@@ -28,6 +28,8 @@ struct Response;
 
 namespace cncert {
 
+class GuardedServer;
+
 struct HttpOptions {
   std::vector<std::string>
       listen_addresses;  // "host:port", ":port", "[::1]:port"
@@ -99,7 +101,7 @@ class HttpServer {
   std::shared_ptr<const Access> access_;
   std::chrono::steady_clock::time_point access_checked_;
   std::string access_stamp_;  // size, mtime and inode of the file
-  std::vector<std::unique_ptr<httplib::Server>> servers_;
+  std::vector<std::unique_ptr<GuardedServer>> servers_;
   std::vector<std::thread> threads_;
   std::vector<std::string> bound_;
 };

@@ -4,7 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <poll.h>
+#include <sys/socket.h>
 
+#include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -105,6 +108,73 @@ TEST_F(WebConfigTest, TlsWithBasicAuth) {
   EXPECT_EQ(ok->get_header_value("X-Frame-Options"), "deny");
   // Plain HTTP to a TLS port gets nowhere.
   EXPECT_EQ(HttpGet(server.port(), "/metrics").status, 0);
+}
+
+TEST_F(WebConfigTest, SlowTlsClientsNeitherHoldWorkersNorStopScrapes) {
+  const std::string config = Config("tls-slow.yml",
+                                    "tls_server_config:\n"
+                                    "  cert_file: server.crt\n"
+                                    "  key_file: server.key\n");
+  ExporterServer server({"--bulletins.dir", *dir_ + "/archive",
+                         "--web.config.file", config, "--web.request-timeout",
+                         "3"});
+  ASSERT_TRUE(server.ok()) << server.process().Log();
+  const int port = server.port();
+  // Twelve connections from a second address that start a TLS handshake
+  // and send a byte of it now and then: more than the server has workers.
+  std::vector<int> slow;
+  const auto opened = std::chrono::steady_clock::now();
+  for (int i = 0; i < 12; ++i) {
+    const int fd = ConnectLoopbackFrom(port, "127.0.0.2");
+    ASSERT_GE(fd, 0);
+    (void)::send(fd, "\x16\x03", 2, MSG_NOSIGNAL);  // a handshake record...
+    slow.push_back(fd);
+  }
+  std::atomic<bool> stop{false};
+  std::thread trickle([&] {
+    while (!stop) {
+      for (const int fd : slow) (void)::send(fd, "\x01", 1, MSG_NOSIGNAL);
+      std::this_thread::sleep_for(300ms);
+    }
+  });
+  // Meanwhile every scrape over TLS from elsewhere is answered well before
+  // a slow handshake could have let go of a worker (3 s).
+  httplib::SSLClient client("127.0.0.1", port);
+  client.set_ca_cert_path((*dir_ + "/ca.crt").c_str());
+  client.enable_server_certificate_verification(true);
+  client.set_keep_alive(false);
+  for (int i = 0; i < 10; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = client.Get("/metrics");
+    ASSERT_TRUE(r) << httplib::to_string(r.error());
+    EXPECT_EQ(r->status, 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+    std::this_thread::sleep_for(100ms);
+  }
+  // The handshakes are cut at the request deadline, trickle as they may
+  // (the connections over the per-client cap at once).
+  std::this_thread::sleep_until(opened + 3500ms);
+  int cut = 0;
+  for (const int fd : slow) {
+    pollfd p{fd, POLLIN, 0};
+    char c = 0;
+    cut += ::poll(&p, 1, 500) > 0 && ::recv(fd, &c, 1, MSG_DONTWAIT) <= 0;
+  }
+  EXPECT_EQ(cut, 12);
+  // A stop does not wait for slow handshakes either.
+  for (int i = 0; i < 3; ++i) {
+    const int fd = ConnectLoopbackFrom(port, "127.0.0.3");
+    ASSERT_GE(fd, 0);
+    (void)::send(fd, "\x16", 1, MSG_NOSIGNAL);
+    slow.push_back(fd);
+  }
+  const auto before_stop = std::chrono::steady_clock::now();
+  EXPECT_EQ(server.process().Stop(std::chrono::seconds(2)), 0)
+      << server.process().Log();
+  EXPECT_LT(std::chrono::steady_clock::now() - before_stop, 1s);
+  stop = true;
+  trickle.join();
+  for (const int fd : slow) ::close(fd);
 }
 
 TEST_F(WebConfigTest, ARevokedPasswordStopsWorkingWithoutARestart) {
