@@ -81,6 +81,10 @@ int ConnectLoopback(int port);
 // client, as the server sees it.
 int ConnectLoopbackFrom(int port, const char* source);
 
+// Whether the other end closes `fd` within `wait`; what it sends meanwhile
+// (a last response) is read and dropped.
+bool ClosedByPeer(int fd, std::chrono::milliseconds wait);
+
 // A TCP port free on 127.0.0.1 right now.
 int FreePort();
 
