@@ -9,7 +9,6 @@
 
 #include "parsers/strings.h"
 #include "parsers/transforms.h"
-#include "parsers/utf8.h"
 
 namespace cncert {
 
@@ -21,16 +20,32 @@ struct Candidate {
   std::string warn;
 };
 
+// Where the paragraph holding `at` ends (before `end`): after the first
+// line break that does not follow a ';'.
+std::size_t ParagraphEnd(std::string_view text, std::size_t at,
+                         std::size_t end) {
+  for (std::size_t nl = text.find('\n', at); nl < end;
+       nl = text.find('\n', nl + 1)) {
+    if (nl == 0 || text[nl - 1] != ';') return nl + 1;
+  }
+  return end;
+}
+
+// Anchored tries that found nothing before a pattern is searched for
+// unanchored instead: each try may run to the end of the paragraph, so a
+// paragraph full of a wording's start must not cost a run per start.
+constexpr int kMaxAnchoredMisses = 8;
+
 // The leftmost match in [pos, end). Where every match starts with a
 // literal, the pattern is tried anchored where the literal occurs alone:
 // the same match, without running the automaton over the text between.
 bool FindNext(const Pattern& pattern, std::string_view text, std::size_t pos,
-              std::size_t end, re2::StringPiece* captures, int n) {
+              std::size_t end, re2::StringPiece* captures, int n, int* misses) {
   const std::string& literal = pattern.literal_prefix;
-  if (literal.empty()) {
-    return pattern.regex->Match(text, pos, end, RE2::UNANCHORED, captures, n);
-  }
   while (pos < end) {
+    if (literal.empty() || *misses >= kMaxAnchoredMisses) {
+      return pattern.regex->Match(text, pos, end, RE2::UNANCHORED, captures, n);
+    }
     const void* found =
         ::memmem(text.data() + pos, end - pos, literal.data(), literal.size());
     if (found == nullptr) return false;
@@ -38,6 +53,7 @@ bool FindNext(const Pattern& pattern, std::string_view text, std::size_t pos,
     if (pattern.regex->Match(text, at, end, RE2::ANCHOR_START, captures, n)) {
       return true;
     }
+    ++*misses;
     pos = at + 1;
   }
   return false;
@@ -102,34 +118,55 @@ std::optional<double> ApplyTransform(const Rule& rule, std::string_view value,
   return std::nullopt;
 }
 
+void MatchRange(const Rule& rule, std::size_t pattern_index,
+                const Layout& layout, const SectionSpan& span, std::size_t from,
+                std::size_t to, std::vector<re2::StringPiece>* all_captures,
+                int* misses, std::vector<Candidate>* out,
+                std::vector<std::string>* warnings);
+
+// Every match of one of the rule's patterns in `span`.
 void MatchPattern(const Rule& rule, std::size_t pattern_index,
                   const Layout& layout, const SectionSpan& span,
                   std::vector<Candidate>* out,
                   std::vector<std::string>* warnings) {
   const Pattern& pattern = rule.patterns[pattern_index];
-  const RE2& re = *pattern.regex;
-  const int groups = re.NumberOfCapturingGroups();
-  const auto& names = re.NamedCapturingGroups();
+  std::vector<re2::StringPiece> captures(
+      pattern.regex->NumberOfCapturingGroups() + 1);
+  const std::string_view text = layout.text;
+  int misses = 0;
+  // A wording never runs on over the end of a paragraph or of a block of
+  // an image, where Tesseract may put lines out of order; only a clause
+  // ended by ';' may continue on the next line. A pattern that could match
+  // a line break is searched for paragraph by paragraph.
+  for (std::size_t from = span.begin; from < span.end;) {
+    const std::size_t to =
+        pattern.may_cross_lines ? ParagraphEnd(text, from, span.end) : span.end;
+    MatchRange(rule, pattern_index, layout, span, from, to, &captures, &misses,
+               out, warnings);
+    from = to;
+  }
+}
+
+void MatchRange(const Rule& rule, std::size_t pattern_index,
+                const Layout& layout, const SectionSpan& span, std::size_t from,
+                std::size_t to, std::vector<re2::StringPiece>* all_captures,
+                int* misses, std::vector<Candidate>* out,
+                std::vector<std::string>* warnings) {
+  const Pattern& pattern = rule.patterns[pattern_index];
+  const auto& names = pattern.regex->NamedCapturingGroups();
   const auto value_it = names.find("value");
   const auto direction_it = names.find("direction");
-  std::vector<re2::StringPiece> captures(groups + 1);
+  std::vector<re2::StringPiece>& captures = *all_captures;
+  const int n = static_cast<int>(captures.size());
   const std::string_view text = layout.text;
-  std::size_t pos = span.begin;
-  while (pos < span.end &&
-         FindNext(pattern, text, pos, span.end, captures.data(), groups + 1)) {
+  std::size_t pos = from;
+  while (pos < to &&
+         FindNext(pattern, text, pos, to, captures.data(), n, misses)) {
     const std::string_view whole(captures[0].data(), captures[0].size());
     const std::size_t begin = whole.data() - text.data();
     const std::size_t end = begin + whole.size();
     pos = whole.empty() ? end + 1 : end;
-    // A wording never runs on over the end of a paragraph or of a block of
-    // an image, where Tesseract may put lines out of order; only a clause
-    // ended by ';' may continue on the next line. A shorter match may still
-    // start after this one's first character.
-    if (CrossedBreak(whole) != std::string_view::npos) {
-      pos = begin;
-      utf8::Next(text, pos);
-      continue;
-    }
+    if (CrossedBreak(whole) != std::string_view::npos) continue;
     auto group = [&captures](auto it, const auto& all) {
       if (it == all.end()) return std::string_view();
       const re2::StringPiece& piece = captures[it->second];

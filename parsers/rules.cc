@@ -193,6 +193,7 @@ class Loader {
           Compile(pattern.source, rule.metric, pattern.line, what.c_str());
       if (!pattern.regex) continue;
       pattern.literal_prefix = LiteralPrefix(pattern.source);
+      pattern.may_cross_lines = MayMatchLineBreak(pattern.source);
       const auto& groups = pattern.regex->NamedCapturingGroups();
       const bool needs_value = rule.transform != Transform::kConst;
       if (needs_value && !groups.contains("value")) {
@@ -376,6 +377,16 @@ std::string RuleError::ToString() const {
   out += ": ";
   if (!rule.empty()) out += "rule " + rule + ": ";
   return out + message;
+}
+
+bool MayMatchLineBreak(std::string_view regex) {
+  // Negated classes, \D \W \s \n \P{…} \x{…} \C and (?s) can; literals,
+  // \d, \p{Han} and plain classes cannot.
+  for (std::string_view can :
+       {"[^", "\\D", "\\W", "\\s", "\\n", "\\P", "\\x", "\\C", "s)", "s:"}) {
+    if (regex.find(can) != std::string_view::npos) return true;
+  }
+  return false;
 }
 
 std::string LiteralPrefix(std::string_view regex) {

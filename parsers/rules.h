@@ -38,6 +38,9 @@ struct Pattern {
   // "境内感染网络病毒的?主机…"), or empty: a match is looked for only where it
   // occurs.
   std::string literal_prefix;
+  // Whether it could match a line break ("[^;。]*?"): then it is searched
+  // for within each paragraph, never across one.
+  bool may_cross_lines = true;
   std::string warn;  // emitted whenever this pattern supplies the value
   int line = 0;
 };
@@ -86,6 +89,10 @@ struct RuleError {
 // The literal text that every match of `regex` (RE2 syntax) starts with;
 // empty when there is none or the pattern is not plain enough to tell.
 std::string LiteralPrefix(std::string_view regex);
+
+// Whether `regex` could match a line break; false only when it plainly
+// cannot (no negated class, no \D, \W, \s, \n, \P, \x, \C, no (?s)).
+bool MayMatchLineBreak(std::string_view regex);
 
 std::shared_ptr<const RuleSet> LoadRules(std::string_view yaml,
                                          std::string_view file_name,

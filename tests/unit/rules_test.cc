@@ -76,6 +76,16 @@ TEST(RulesTest, LiteralPrefixIsWhatEveryMatchStartsWith) {
   EXPECT_EQ(LiteralPrefix("新增(?:a|b)"), "新增");
 }
 
+TEST(RulesTest, PatternsThatMayMatchALineBreakAreKnown) {
+  EXPECT_TRUE(MayMatchLineBreak("被篡改政府网站[^;。]*?较上周"));
+  EXPECT_TRUE(MayMatchLineBreak("a\\Db"));
+  EXPECT_TRUE(MayMatchLineBreak("a\\s*b"));
+  EXPECT_TRUE(MayMatchLineBreak("(?s)a.b"));
+  EXPECT_FALSE(
+      MayMatchLineBreak("境内感染网络病毒的?主机(?:数量|数)约?\\d+[万亿]?"));
+  EXPECT_FALSE(MayMatchLineBreak("(?i:com)\\p{Han}"));
+}
+
 TEST(RulesTest, ShippedRulesFileIsTheEmbeddedOne) {
   EXPECT_EQ(ReadFile(SourcePath("parsers/rules/cncert_weekly.yaml")),
             DefaultRulesYaml());

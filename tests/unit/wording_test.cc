@@ -192,6 +192,11 @@ const WordingCase kCases[] = {
     {"gov_no_change_clause", kWebsite,
      "本周境内被篡改政府网站（GOV类）数量为104个（约占境内3.2%）；",
      "cncert_defaced_government_websites_change_ratio", std::nullopt},
+    // A change in the next paragraph is not this wording's.
+    {"gov_change_next_paragraph", kWebsite,
+     "本周境内被篡改政府网站（GOV类）数量为104个（约占境内3.2%）！\n"
+     "较上周环比增长了14.3%；",
+     "cncert_defaced_government_websites_change_ratio", std::nullopt},
     {"gov_no_gov_label", kWebsite, "本周境内被篡改政府网站数量为104个。",
      "cncert_defaced_government_websites", 104},
     {"gov_backdoored_decrease", kWebsite,
