@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/child_call.h"
 #include "parsers/failure.h"
 #include "parsers/images.h"
 
@@ -39,7 +40,10 @@ class Decoder {
 
 std::unique_ptr<Decoder> MakeMarkdownDecoder();
 std::unique_ptr<Decoder> MakeHtmlDecoder();
-std::unique_ptr<Decoder> MakePdfDecoder();
+// poppler runs in a child under `budget`: real reports need a few MB and
+// milliseconds.
+inline constexpr ChildBudget kPdfBudget{128u << 20, std::chrono::seconds(10)};
+std::unique_ptr<Decoder> MakePdfDecoder(const ChildBudget& budget = kPdfBudget);
 std::unique_ptr<Decoder> MakeTextDecoder();
 
 // Tries the decoders in order of specificity (PDF, HTML, Markdown, text).

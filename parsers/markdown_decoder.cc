@@ -41,6 +41,14 @@ void ReadFrontMatter(Document& doc, std::string& body) {
     doc.published = scalar("date");
     return;
   }
+  // yaml-cpp builds a node per scalar: its memory is bounded by the input's
+  // size, and real front matter is a few lines.
+  constexpr std::size_t kMaxYaml = 64u << 10;
+  if (yaml.size() > kMaxYaml) {
+    doc.warnings.push_back("front matter of " + std::to_string(yaml.size()) +
+                           " bytes is over the limit of 65536; ignored");
+    return;
+  }
   try {
     const YAML::Node node = YAML::Load(yaml);
     if (!node.IsMap()) {

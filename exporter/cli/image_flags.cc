@@ -14,6 +14,7 @@ ImageOptions ImageFlags::ToOptions() const {
   o.http.refuse_private_addresses = !allow_private;
   o.http.max_bytes = max_bytes;
   o.limits.max_bytes = max_bytes;
+  o.limits.budget.memory_bytes = memory_budget;
   return o;
 }
 
@@ -36,6 +37,11 @@ void AddImageFlags(CLI::App* cmd, ImageFlags* flags, bool with_cache) {
                   "OCR confidence (0-100) a figure's words need to be served")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 100.0));
+  cmd->add_option("--ocr.memory-budget", flags->memory_budget,
+                  "Memory that reading one image may take (e.g. 192MiB); "
+                  "an image that needs more fails with reason 'resources'")
+      ->capture_default_str()
+      ->transform(CLI::AsSizeValue(false));
   AddImageFetchFlags(cmd, flags);
 }
 

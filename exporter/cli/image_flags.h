@@ -18,6 +18,7 @@ struct ImageFlags {
   bool allow_private = false;
   std::size_t max_bytes = 20u << 20;
   double min_confidence = 60;
+  std::size_t memory_budget = OcrLimits{}.budget.memory_bytes;
 
   ImageOptions ToOptions() const;
   // The limits of fetching images, sent with `user_agent` unless set.

@@ -7,12 +7,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <vector>
 
 #include "exporter/base/digest.h"
+#include "exporter/ocr/ocr_cache.h"
+#include "parsers/child_call.h"
 
 // libgomp's, which Tesseract brings (declared here: clang, which checks this
 // file, has no omp.h of its own).
@@ -42,6 +45,8 @@ std::string_view ImageFailureName(ImageFailure f) {
       return "fetch";
     case ImageFailure::kEngine:
       return "engine";
+    case ImageFailure::kResources:
+      return "resources";
   }
   return "";
 }
@@ -339,16 +344,43 @@ OcrResult OcrEngine::Read(std::string_view bytes, const OcrLimits& limits) {
                   std::to_string(w) + "×" + std::to_string(h) +
                       " pixels is too small to hold a sentence");
   }
+  // The model is loaded here, once: each child shares its pages.
+  if (std::string error; !Load(&error)) {
+    return Failed(ImageFailure::kEngine, error);
+  }
+  const ChildResult child = CallInChild(
+      limits.budget, [&] { return OcrResultToJson(Recognize(bytes), ""); });
+  switch (child.outcome) {
+    case ChildOutcome::kDone:
+      if (auto result = OcrResultFromJson(child.output, "")) return *result;
+      return Failed(ImageFailure::kEngine, "Tesseract's result was garbled");
+    case ChildOutcome::kOverMemory:
+    case ChildOutcome::kOverTime:
+      return Failed(ImageFailure::kResources, "Tesseract " + child.error);
+    case ChildOutcome::kCrashed:
+      return Failed(ImageFailure::kEngine, "Tesseract " + child.error);
+    case ChildOutcome::kNoChild:
+      break;
+  }
+  // No process to spare: a transient state that must not fail the image.
+  return Recognize(bytes);
+}
+
+// In the child: decode, prepare, recognise, and lay out the lines.
+OcrResult OcrEngine::Recognize(std::string_view bytes) {
+  const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
+  // leptonica answers a failed allocation with null, like damaged data:
+  // errno tells them apart, and the budget's failure has its own reason.
+  errno = 0;
   Pix decoded(pixReadMem(data, bytes.size()));
+  if (!decoded && errno == ENOMEM) throw std::bad_alloc();
   if (!decoded) {
     return Failed(ImageFailure::kFormat, "the image data is damaged");
   }
   Pix prepared = Prepare(decoded.get());
   decoded.reset();
+  if (!prepared && errno == ENOMEM) throw std::bad_alloc();
   if (!prepared) return Failed(ImageFailure::kFormat, "cannot convert image");
-  if (std::string error; !Load(&error)) {
-    return Failed(ImageFailure::kEngine, error);
-  }
   api_->SetImage(prepared.get());
   api_->SetSourceResolution(300);
   if (api_->Recognize(nullptr) != 0) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "parsers/child_call.h"
 #include "parsers/images.h"
 
 namespace tesseract {
@@ -29,13 +30,15 @@ enum class ImageFailure {
   kTooSmall,    // too small to hold a sentence: icons, spacers
   kNotFetched,  // remote, and fetching images is off or not allowed
   kFetch,       // a remote image could not be fetched
-  kEngine,      // Tesseract failed
+  kEngine,      // Tesseract failed or crashed
+  kResources,   // Tesseract went over its memory or time budget
 };
 
 inline constexpr std::array kAllImageFailures = {
     ImageFailure::kUnreadable, ImageFailure::kTooLarge, ImageFailure::kFormat,
     ImageFailure::kTruncated,  ImageFailure::kAnimated, ImageFailure::kTooSmall,
-    ImageFailure::kNotFetched, ImageFailure::kFetch,    ImageFailure::kEngine};
+    ImageFailure::kNotFetched, ImageFailure::kFetch,    ImageFailure::kEngine,
+    ImageFailure::kResources};
 
 std::string_view ImageFailureName(ImageFailure f);
 
@@ -44,6 +47,10 @@ struct OcrLimits {
   long long max_pixels = 40'000'000;  // decoded, before scaling
   int min_width = 120;
   int min_height = 40;
+  // Decoding and recognition run in a child under this budget (the image
+  // is scaled to about 2000 pixels wide): a 1080×8000 infographic needs
+  // about 110 MB, one twice as tall twice as much.
+  ChildBudget budget{192u << 20, std::chrono::seconds(60)};
 };
 
 struct OcrResult {
@@ -74,6 +81,7 @@ class OcrEngine {
  private:
   OcrEngine() = default;
   bool Load(std::string* error);
+  OcrResult Recognize(std::string_view bytes);
   std::unique_ptr<tesseract::TessBaseAPI> api_;
   std::string version_;
 };

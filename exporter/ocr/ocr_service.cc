@@ -174,7 +174,9 @@ OcrResult OcrService::ReadNow(const std::string& bytes,
       metrics_->ImageFailed(ImageFailureName(result.failure));
     }
   }
-  cache_.Store(hash, result);
+  // A budget is the process's, not the image's: a larger one (or less
+  // pressure from the rest of the service) may read it.
+  if (result.failure != ImageFailure::kResources) cache_.Store(hash, result);
   return result;
 }
 

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "parsers/allocation_watch.h"
 #include "tests/support/process.h"
 #include "tests/support/test_support.h"
 
@@ -167,6 +168,29 @@ TEST_F(ImagesTest, ASymlinkOutOfTheArchiveIsNotFollowed) {
   EXPECT_FALSE(got["values"].contains("cncert_defaced_websites"));
   EXPECT_THAT(got["images"][1]["reason"].get<std::string>(),
               HasSubstr("symlink"));
+}
+
+TEST_F(ImagesTest, AnImageOverTheMemoryBudgetFailsByReasonAndTheTextStays) {
+  if (!kAllocationsWatched) GTEST_SKIP() << "no memory budget under ASan";
+  // Tesseract answers a failed allocation with less text or a crash later:
+  // the child that reads the image reports the budget instead.
+  const auto got =
+      Parse({"--ocr.memory-budget=8MiB", kFixtures + "/" + kGolden + ".md"})[0];
+  ASSERT_TRUE(got["ok"].get<bool>()) << got.dump();
+  EXPECT_EQ(got["values"].size(), 6u) << "the typed figures";
+  int over = 0;
+  for (const auto& image : got["images"]) {
+    const std::string reason = image.value("reason", "");
+    if (reason.find("resources: Tesseract went over its memory budget of 8 "
+                    "MB") != std::string::npos) {
+      ++over;
+    }
+    EXPECT_FALSE(image.contains("figures")) << image.dump();
+  }
+  EXPECT_GE(over, 3) << got["images"].dump();
+  // The same images within the default budget give the whole catalogue.
+  EXPECT_EQ(Parse({kFixtures + "/" + kGolden + ".md"})[0]["values"],
+            Expected(kGolden));
 }
 
 TEST_F(ImagesTest, OcrCanBeTurnedOff) {

@@ -118,6 +118,23 @@ TEST(BadInputTest, HtmlWithTooManyTagsIsRefused) {
   EXPECT_THAT(b.errors, ElementsAre(HasSubstr("more than the 200000")));
 }
 
+TEST(BadInputTest, HugeFrontMatterIsNotHandedToYamlCpp) {
+  // Flow syntax that the plain reader declines, 120 KB of it: yaml-cpp's
+  // memory grows with its input, so front matter past 64 KiB is ignored and
+  // the body still counts.
+  std::string md = "---\ntitle: [网络安全信息与动态周报2020年第2期]\nx: [";
+  for (int i = 0; i < 40000; ++i) md += "a, ";
+  md +=
+      "b]\n---\n# 网络安全信息与动态周报2020年第2期(1月6日-1月12日)\n\n"
+      "本周网络安全基本态势\n\n本周,互联网网络安全态势整体评价为良。\n";
+  const Bulletin b = Parse(md);
+  ASSERT_TRUE(b.ok()) << b.errors[0];
+  EXPECT_NE(b.Find("cncert_security_posture_rating"), nullptr);
+  EXPECT_THAT(b.warnings,
+              Contains("front matter of 120063 bytes is over the limit of "
+                       "65536; ignored"));
+}
+
 TEST(BadInputTest, PdfThatIsNotOne) {
   const Bulletin b = Parse("%PDF-1.4\nthis is not really a pdf\n%%EOF\n");
   EXPECT_THAT(b.errors, ElementsAre(HasSubstr("not a readable PDF")));
