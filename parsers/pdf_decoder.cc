@@ -1,80 +1,18 @@
-// cert.org.cn's official reports: text of every page in reading order, read
-// by poppler in a child process under a budget (parsers/child_call.h).
-#include <poppler-document.h>
-#include <poppler-global.h>
-#include <poppler-page.h>
-
-#include <climits>
-#include <memory>
+// cert.org.cn's official reports: poppler's text, read by the PDF reader
+// plugin (parsers/pdf_reader.cc) in a child process under a budget
+// (parsers/child_call.h).
 #include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "parsers/document.h"
+#include "parsers/plugin.h"
 
 namespace cncert {
 
 namespace {
 
-void IgnorePopplerMessage(const std::string& /*message*/, void* /*closure*/) {}
-
-// What poppler reads: the fields of Document it fills.
-struct PdfText {
-  std::string title;
-  std::string text;
-  std::vector<std::string> warnings;
-  std::string error;
-};
-
-PdfText ReadPdf(std::string_view bytes) {
-  PdfText out;
-  // poppler reports damaged files on stderr; we report them ourselves.
-  poppler::set_debug_error_function(IgnorePopplerMessage, nullptr);
-  std::unique_ptr<poppler::document> pdf(poppler::document::load_from_raw_data(
-      bytes.data(), static_cast<int>(bytes.size())));
-  if (!pdf) {
-    out.error = "not a readable PDF (damaged or truncated)";
-    return out;
-  }
-  if (pdf->is_locked()) {
-    out.error = "PDF is encrypted";
-    return out;
-  }
-  const poppler::ustring title = pdf->get_title();
-  if (!title.empty()) {
-    const poppler::byte_array utf8 = title.to_utf8();
-    out.title.assign(utf8.begin(), utf8.end());
-  }
-  for (int i = 0; i < pdf->pages(); ++i) {
-    std::unique_ptr<poppler::page> page(pdf->create_page(i));
-    if (!page) {
-      out.warnings.push_back("PDF page " + std::to_string(i + 1) +
-                             " could not be read");
-      continue;
-    }
-    const poppler::byte_array text =
-        page->text(page->page_rect(),
-                   poppler::page::non_raw_non_physical_layout)
-            .to_utf8();
-    out.text.append(text.begin(), text.end());
-    out.text += '\n';
-  }
-  return out;
-}
-
-std::string ToJson(const PdfText& pdf) {
-  return nlohmann::json{{"title", pdf.title},
-                        {"text", pdf.text},
-                        {"warnings", pdf.warnings},
-                        {"error", pdf.error}}
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-PdfText FromJson(const std::string& json) {
-  const nlohmann::json j = nlohmann::json::parse(json);
-  return {j.at("title").get<std::string>(), j.at("text").get<std::string>(),
-          j.at("warnings").get<std::vector<std::string>>(),
-          j.at("error").get<std::string>()};
-}
+using ReadPdfFunction = void (*)(const char* data, std::size_t size,
+                                 std::string* json);
 
 class PdfDecoder : public Decoder {
  public:
@@ -91,16 +29,25 @@ class PdfDecoder : public Decoder {
     doc.format = "pdf";
     doc.encoding = "PDF";
     doc.failure = Failure::kPdf;  // cleared on success
-    if (bytes.size() > static_cast<std::size_t>(INT_MAX)) {
-      doc.error = "PDF too large";
+    // Loaded here, before the child starts: each child then finds it
+    // mapped, and no child loads libraries after a fork.
+    std::string error;
+    const auto read = reinterpret_cast<ReadPdfFunction>(
+        PluginSymbol(kPdfReaderPlugin, "cncert_read_pdf", &error));
+    if (read == nullptr) {
+      doc.error = "no PDF reader: " + error;
       return doc;
     }
-    PdfText pdf;
-    const ChildResult child =
-        CallInChild(budget_, [bytes] { return ToJson(ReadPdf(bytes)); });
+    const auto run = [read, bytes] {
+      std::string json;
+      read(bytes.data(), bytes.size(), &json);
+      return json;
+    };
+    std::string json;
+    const ChildResult child = CallInChild(budget_, run);
     switch (child.outcome) {
       case ChildOutcome::kDone:
-        pdf = FromJson(child.output);
+        json = child.output;
         break;
       case ChildOutcome::kNoChild: {
         // No process to spare (the unit's TasksMax, say): a transient
@@ -111,7 +58,7 @@ class PdfDecoder : public Decoder {
         // load in parallel.
         static std::mutex mutex;
         const std::lock_guard<std::mutex> lock(mutex);
-        pdf = ReadPdf(bytes);
+        json = run();
         break;
       }
       case ChildOutcome::kCrashed:
@@ -123,10 +70,19 @@ class PdfDecoder : public Decoder {
         doc.failure = Failure::kResources;
         return doc;
     }
-    doc.title = std::move(pdf.title);
-    doc.text = std::move(pdf.text);
-    doc.error = std::move(pdf.error);
-    for (std::string& w : pdf.warnings) doc.warnings.push_back(std::move(w));
+    const auto pdf = nlohmann::json::parse(json, nullptr, false);
+    if (!pdf.is_object() || !pdf["text"].is_string() ||
+        !pdf["title"].is_string() || !pdf["error"].is_string() ||
+        !pdf["warnings"].is_array()) {
+      doc.error = "the PDF reader's answer was garbled";
+      return doc;
+    }
+    doc.title = pdf["title"].get<std::string>();
+    doc.text = pdf["text"].get<std::string>();
+    doc.error = pdf["error"].get<std::string>();
+    for (const auto& w : pdf["warnings"]) {
+      if (w.is_string()) doc.warnings.push_back(w.get<std::string>());
+    }
     if (doc.error.empty() &&
         doc.text.find_first_not_of(" \n\f") == std::string::npos) {
       doc.error = "PDF has no text layer (scanned images only?)";

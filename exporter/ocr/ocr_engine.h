@@ -1,7 +1,7 @@
-// Text from a bulletin image with Tesseract (chi_sim): the image is decoded
-// and checked by leptonica under limits, prepared for what infographics do
-// (small text, coloured backgrounds, white on colour), and segmented so that
-// a paragraph's lines stay together while chart labels stay apart.
+// Text from a bulletin image with Tesseract (chi_sim): the image is checked
+// under limits, then decoded, prepared and recognised by the OCR reader
+// plugin (exporter/ocr/tesseract_reader.cc) in a child process under a
+// budget.
 #ifndef CNCERT_EXPORTER_OCR_OCR_ENGINE_H_
 #define CNCERT_EXPORTER_OCR_OCR_ENGINE_H_
 
@@ -13,11 +13,9 @@
 #include "parsers/child_call.h"
 #include "parsers/images.h"
 
-namespace tesseract {
-class TessBaseAPI;
-}
-
 namespace cncert {
+
+class OcrReader;
 
 // Why an image gave no text.
 enum class ImageFailure {
@@ -62,8 +60,8 @@ struct OcrResult {
 // Not thread-safe: one engine per thread.
 class OcrEngine {
  public:
-  // Null with a message when the language data is missing. Tesseract itself
-  // starts with the first Read.
+  // Null with a message when the language data or the plugin is missing.
+  // Tesseract itself starts with the first Read.
   static std::unique_ptr<OcrEngine> Create(std::string* error);
   ~OcrEngine();
   OcrEngine(const OcrEngine&) = delete;
@@ -80,9 +78,9 @@ class OcrEngine {
 
  private:
   OcrEngine() = default;
-  bool Load(std::string* error);
-  OcrResult Recognize(std::string_view bytes);
-  std::unique_ptr<tesseract::TessBaseAPI> api_;
+  bool Plug(std::string* error);       // loads the plugin
+  bool Load(std::string* error);       // and Tesseract's models
+  std::unique_ptr<OcrReader> reader_;  // the plugin's
   std::string version_;
 };
 

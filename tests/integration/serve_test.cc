@@ -69,6 +69,35 @@ TEST_F(ServeTest, ServesTheNewestBulletinWithIdentityAndCumulativeCounters) {
   EXPECT_EQ(check.text, "") << "promtool lint findings";
 }
 
+TEST_F(ServeTest, ThePdfAndImageReadersAreLoadedOnlyWhenAFileNeedsThem) {
+  // poppler and Tesseract bring some sixty libraries: an archive of text
+  // never maps them.
+  Add("tests/golden/full_layout_2018.txt");
+  auto server = Start();
+  ASSERT_TRUE(server.ok());
+  ASSERT_EQ(
+      ScrapeValue(Metrics(server.port()), "cncert_security_posture_rating"), 3);
+  const std::string maps =
+      "/proc/" + std::to_string(server.process().pid()) + "/maps";
+  EXPECT_THAT(ReadFile(maps), Not(HasSubstr("poppler")));
+  EXPECT_THAT(ReadFile(maps), Not(HasSubstr("tesseract")));
+  // A PDF brings its reader along, and no more.
+  Add("tests/fixtures/pdf/cncert-2026-10.pdf");
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return ReadFile(maps).find("cncert_pdf_reader.so") != std::string::npos;
+      },
+      10s));
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return Metrics(server.port()).find("issue=\"2026-10\"") !=
+               std::string::npos;
+      },
+      10s))
+      << server.process().Log();
+  EXPECT_THAT(ReadFile(maps), Not(HasSubstr("tesseract")));
+}
+
 TEST_F(ServeTest, TheSameBulletinInTwoFilesCountsOnce) {
   Add("tests/golden/seed_wechat_2024.md");
   Add("tests/golden/seed_gb18030.md");

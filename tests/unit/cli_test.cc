@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/process.h"
 #include "tests/support/test_support.h"
 
 namespace cncert {
@@ -113,6 +115,25 @@ TEST(CliTest, PrintedDefaultRulesPassCheckRules) {
   const auto r = RunExporter({"check-rules", dir + "/rules.yaml"});
   EXPECT_EQ(r.status, 0) << r.err;
   std::filesystem::remove_all(dir);
+}
+
+TEST(CliTest, ABinaryWithoutItsReadersSaysWhereItLookedAndReadsText) {
+  // The readers live in ../lib/cncert_exporter from the binary: copied
+  // alone, it reads text and names what is missing for a PDF.
+  const std::string dir = testing::MakeTempDir();
+  std::filesystem::create_directory(dir + "/bin");
+  std::filesystem::copy_file(CNCERT_EXPORTER_BINARY, dir + "/bin/e");
+  const testing::Output out =
+      testing::RunCommand({dir + "/bin/e", "parse", "--output", "json",
+                           SourcePath("tests/fixtures/pdf/cncert-2026-10.pdf"),
+                           SourcePath("tests/golden/full_layout_2018.txt")});
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(out.status, 1) << out.text;  // a file failed
+  EXPECT_THAT(out.text,
+              HasSubstr("no PDF reader: " + dir +
+                        "/bin/../lib/cncert_exporter/cncert_pdf_reader.so: "
+                        "cannot open shared object file"));
+  EXPECT_THAT(out.text, HasSubstr("\"cncert_security_posture_rating\": 3"));
 }
 
 TEST(CliTest, UnknownOutputFormatIsAUsageError) {

@@ -1,0 +1,23 @@
+// The readers that need large libraries — poppler for PDFs, Tesseract and
+// leptonica for images — are plugins loaded on first use: a process that
+// reads text, Markdown and HTML never maps the sixty libraries they bring,
+// and starts and stays that much smaller.
+#ifndef CNCERT_PARSERS_PLUGIN_H_
+#define CNCERT_PARSERS_PLUGIN_H_
+
+#include <string>
+
+namespace cncert {
+
+inline constexpr const char* kPdfReaderPlugin = "cncert_pdf_reader.so";
+inline constexpr const char* kOcrReaderPlugin = "cncert_ocr_reader.so";
+
+// `symbol` of the plugin `file`, loaded once per process and kept; null
+// with `error` saying why. Plugins are looked for in one place only,
+// ../lib/cncert_exporter from the running binary's directory (never in
+// the working directory or the library path). Thread-safe.
+void* PluginSymbol(const char* file, const char* symbol, std::string* error);
+
+}  // namespace cncert
+
+#endif  // CNCERT_PARSERS_PLUGIN_H_
