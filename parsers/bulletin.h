@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 
 #include "parsers/failure.h"
 #include "parsers/images.h"
+#include "parsers/interned.h"
 
 namespace cncert {
 
@@ -31,13 +33,15 @@ long long DateToUnixSeconds(const Date& date);
 
 // Where a value came from: the rule that produced it and the text it matched
 // (kept as offsets into the bulletin's text: MatchedText, SentenceAround).
+// Offsets are 32 bits: files are capped far below 4 GB, and an archive
+// keeps one Provenance per value.
 struct Provenance {
-  int pattern = 0;        // which of the rule's patterns matched, from 1
-  std::string section;    // section of the bulletin the text lies in
-  std::size_t begin = 0;  // byte span of the match in the normalized text
-  std::size_t end = 0;
-  std::size_t value_begin = 0;  // byte span of the figure itself
-  std::size_t value_end = 0;
+  int pattern = 0;          // which of the rule's patterns matched, from 1
+  Name section;             // section of the bulletin the text lies in
+  std::uint32_t begin = 0;  // byte span of the match in the normalized text
+  std::uint32_t end = 0;
+  std::uint32_t value_begin = 0;  // byte span of the figure itself
+  std::uint32_t value_end = 0;
   // Read from an image: which one (as the document references it), the
   // recognised line(s), and the OCR confidence (0–100) of the figure's words.
   // Held apart: most figures are typed, and an archive keeps thousands.
@@ -61,11 +65,9 @@ struct ImageUse {
   int figures = 0;  // values served from it
 };
 
-using Labels = std::map<std::string, std::string>;
-
 struct Value {
-  std::string metric;
-  Labels labels;
+  Name metric;
+  LabelSet labels;
   double value = 0;
   Provenance provenance;
 };

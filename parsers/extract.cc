@@ -179,11 +179,17 @@ void MatchRange(const Rule& rule, std::size_t pattern_index,
     Provenance provenance;
     provenance.pattern = static_cast<int>(pattern_index) + 1;
     provenance.section = span.name;
-    provenance.begin = begin;
-    provenance.end = end;
-    provenance.value_begin = value.empty() ? begin : value.data() - text.data();
-    provenance.value_end =
-        value.empty() ? end : provenance.value_begin + value.size();
+    // The parser refuses texts of 4 GB and more.
+    const auto offset = [](std::size_t o) {
+      return static_cast<std::uint32_t>(o);
+    };
+    provenance.begin = offset(begin);
+    provenance.end = offset(end);
+    provenance.value_begin =
+        offset(value.empty() ? begin : value.data() - text.data());
+    provenance.value_end = value.empty()
+                               ? offset(end)
+                               : offset(provenance.value_begin + value.size());
     if (!v) {
       warnings->push_back(SeriesKey(rule.metric, rule.labels) + ": matched '" +
                           std::string(whole) + "' but " + problem +

@@ -1,5 +1,7 @@
 #include "parsers/parser.h"
 
+#include <cstdint>
+#include <limits>
 #include <set>
 
 #include "parsers/checks.h"
@@ -97,6 +99,13 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
   }
   Spliced spliced =
       SpliceImages(NormalizeText(doc.text), doc.images, rules, options.images);
+  // Provenance keeps 32-bit offsets into this text.
+  if (spliced.text.size() > std::numeric_limits<std::uint32_t>::max()) {
+    bulletin.errors.push_back(
+        "text too large: " + std::to_string(spliced.text.size()) + " bytes");
+    bulletin.failure = Failure::kTooLarge;
+    return bulletin;
+  }
   Layout layout = SegmentSections(spliced.text, rules);
   MarkImageSpans(spliced, &layout);
   bulletin.identity = ReadIdentity(doc, layout, &bulletin.warnings);

@@ -36,7 +36,7 @@ std::vector<std::string> CheckWeekOverWeek(
     for (const Value& change : cur.values) {
       if (!change.metric.ends_with(kSuffix)) continue;
       const std::string base =
-          change.metric.substr(0, change.metric.size() - kSuffix.size());
+          change.metric.str().substr(0, change.metric.size() - kSuffix.size());
       const Value* now = cur.Find(base, change.labels);
       const Value* before = prev.Find(base, change.labels);
       if (!now || !before || before->value <= 0) continue;

@@ -35,7 +35,7 @@ class FamilyBuilder {
   void AddBulletin(const ArchiveFile& file, std::optional<long long> ts) {
     const Bulletin& b = *file.bulletin;
     for (const Value& v : b.values) {
-      std::string help = rules_.Help(v.metric);
+      std::string help = rules_.Help(v.metric.str());
       if (help.empty())
         help = "Figure " + v.metric + " of the CNCERT weekly bulletin.";
       const std::string unit = v.metric.ends_with("_ratio") ? "ratio" : "";
@@ -82,7 +82,7 @@ class FamilyBuilder {
   void AddCumulative(const ArchiveFile& file, std::optional<long long> ts,
                      bool record) {
     for (const Value& v : file.bulletin->values) {
-      if (!rules_.IsCounter(v.metric)) continue;
+      if (!rules_.IsCounter(v.metric.str())) continue;
       sums_[{v.metric, v.labels}] += v.value;
     }
     if (!record) return;

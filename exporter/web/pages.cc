@@ -603,7 +603,7 @@ std::optional<std::string> Pages::BulletinPage(std::string_view issue) {
       html += "</span>";
     }
     html += "</td><td class=\"wide\"><code>" + Esc(RuleName(v)) +
-            "</code> in " + Esc(p.section) + "</td></tr>\n";
+            "</code> in " + Esc(p.section.str()) + "</td></tr>\n";
   }
   html += "</tbody></table></div>\n";
   if (!b.warnings.empty()) {
