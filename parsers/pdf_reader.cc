@@ -15,6 +15,40 @@ namespace {
 
 void IgnorePopplerMessage(const std::string& /*message*/, void* /*closure*/) {}
 
+// poppler's ustring::to_utf8 goes through iconv, whose allocations inside
+// libc cannot be watched: short of memory it returns nothing, as for an
+// empty page. This conversion of poppler's UTF-16 cannot fail.
+std::string Utf8(const poppler::ustring& text) {
+  std::string out;
+  out.reserve(text.size() * 3);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char32_t c = text[i];
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < text.size() &&
+        text[i + 1] >= 0xDC00 && text[i + 1] <= 0xDFFF) {
+      c = 0x10000 + ((c - 0xD800) << 10) + (text[i + 1] - 0xDC00);
+      ++i;
+    } else if (c >= 0xD800 && c <= 0xDFFF) {
+      c = 0xFFFD;  // a lone surrogate
+    }
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
 nlohmann::json ReadPdf(const char* data, std::size_t size) {
   std::string title;
   std::string text;
@@ -32,10 +66,7 @@ nlohmann::json ReadPdf(const char* data, std::size_t size) {
       poppler::document::load_from_raw_data(data, static_cast<int>(size)));
   if (!pdf) return result("not a readable PDF (damaged or truncated)");
   if (pdf->is_locked()) return result("PDF is encrypted");
-  if (const poppler::ustring t = pdf->get_title(); !t.empty()) {
-    const poppler::byte_array utf8 = t.to_utf8();
-    title.assign(utf8.begin(), utf8.end());
-  }
+  title = Utf8(pdf->get_title());
   for (int i = 0; i < pdf->pages(); ++i) {
     std::unique_ptr<poppler::page> page(pdf->create_page(i));
     if (!page) {
@@ -43,11 +74,8 @@ nlohmann::json ReadPdf(const char* data, std::size_t size) {
                          " could not be read");
       continue;
     }
-    const poppler::byte_array utf8 =
-        page->text(page->page_rect(),
-                   poppler::page::non_raw_non_physical_layout)
-            .to_utf8();
-    text.append(utf8.begin(), utf8.end());
+    text += Utf8(page->text(page->page_rect(),
+                            poppler::page::non_raw_non_physical_layout));
     text += '\n';
   }
   return result("");

@@ -13,10 +13,12 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "parsers/allocation_watch.h"
 #include "tests/support/archive_fixture.h"
 #include "tests/support/process.h"
 #include "tests/support/synthetic_archive.h"
 #include "tests/support/test_support.h"
+#include "tests/support/tiny_pdf.h"
 
 namespace cncert::testing {
 namespace {
@@ -314,6 +316,9 @@ TEST_F(HostileTest, EveryAttackFitsTheSystemdUnitsMemoryMax) {
         for (int i = 0; i < 20000; ++i) b += "<b>";
         return b;
       }() + "x");
+  // A PDF that takes poppler over its memory budget (in a child: the
+  // budget is not enforced under AddressSanitizer, which only sees it fail).
+  WriteFile(dir_ + "/bomb.pdf", MakeManyPagesPdf(100'000));
   // 32 MB of headers.
   {
     const int fd = ConnectLoopback(port);
@@ -353,9 +358,15 @@ TEST_F(HostileTest, EveryAttackFitsTheSystemdUnitsMemoryMax) {
       [&] {
         return ScrapeValue(Metrics(port), "cncert_exporter_bulletins_loaded")
                    .has_value() &&
-               Metrics(port).find("bomb.html") != std::string::npos;
+               Metrics(port).find("bomb.html") != std::string::npos &&
+               Metrics(port).find("bomb.pdf") != std::string::npos;
       },
-      std::chrono::seconds(20)));
+      std::chrono::seconds(30)));
+  if (kAllocationsWatched) {
+    EXPECT_THAT(Metrics(port),
+                HasSubstr("cncert_exporter_archive_file_failed{"
+                          "file=\"bomb.pdf\",reason=\"resources\"} 1"));
+  }
   for (const int fd : slow) ::close(fd);
   EXPECT_EQ(HttpGet(port, "/-/healthy").status, 200);
   const long long limit = UnitMemoryMax();

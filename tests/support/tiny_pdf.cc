@@ -70,6 +70,28 @@ std::string Stream(const std::string& data) {
          "\nendstream";
 }
 
+// Objects 1… in order, the first the catalog, with their cross-reference
+// table.
+std::string Serialize(const std::vector<std::string>& objects) {
+  std::string out = "%PDF-1.4\n";
+  std::vector<std::size_t> offsets;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(out.size());
+    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  const std::size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(objects.size() + 1) +
+         "\n0000000000 65535 f \n";
+  char buf[32];
+  for (const std::size_t o : offsets) {
+    std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", o);
+    out += buf;
+  }
+  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return out;
+}
+
 }  // namespace
 
 std::string MakeTextPdf(const std::string& text) {
@@ -125,23 +147,40 @@ std::string MakeTextPdf(const std::string& text) {
   }
   objects[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " +
                std::to_string(pages.size()) + " >>";
-  std::string out = "%PDF-1.4\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(out.size());
-    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  return Serialize(objects);
+}
+
+std::string MakeManyGlyphsPdf(int glyphs) {
+  std::string content = "BT /F1 4 Tf ";
+  for (int i = 0; i < glyphs; ++i) {
+    content += "1 0 0 1 " + std::to_string(i % 600) + " " +
+               std::to_string((i / 600) % 790) + " Tm (ab) Tj ";
   }
-  const std::size_t xref = out.size();
-  out += "xref\n0 " + std::to_string(objects.size() + 1) +
-         "\n0000000000 65535 f \n";
-  char buf[32];
-  for (const std::size_t o : offsets) {
-    std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", o);
-    out += buf;
+  content += "ET";
+  return Serialize({"<< /Type /Catalog /Pages 2 0 R >>",
+                    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                    std::string("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 "
+                                "612 792] /Contents 4 0 R ") +
+                        "/Resources << /Font << /F1 5 0 R >> >> >>",
+                    Stream(content),
+                    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"});
+}
+
+std::string MakeManyPagesPdf(int pages) {
+  std::vector<std::string> objects = {
+      "<< /Type /Catalog /Pages 2 0 R >>", "",
+      Stream("BT /F1 12 Tf 72 700 Td (page) Tj ET"),
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
+  std::string kids;
+  for (int i = 0; i < pages; ++i) {
+    kids += std::to_string(objects.size() + 1) + " 0 R ";
+    objects.push_back(
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 "
+        "R /Resources << /Font << /F1 4 0 R >> >> >>");
   }
-  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
-         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return out;
+  objects[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " +
+               std::to_string(pages) + " >>";
+  return Serialize(objects);
 }
 
 }  // namespace cncert::testing

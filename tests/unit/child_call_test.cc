@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "parsers/document.h"
+#include "tests/support/tiny_pdf.h"
 
 namespace cncert {
 namespace {
@@ -131,45 +132,10 @@ TEST(ChildCallTest, ASlowChildNeverHoldsUpAnotherThreadsCall) {
   ::close(gate[1]);
 }
 
-// One page that shows `glyphs` short strings: poppler's text layout keeps
-// every one of them.
-std::string PdfOfManyGlyphs(int glyphs) {
-  std::string content = "BT /F1 4 Tf ";
-  for (int i = 0; i < glyphs; ++i) {
-    content += "1 0 0 1 " + std::to_string(i % 600) + " " +
-               std::to_string((i / 600) % 790) + " Tm (ab) Tj ";
-  }
-  content += "ET";
-  const std::vector<std::string> objects = {
-      "<< /Type /Catalog /Pages 2 0 R >>",
-      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-      std::string("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] ") +
-          "/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-      "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" +
-          content + "\nendstream",
-      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
-  std::string pdf = "%PDF-1.4\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const std::size_t xref = pdf.size();
-  pdf += "xref\n0 " + std::to_string(objects.size() + 1) +
-         "\n0000000000 65535 f \n";
-  char line[32];
-  for (const std::size_t o : offsets) {
-    std::snprintf(line, sizeof line, "%010zu 00000 n \n", o);
-    pdf += line;
-  }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
-         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return pdf;
-}
-
 TEST(ChildCallTest, APdfOverItsMemoryBudgetFailsForResources) {
   if (!ChildMemoryBudgetEnforced()) GTEST_SKIP() << "no budget under ASan";
-  const std::string pdf = PdfOfManyGlyphs(50'000);  // ~40 MB of layout
+  const std::string pdf =
+      testing::MakeManyGlyphsPdf(50'000);  // ~40 MB of layout
   const Document doc =
       MakePdfDecoder({16u << 20, std::chrono::seconds(60)})->Decode(pdf);
   EXPECT_EQ(doc.failure, Failure::kResources);
@@ -181,8 +147,8 @@ TEST(ChildCallTest, APdfOverItsMemoryBudgetFailsForResources) {
 }
 
 TEST(ChildCallTest, APdfOverItsTimeBudgetFailsForResources) {
-  const Document doc =
-      MakePdfDecoder({256u << 20, 50ms})->Decode(PdfOfManyGlyphs(50'000));
+  const Document doc = MakePdfDecoder({256u << 20, 50ms})
+                           ->Decode(testing::MakeManyGlyphsPdf(50'000));
   EXPECT_EQ(doc.failure, Failure::kResources);
   EXPECT_EQ(doc.error, "the PDF reader went over its time budget of 50 ms");
 }
