@@ -259,21 +259,23 @@ class Loader {
   // metric, labels and help.
   void ReadIdentity(const YAML::Node& item, Rule& rule) {
     rule.metric = item["metric"].as<std::string>();
-    if (!IsMetricName(rule.metric)) {
+    if (!IsMetricName(rule.metric.str())) {
       Error(rule.line, rule.metric, "invalid metric name");
     }
     if (const YAML::Node labels = item["labels"]) {
       if (!labels.IsMap()) {
         Error(Line(labels), rule.metric, "'labels' must be a mapping");
       } else {
+        Labels read;
         for (const auto& l : labels) {
           const auto name = l.first.as<std::string>();
           if (!IsLabelName(name)) {
             Error(Line(l.first), rule.metric,
                   "invalid label name '" + name + "'");
           }
-          rule.labels[name] = l.second.as<std::string>();
+          read[name] = l.second.as<std::string>();
         }
+        rule.labels = read;
       }
     }
     if (item["help"]) rule.help = item["help"].as<std::string>();

@@ -46,8 +46,8 @@ struct Pattern {
 };
 
 struct Rule {
-  std::string metric;
-  Labels labels;
+  Name metric;  // interned once here: each value copies a pointer
+  LabelSet labels;
   std::string help;
   std::string section;
   Transform transform = Transform::kNumber;

@@ -11,12 +11,13 @@
 #include <utility>
 #include <vector>
 
+#include "parsers/interned.h"
 #include "parsers/rules.h"
 
 namespace cncert {
 
 struct SectionSpan {
-  std::string name;       // a section of the rules, "lead" (before the first
+  Name name;              // a section of the rules, "lead" (before the first
                           // heading) or "body" (a text without headings)
   std::size_t begin = 0;  // byte span of the section's text in Layout::text
   std::size_t end = 0;
