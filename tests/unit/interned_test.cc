@@ -1,0 +1,79 @@
+// Interned names and label sets behave as the strings and maps they stand
+// for, and each distinct one is stored once.
+#include "parsers/interned.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace cncert {
+namespace {
+
+TEST(InternedTest, ANameIsItsStringStoredOnce) {
+  const std::string built = std::string("cncert_") + "defaced_websites";
+  const Name a("cncert_defaced_websites");
+  const Name b(built);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(&a.str(), &b.str()) << "one copy per distinct name";
+  EXPECT_EQ(a, "cncert_defaced_websites");
+  EXPECT_EQ(a, built);
+  EXPECT_FALSE(a == Name("cncert_defaced_website"));
+  EXPECT_EQ(a + "_total", "cncert_defaced_websites_total");
+  EXPECT_EQ("# " + a, "# cncert_defaced_websites");
+  EXPECT_TRUE(a.ends_with("_websites"));
+  EXPECT_EQ(a.size(), built.size());
+  EXPECT_TRUE(Name().empty());
+  EXPECT_EQ(Name(), Name(""));
+}
+
+TEST(InternedTest, NamesOrderAsTheirStrings) {
+  // Not by address: maps keyed by names iterate in the order of the text.
+  std::vector<std::string> words = {"zeta", "alpha", "网站", "mid", "Alpha"};
+  std::set<Name> names;
+  for (const auto& w : words) names.insert(Name(w));
+  std::set<std::string> strings(words.begin(), words.end());
+  std::vector<std::string> got;
+  for (const Name& n : names) got.push_back(n.str());
+  EXPECT_EQ(got, std::vector<std::string>(strings.begin(), strings.end()));
+}
+
+TEST(InternedTest, ALabelSetIsItsMapStoredOnce) {
+  const Labels map = {{"malware", "conficker"}, {"severity", "high"}};
+  const LabelSet a(map);
+  const LabelSet b({{"severity", "high"}, {"malware", "conficker"}});
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(&a.map(), &b.map());
+  EXPECT_EQ(a, map);
+  EXPECT_FALSE(a == LabelSet({{"malware", "conficker"}}));
+  EXPECT_EQ(a.size(), 2u);
+  EXPECT_EQ(a.begin()->first, "malware");
+  EXPECT_TRUE(LabelSet().empty());
+  EXPECT_EQ(LabelSet(), LabelSet(Labels{}));
+  const LabelSet low({{"severity", "low"}});
+  const LabelSet high({{"severity", "high"}});
+  EXPECT_TRUE(high < low) << "ordered as the maps are";
+}
+
+TEST(InternedTest, ThreadsThatInternTheSameNamesGetTheSameOnes) {
+  // The archive parses files on several threads at once.
+  std::vector<std::thread> threads;
+  std::vector<const std::string*> seen(8);
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([t, &seen] {
+      for (int i = 0; i < 1000; ++i) {
+        const Name n("metric_" + std::to_string(i % 50));
+        if (i == 49) seen[t] = &n.str();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto* s : seen) EXPECT_EQ(s, seen[0]);
+  EXPECT_EQ(*seen[0], "metric_49");
+}
+
+}  // namespace
+}  // namespace cncert
