@@ -77,11 +77,12 @@ std::string OcrCache::Path(const std::string& image_sha256) const {
   return dir_ + "/" + image_sha256 + "-" + version_digest_ + ".json";
 }
 
-std::optional<OcrResult> OcrCache::Load(const std::string& image_sha256) const {
+std::shared_ptr<const OcrResult> OcrCache::Load(
+    const std::string& image_sha256) const {
   if (dir_.empty()) {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto it = memory_.find(image_sha256);
-    if (it == memory_.end()) return std::nullopt;
+    if (it == memory_.end()) return nullptr;
     return it->second;
   }
   {
@@ -92,13 +93,13 @@ std::optional<OcrResult> OcrCache::Load(const std::string& image_sha256) const {
   }
   const FileContent file =
       ReadFileCapped(Path(image_sha256), 8u << 20, FileOrigin::kArchive);
-  if (!file.error.empty()) return std::nullopt;
-  auto result = OcrResultFromJson(file.bytes, version_);
-  if (result) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (memory_.size() >= kRecentEntries) memory_.erase(memory_.begin());
-    memory_[image_sha256] = *result;
-  }
+  if (!file.error.empty()) return nullptr;
+  auto parsed = OcrResultFromJson(file.bytes, version_);
+  if (!parsed) return nullptr;
+  auto result = std::make_shared<const OcrResult>(std::move(*parsed));
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (memory_.size() >= kRecentEntries) memory_.erase(memory_.begin());
+  memory_[image_sha256] = result;
   return result;
 }
 
@@ -107,7 +108,7 @@ void OcrCache::Store(const std::string& image_sha256,
   if (dir_.empty()) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (memory_.size() >= kMemoryEntries) memory_.erase(memory_.begin());
-    memory_[image_sha256] = result;
+    memory_[image_sha256] = std::make_shared<const OcrResult>(result);
     return;
   }
   // Made with the first result: an archive without images gets none.

@@ -5,6 +5,7 @@
 #define CNCERT_EXPORTER_OCR_OCR_CACHE_H_
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -23,7 +24,8 @@ class OcrCache {
   // With a directory: results read from it and kept parsed (a few MB).
   static constexpr std::size_t kRecentEntries = 512;
 
-  std::optional<OcrResult> Load(const std::string& image_sha256) const;
+  // Shared, not copied: a bulletin parsed again holds the same result.
+  std::shared_ptr<const OcrResult> Load(const std::string& image_sha256) const;
   void Store(const std::string& image_sha256, const OcrResult& result) const;
   const std::string& dir() const { return dir_; }
 
@@ -33,7 +35,7 @@ class OcrCache {
   std::string version_;
   std::string version_digest_;
   mutable std::mutex mutex_;
-  mutable std::map<std::string, OcrResult> memory_;
+  mutable std::map<std::string, std::shared_ptr<const OcrResult>> memory_;
 };
 
 std::string OcrResultToJson(const OcrResult& result,

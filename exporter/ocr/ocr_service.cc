@@ -37,7 +37,7 @@ class FileImages : public ImageReader {
  private:
   OcrService& service_;
   std::string dir_;
-  mutable std::vector<std::unique_ptr<ImageText>> held_;
+  mutable std::vector<std::shared_ptr<const ImageText>> held_;
 };
 
 std::string Directory(const std::string& path) {
@@ -180,9 +180,9 @@ OcrResult OcrService::ReadNow(const std::string& bytes,
   return result;
 }
 
-ImageLookup OcrService::Lookup(const std::string& bulletin_dir,
-                               const ImageRef& ref,
-                               std::vector<std::unique_ptr<ImageText>>* held) {
+ImageLookup OcrService::Lookup(
+    const std::string& bulletin_dir, const ImageRef& ref,
+    std::vector<std::shared_ptr<const ImageText>>* held) {
   if (metrics_) metrics_->ImageSeen();
   const Job job{bulletin_dir, ref.src};
   const bool inline_mode = mode_ == Mode::kInline;
@@ -199,7 +199,7 @@ ImageLookup OcrService::Lookup(const std::string& bulletin_dir,
     if (auto cached = cache_.Load(known);
         cached && cached->failure == ImageFailure::kNone) {
       if (metrics_) metrics_->OcrCacheHit();
-      held->push_back(std::make_unique<ImageText>(std::move(cached->text)));
+      held->emplace_back(cached, &cached->text);
       return {ImageStatus::kRead, held->back().get(), "", known};
     }
   }
@@ -214,7 +214,7 @@ ImageLookup OcrService::Lookup(const std::string& bulletin_dir,
             std::string(ImageFailureName(image.failure)) + ": " + image.error,
             ""};
   }
-  std::optional<OcrResult> result;
+  std::shared_ptr<const OcrResult> result;
   std::string hash;
   if (!image.bytes.empty()) {
     hash = Sha256Hex(image.bytes);
@@ -227,7 +227,7 @@ ImageLookup OcrService::Lookup(const std::string& bulletin_dir,
       Enqueue(job);
       return {ImageStatus::kPending, nullptr, "queued for OCR", ""};
     }
-    result = ReadNow(image.bytes, hash);
+    result = std::make_shared<const OcrResult>(ReadNow(image.bytes, hash));
   }
   if (result->failure != ImageFailure::kNone) {
     return {
@@ -235,7 +235,7 @@ ImageLookup OcrService::Lookup(const std::string& bulletin_dir,
         std::string(ImageFailureName(result->failure)) + ": " + result->error,
         ""};
   }
-  held->push_back(std::make_unique<ImageText>(std::move(result->text)));
+  held->emplace_back(result, &result->text);
   return {ImageStatus::kRead, held->back().get(), "", hash};
 }
 

@@ -74,7 +74,7 @@ class OcrService : public ImageReaders {
 
   // One image of a bulletin at `bulletin_dir`.
   ImageLookup Lookup(const std::string& bulletin_dir, const ImageRef& ref,
-                     std::vector<std::unique_ptr<ImageText>>* held);
+                     std::vector<std::shared_ptr<const ImageText>>* held);
 
  private:
   struct Job {

@@ -31,7 +31,7 @@ TEST(OcrMemoTest, ACachedImageIsNotReadAgainUntilItsFileChanges) {
   ASSERT_TRUE(service) << error;
 
   auto lookup = [&] {
-    std::vector<std::unique_ptr<ImageText>> held;
+    std::vector<std::shared_ptr<const ImageText>> held;
     const ImageLookup found =
         service->Lookup(dir, ImageRef{"1.png", ""}, &held);
     return found.status == ImageStatus::kRead && found.text &&
