@@ -58,7 +58,22 @@ class Loader {
     ReadSections(root["sections"], *set);
     ReadRules(root["rules"], *set);
     if (!errors_->empty()) return nullptr;
+    set->any_heading = HeadingSet(*set);
     return set;
+  }
+
+  static std::unique_ptr<RE2::Set> HeadingSet(const RuleSet& set) {
+    std::unique_ptr<RE2::Set> any;
+    for (const auto& section : set.sections) {
+      for (const auto& heading : section.headings) {
+        if (!any) {
+          any =
+              std::make_unique<RE2::Set>(heading->options(), RE2::ANCHOR_START);
+        }
+        if (any->Add(heading->pattern(), nullptr) < 0) return nullptr;
+      }
+    }
+    return any && any->Compile() ? std::move(any) : nullptr;
   }
 
  private:

@@ -5,6 +5,7 @@
 #define CNCERT_PARSERS_RULES_H_
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <map>
 #include <memory>
@@ -69,6 +70,10 @@ struct RuleSet {
   std::string name;  // file name, or "<default>"
   std::vector<SectionDef> sections;
   std::vector<Rule> rules;
+  // Every section's headings in one automaton, anchored at the start: a
+  // line that begins no heading (nearly every line) is told so in one pass
+  // instead of one per heading. Null: try each heading.
+  std::unique_ptr<RE2::Set> any_heading;
 
   const SectionDef* FindSection(std::string_view name) const;
   // HELP text of a metric family (first rule that states one).

@@ -38,6 +38,9 @@ const SectionDef* MatchHeading(std::string_view line, const RuleSet& rules,
   if (line.size() > 120) return nullptr;
   re2::StringPiece stripped(line.data(), line.size());
   RE2::Consume(&stripped, NumberingPrefix());
+  if (rules.any_heading && !rules.any_heading->Match(stripped, nullptr)) {
+    return nullptr;
+  }
   for (const auto& section : rules.sections) {
     for (const auto& heading : section.headings) {
       re2::StringPiece probe = stripped;
