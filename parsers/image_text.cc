@@ -246,24 +246,31 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
     if (!line) continue;
     Provenance::FromImage source;
     source.image = images[line->image].src;
-    // The recognised lines the whole match stands on.
+    // The recognised lines the whole match stands on: those the input of
+    // each piece of text within the match overlaps, in order.
     std::string lines;
     const SplicedLine* previous = nullptr;
-    for (std::size_t at = p.begin; at < p.end; ++at) {
-      const auto input = layout.InputOffset(at);
-      const SplicedLine* l = input ? line_at(*input) : nullptr;
-      if (!l) continue;
-      // Input offsets grow with the text: where the line's last byte is
-      // this far on, everything between is this line.
-      if (const std::size_t last = at + (l->end - 1 - *input); last > at) {
-        const auto mapped = last < p.end ? layout.InputOffset(last)
-                                         : std::optional<std::size_t>();
-        if (mapped && *mapped == l->end - 1) at = last;
+    auto piece = std::upper_bound(
+        layout.pieces.begin(), layout.pieces.end(), std::size_t{p.begin},
+        [](std::size_t o, const TextPiece& t) { return o < t.begin; });
+    if (piece != layout.pieces.begin()) --piece;
+    for (; piece != layout.pieces.end() && piece->begin < p.end; ++piece) {
+      const std::size_t from = std::max<std::size_t>(p.begin, piece->begin);
+      const std::size_t to =
+          std::min<std::size_t>(p.end, piece->begin + piece->length);
+      if (from >= to) continue;
+      const std::size_t input_from = piece->input_begin + (from - piece->begin);
+      const std::size_t input_to = piece->input_begin + (to - piece->begin);
+      auto l = std::upper_bound(
+          spliced.lines.begin(), spliced.lines.end(), input_from,
+          [](std::size_t o, const SplicedLine& s) { return o < s.begin; });
+      if (l != spliced.lines.begin()) --l;
+      for (; l != spliced.lines.end() && l->begin < input_to; ++l) {
+        if (l->end <= input_from || &*l == previous) continue;
+        if (!lines.empty()) lines += '\n';
+        lines += spliced.text.substr(l->begin, l->end - l->begin);
+        previous = &*l;
       }
-      if (l == previous) continue;
-      if (!lines.empty()) lines += '\n';
-      lines += spliced.text.substr(l->begin, l->end - l->begin);
-      previous = l;
     }
     source.image_line = std::move(lines);
     // The confidence of what makes the figure: its characters, and each
