@@ -161,6 +161,14 @@ bool ReadResult(int fd, std::chrono::steady_clock::time_point deadline,
 
 bool ChildMemoryBudgetEnforced() { return kAllocationsWatched; }
 
+bool ReadersRunInChildren() {
+#ifdef CNCERT_ADDRESS_SANITIZER
+  return false;
+#else
+  return true;
+#endif
+}
+
 ChildResult CallInChild(const ChildBudget& budget,
                         const std::function<std::string()>& work) {
   ChildResult result;

@@ -42,6 +42,14 @@ struct ChildResult {
 ChildResult CallInChild(const ChildBudget& budget,
                         const std::function<std::string()>& work);
 
+// Whether the PDF and image readers use children in this build. Not under
+// AddressSanitizer: its runtime here (GCC 12's) takes no lock around fork,
+// so a child forked while another thread allocates can hang on the
+// sanitizer's allocator (a backfill of 300 PDFs on four threads hit it).
+// There the readers run in process, one at a time; CallInChild itself is
+// still tested.
+bool ReadersRunInChildren();
+
 // False under AddressSanitizer, which reserves terabytes of address space
 // and so cannot run under an address-space limit, and in builds without the
 // allocation watch: there the time budget and the crash isolation still

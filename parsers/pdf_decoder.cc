@@ -43,24 +43,29 @@ class PdfDecoder : public Decoder {
       read(bytes.data(), bytes.size(), &json);
       return json;
     };
+    // poppler keeps global state and does not promise that documents load
+    // in parallel: in process, one at a time.
+    const auto run_here = [&run] {
+      static std::mutex mutex;
+      const std::lock_guard<std::mutex> lock(mutex);
+      return run();
+    };
     std::string json;
-    const ChildResult child = CallInChild(budget_, run);
+    const ChildResult child =
+        ReadersRunInChildren()
+            ? CallInChild(budget_, run)
+            : ChildResult{ChildOutcome::kDone, run_here(), ""};
     switch (child.outcome) {
       case ChildOutcome::kDone:
         json = child.output;
         break;
-      case ChildOutcome::kNoChild: {
+      case ChildOutcome::kNoChild:
         // No process to spare (the unit's TasksMax, say): a transient
         // state that must not mark a good file failed.
         doc.warnings.push_back("the PDF was read without a budget: " +
                                child.error);
-        // poppler keeps global state and does not promise that documents
-        // load in parallel.
-        static std::mutex mutex;
-        const std::lock_guard<std::mutex> lock(mutex);
-        json = run();
+        json = run_here();
         break;
-      }
       case ChildOutcome::kCrashed:
         doc.error = "the PDF reader " + child.error;
         return doc;
