@@ -62,71 +62,104 @@ char32_t MapCodePoint(char32_t cp) {
   }
 }
 
-// Drops "(gè)" right after a Han character: a lower-case pinyin reading at
-// most one syllable long, so that "(conficker)" or "(GOV)" stay.
-std::size_t PinyinAnnotationLength(const std::u32string& cps, std::size_t i) {
-  if (cps[i] != '(' || i == 0 || !utf8::IsCjk(cps[i - 1])) return 0;
-  std::size_t j = i + 1;
-  while (j < cps.size() && j - i <= 7 && IsPinyinLetter(cps[j])) ++j;
-  const std::size_t letters = j - i - 1;
-  if (j < cps.size() && cps[j] == ')' && letters >= 1 && letters <= 6) {
-    return letters + 2;
+// The mapped code points of a text, zero-width characters left out; 0 at
+// its end.
+// Counts the Traditional characters it reads on the way.
+class MappedReader {
+ public:
+  explicit MappedReader(std::string_view text) : text_(text) {}
+  char32_t Next() {
+    while (pos_ < text_.size()) {
+      const char32_t read = utf8::Next(text_, pos_);
+      if (read >= 0x4E00 && IsTraditionalMarker(read)) ++traditional_;
+      if (const char32_t cp = MapCodePoint(read); cp != 0) return cp;
+    }
+    return 0;
   }
-  return 0;
+  int traditional() const { return traditional_; }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  int traditional_ = 0;
+};
+
+// Drops "(gè)" right after a Han character: a lower-case pinyin reading at
+// most one syllable long, so that "(conficker)" or "(GOV)" stay. `reader`
+// stands after the '('; when it is an annotation, it is moved past its ')'.
+bool SkipPinyinAnnotation(MappedReader& reader) {
+  MappedReader ahead = reader;
+  char32_t c = ahead.Next();
+  int letters = 0;
+  while (letters < 7 && IsPinyinLetter(c)) {
+    ++letters;
+    c = ahead.Next();
+  }
+  if (c != ')' || letters < 1 || letters > 6) return false;
+  reader = ahead;
+  return true;
 }
 
-void FlushLine(std::u32string& line, std::string& out) {
-  // Keep a space only between two Latin letters ("CNCERT Weekly").
-  std::u32string kept;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    if (line[i] != ' ') {
-      kept += line[i];
-      continue;
-    }
-    std::size_t next = i;
-    while (next < line.size() && line[next] == ' ') ++next;
-    if (!kept.empty() && next < line.size() && IsAsciiLetter(kept.back()) &&
-        IsAsciiLetter(line[next])) {
-      kept += ' ';
-    }
-    i = next - 1;
+// Writes the kept characters of each line: a space only between two Latin
+// letters ("CNCERT Weekly"), no empty line.
+class LineWriter {
+ public:
+  explicit LineWriter(std::string& out) : out_(out), line_start_(out.size()) {}
+  void Space() { space_pending_ = true; }
+  void Put(char32_t c) {
+    const bool letter = IsAsciiLetter(c);
+    if (space_pending_ && after_letter_ && letter) out_ += ' ';
+    space_pending_ = false;
+    after_letter_ = letter;
+    utf8::Append(out_, c);
   }
-  if (!kept.empty()) {
-    for (char32_t c : kept) utf8::Append(out, c);
-    out += '\n';
+  void EndLine() {
+    if (out_.size() > line_start_) out_ += '\n';
+    line_start_ = out_.size();
+    space_pending_ = after_letter_ = false;
   }
-  line.clear();
+
+ private:
+  std::string& out_;
+  std::size_t line_start_;
+  bool space_pending_ = false;
+  bool after_letter_ = false;  // the last character kept on this line
+};
+
+// One pass over `text`; `traditional` is set to how many Traditional
+// characters it holds.
+std::string NormalizePass(std::string_view text, int* traditional) {
+  MappedReader reader(text);
+  std::string out;
+  out.reserve(text.size());
+  LineWriter line(out);
+  char32_t previous = 0;
+  for (char32_t c = reader.Next(); c != 0; previous = c, c = reader.Next()) {
+    if (c == '\n') {
+      line.EndLine();
+    } else if (c == '(' && utf8::IsCjk(previous) &&
+               SkipPinyinAnnotation(reader)) {
+      c = ')';
+    } else if (c == ' ') {
+      line.Space();
+    } else if (c >= 0x20) {  // stray control characters go
+      line.Put(c);
+    }
+  }
+  line.EndLine();
+  *traditional = reader.traditional();
+  return out;
 }
 
 }  // namespace
 
 std::string NormalizeText(std::string_view raw) {
-  const std::string simplified = TraditionalToSimplified(raw);
-  const std::string_view utf8_text = simplified;
-  std::u32string cps;
-  cps.reserve(utf8_text.size());
-  std::size_t pos = 0;
-  while (pos < utf8_text.size()) {
-    const char32_t mapped = MapCodePoint(utf8::Next(utf8_text, pos));
-    if (mapped != 0) cps += mapped;
-  }
-  std::string out;
-  out.reserve(utf8_text.size());
-  std::u32string line;
-  for (std::size_t i = 0; i < cps.size(); ++i) {
-    if (cps[i] == '\n') {
-      FlushLine(line, out);
-      continue;
-    }
-    if (const std::size_t skip = PinyinAnnotationLength(cps, i); skip > 0) {
-      i += skip - 1;
-      continue;
-    }
-    if (cps[i] < 0x20) continue;  // stray control characters
-    line += cps[i];
-  }
-  FlushLine(line, out);
-  return out;
+  int traditional = 0;
+  std::string out = NormalizePass(raw, &traditional);
+  // Most bulletins hold no Traditional characters: counted on the way, and
+  // the text converted and read again only when it has more than a trace.
+  if (traditional < kTraditionalTrace) return out;
+  return NormalizePass(TraditionalToSimplified(raw), &traditional);
 }
 
 }  // namespace cncert

@@ -3,6 +3,7 @@
 #ifndef CNCERT_PARSERS_NORMALIZE_H_
 #define CNCERT_PARSERS_NORMALIZE_H_
 
+#include <bitset>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,18 @@ std::string NormalizeText(std::string_view utf8);
 // Traditional → Simplified for one code point of a small built-in table
 // (identity when not mapped).
 char32_t ToSimplified(char32_t cp);
+
+// Which BMP code points are Traditional characters of the table.
+const std::bitset<0x10000>& TraditionalMarkers();
+// Whether `cp` is one of them.
+inline bool IsTraditionalMarker(char32_t cp) {
+  return cp < 0x10000 && TraditionalMarkers()[cp];
+}
+// How many of them make a text Traditional rather than Simplified with a
+// stray character.
+inline constexpr int kTraditionalTrace = 3;
+// Whether a text has kTraditionalTrace of them or more.
+bool LooksTraditional(std::string_view utf8_text);
 
 // Converts a text to Simplified characters with OpenCC when it has more than
 // a trace of Traditional ones; returns it unchanged otherwise.

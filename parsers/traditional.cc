@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <mutex>
 #include <string_view>
 #include <utility>
@@ -59,18 +60,6 @@ const std::vector<std::pair<char32_t, char32_t>>& Table() {
   return *table;
 }
 
-// Which BMP code points the table maps: one bit each, for a fast scan.
-const std::vector<bool>& TraditionalMarkers() {
-  static const auto* const bits = [] {
-    auto* b = new std::vector<bool>(0x10000, false);
-    for (const auto& [traditional, simplified] : Table()) {
-      if (traditional < 0x10000) (*b)[traditional] = true;
-    }
-    return b;
-  }();
-  return *bits;
-}
-
 // OpenCC's converter, opened once; null when its data files are missing.
 opencc_t OpenCc() {
   static opencc_t handle = [] {
@@ -93,21 +82,35 @@ char32_t ToSimplified(char32_t cp) {
   return it != table.end() && it->first == cp ? it->second : cp;
 }
 
-std::string TraditionalToSimplified(std::string_view utf8_text) {
-  const std::vector<bool>& markers_of = TraditionalMarkers();
+// One bit each, for a fast scan.
+const std::bitset<0x10000>& TraditionalMarkers() {
+  static const auto* const bits = [] {
+    auto* b = new std::bitset<0x10000>();
+    for (const auto& [traditional, simplified] : Table()) {
+      if (traditional < 0x10000) b->set(traditional);
+    }
+    return b;
+  }();
+  return *bits;
+}
+
+bool LooksTraditional(std::string_view utf8_text) {
   int markers = 0;
   std::size_t pos = 0;
-  while (pos < utf8_text.size() && markers < 3) {
+  while (pos < utf8_text.size() && markers < kTraditionalTrace) {
     // Only 3-byte sequences (U+0800..U+FFFF) can be Han characters of the
     // table.
     if (static_cast<unsigned char>(utf8_text[pos]) < 0xE0) {
       ++pos;
       continue;
     }
-    const char32_t cp = utf8::Next(utf8_text, pos);
-    if (cp < 0x10000 && markers_of[cp]) ++markers;
+    if (IsTraditionalMarker(utf8::Next(utf8_text, pos))) ++markers;
   }
-  if (markers < 3) return std::string(utf8_text);
+  return markers >= kTraditionalTrace;
+}
+
+std::string TraditionalToSimplified(std::string_view utf8_text) {
+  if (!LooksTraditional(utf8_text)) return std::string(utf8_text);
   if (opencc_t cc = OpenCc()) {
     static std::mutex mutex;  // OpenCC does not promise thread safety
     std::lock_guard<std::mutex> lock(mutex);
@@ -120,7 +123,7 @@ std::string TraditionalToSimplified(std::string_view utf8_text) {
   }
   std::string out;
   out.reserve(utf8_text.size());
-  pos = 0;
+  std::size_t pos = 0;
   while (pos < utf8_text.size())
     utf8::Append(out, ToSimplified(utf8::Next(utf8_text, pos)));
   return out;

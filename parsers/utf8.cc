@@ -1,5 +1,8 @@
 #include "parsers/utf8.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace cncert::utf8 {
 
 namespace {
@@ -38,7 +41,7 @@ std::size_t SequenceLength(std::string_view s, std::size_t pos, char32_t* cp) {
 
 }  // namespace
 
-char32_t Next(std::string_view text, std::size_t& pos) {
+char32_t NextMultiByte(std::string_view text, std::size_t& pos) {
   char32_t cp = 0;
   const std::size_t len = SequenceLength(text, pos, &cp);
   if (len == 0) {
@@ -49,10 +52,8 @@ char32_t Next(std::string_view text, std::size_t& pos) {
   return cp;
 }
 
-void Append(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
+void AppendMultiByte(std::string& out, char32_t cp) {
+  if (cp < 0x800) {
     out += static_cast<char>(0xC0 | (cp >> 6));
     out += static_cast<char>(0x80 | (cp & 0x3F));
   } else if (cp < 0x10000) {
@@ -69,11 +70,17 @@ void Append(std::string& out, char32_t cp) {
 
 std::size_t ValidPrefix(std::string_view text) {
   std::size_t pos = 0;
-  char32_t cp = 0;
   while (pos < text.size()) {
-    const std::size_t len = SequenceLength(text, pos, &cp);
-    if (len == 0) return pos;
-    pos += len;
+    // ASCII runs, eight bytes at a time.
+    for (std::uint64_t word = 0; pos + sizeof word <= text.size();
+         pos += sizeof word) {
+      std::memcpy(&word, text.data() + pos, sizeof word);
+      if ((word & 0x8080808080808080ULL) != 0) break;
+    }
+    if (pos >= text.size()) break;
+    // Only an invalid byte decodes to U+FFFD in one byte.
+    const std::size_t start = pos;
+    if (Next(text, pos) == 0xFFFD && pos == start + 1) return start;
   }
   return pos;
 }

@@ -44,6 +44,26 @@ TEST(NormalizeTest, PinyinAnnotationsAreDropped) {
   EXPECT_EQ(NormalizeText("的(de)主机"), "的主机\n");
 }
 
+TEST(NormalizeTest, PinyinAnnotationsAreDroppedAcrossZeroWidthCharacters) {
+  EXPECT_EQ(NormalizeText("个(g\u200bè)主机"), "个主机\n");
+  // Seven letters are no syllable; a line break ends the bracket.
+  EXPECT_EQ(NormalizeText("个(abcdefg)"), "个(abcdefg)\n");
+  EXPECT_EQ(NormalizeText("个(ge\n)"), "个(ge\n)\n");
+}
+
+TEST(NormalizeTest, ATraceOfTraditionalCharactersStays) {
+  // Two of the table's characters are a trace (a name, a quotation); three
+  // make the text Traditional. Reading ahead for a pinyin annotation must
+  // not count one twice.
+  EXPECT_EQ(NormalizeText("境内(abc網絡"), "境内(abc網絡\n");
+  EXPECT_EQ(NormalizeText("境内(abc網絡個"), "境内(abc网络个\n");
+}
+
+TEST(NormalizeTest, SpacesAroundDroppedControlCharactersCollapse) {
+  EXPECT_EQ(NormalizeText("CNCERT \x01 Weekly"), "CNCERT Weekly\n");
+  EXPECT_EQ(NormalizeText("  \x01  \n\x02\nab"), "ab\n");
+}
+
 TEST(NormalizeTest, LatinWordsInBracketsAreNotPinyin) {
   EXPECT_EQ(NormalizeText("飞客（conficker）蠕虫"), "飞客(conficker)蠕虫\n");
   EXPECT_EQ(NormalizeText("政府网站（GOV类）"), "政府网站(GOV类)\n");
@@ -69,6 +89,32 @@ TEST(NormalizeTest, InvalidBytesDoNotCrash) {
 
 namespace cncert {
 namespace {
+
+TEST(Utf8Test, NextDecodesEachLengthAndRejectsWhatIsInvalid) {
+  const std::string text = "a\u00e9\u4e2d\U0001F600";
+  std::size_t pos = 0;
+  EXPECT_EQ(utf8::Next(text, pos), U'a');
+  EXPECT_EQ(utf8::Next(text, pos), U'\u00e9');
+  EXPECT_EQ(utf8::Next(text, pos), U'\u4e2d');
+  EXPECT_EQ(utf8::Next(text, pos), U'\U0001F600');
+  EXPECT_EQ(pos, text.size());
+  // A surrogate, an overlong form, a cut-off sequence: one byte at a time.
+  for (const std::string bad : {"\xED\xA0\x80", "\xE0\x80\xAF", "\xE4\xB8"}) {
+    pos = 0;
+    EXPECT_EQ(utf8::Next(bad, pos), 0xFFFDu) << bad;
+    EXPECT_EQ(pos, 1u);
+    EXPECT_EQ(utf8::ValidPrefix("ok" + bad), 2u);
+  }
+  EXPECT_EQ(utf8::ValidPrefix("\uFFFD"), 3u);  // U+FFFD itself is valid
+  EXPECT_EQ(utf8::ValidPrefix("0123456789abcdef\xFF"), 16u);
+}
+
+TEST(Utf8Test, AppendEncodesEachLength) {
+  std::string out;
+  for (const char32_t cp : {U'a', U'\u00e9', U'\u4e2d', U'\U0001F600'})
+    utf8::Append(out, cp);
+  EXPECT_EQ(out, "a\u00e9\u4e2d\U0001F600");
+}
 
 TEST(Utf8Test, TruncateAtBoundaryNeverSplitsACharacter) {
   const std::string text = "周报周报";  // 12 bytes
