@@ -36,21 +36,36 @@ std::size_t ParagraphEnd(std::string_view text, std::size_t at,
 // paragraph full of a wording's start must not cost a run per start.
 constexpr int kMaxAnchoredMisses = 8;
 
-// The leftmost match in [pos, end). Where every match starts with a
-// literal, the pattern is tried anchored where the literal occurs alone:
-// the same match, without running the automaton over the text between.
+// The leftmost match in [pos, end). Where every match starts with one of a
+// few literals, the pattern is tried anchored where the first of them
+// occurs: the same match, without running the automaton over the text
+// between.
 bool FindNext(const Pattern& pattern, std::string_view text, std::size_t pos,
               std::size_t end, re2::StringPiece* captures, int n, int* misses) {
-  const std::string& literal = pattern.literal_prefix;
+  const std::vector<std::string>& literals = pattern.literal_prefixes;
   while (pos < end) {
-    if (literal.empty() || *misses >= kMaxAnchoredMisses) {
+    if (literals.empty() || *misses >= kMaxAnchoredMisses) {
       return pattern.regex->Match(text, pos, end, RE2::UNANCHORED, captures, n);
     }
-    const void* found =
-        ::memmem(text.data() + pos, end - pos, literal.data(), literal.size());
-    if (found == nullptr) return false;
-    const std::size_t at = static_cast<const char*>(found) - text.data();
-    if (pattern.regex->Match(text, at, end, RE2::ANCHOR_START, captures, n)) {
+    std::size_t at = std::string_view::npos;
+    for (const std::string& literal : literals) {
+      const void* found = ::memmem(text.data() + pos, end - pos, literal.data(),
+                                   literal.size());
+      if (found != nullptr) {
+        at = std::min<std::size_t>(
+            at, static_cast<const char*>(found) - text.data());
+      }
+    }
+    if (at == std::string_view::npos) return false;
+    // A pattern that cannot match a line break ends on its line: RE2's
+    // capturing engine then works over the line, not the rest of the
+    // section (its work grows with the text it is given).
+    std::size_t stop = end;
+    if (!pattern.may_cross_lines) {
+      const void* nl = std::memchr(text.data() + at, '\n', end - at);
+      if (nl != nullptr) stop = static_cast<const char*>(nl) - text.data();
+    }
+    if (pattern.regex->Match(text, at, stop, RE2::ANCHOR_START, captures, n)) {
       return true;
     }
     ++*misses;
@@ -130,8 +145,7 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
                   std::vector<Candidate>* out,
                   std::vector<std::string>* warnings) {
   const Pattern& pattern = rule.patterns[pattern_index];
-  std::vector<re2::StringPiece> captures(
-      pattern.regex->NumberOfCapturingGroups() + 1);
+  std::vector<re2::StringPiece> captures(pattern.groups_needed);
   const std::string_view text = layout.text;
   int misses = 0;
   // A wording never runs on over the end of a paragraph or of a block of
@@ -153,9 +167,6 @@ void MatchRange(const Rule& rule, std::size_t pattern_index,
                 int* misses, std::vector<Candidate>* out,
                 std::vector<std::string>* warnings) {
   const Pattern& pattern = rule.patterns[pattern_index];
-  const auto& names = pattern.regex->NamedCapturingGroups();
-  const auto value_it = names.find("value");
-  const auto direction_it = names.find("direction");
   std::vector<re2::StringPiece>& captures = *all_captures;
   const int n = static_cast<int>(captures.size());
   const std::string_view text = layout.text;
@@ -167,13 +178,13 @@ void MatchRange(const Rule& rule, std::size_t pattern_index,
     const std::size_t end = begin + whole.size();
     pos = whole.empty() ? end + 1 : end;
     if (CrossedBreak(whole) != std::string_view::npos) continue;
-    auto group = [&captures](auto it, const auto& all) {
-      if (it == all.end()) return std::string_view();
-      const re2::StringPiece& piece = captures[it->second];
+    auto group = [&captures](int number) {
+      if (number == 0) return std::string_view();
+      const re2::StringPiece& piece = captures[number];
       return std::string_view(piece.data(), piece.size());
     };
-    const std::string_view value = group(value_it, names);
-    const std::string_view direction = group(direction_it, names);
+    const std::string_view value = group(pattern.value_group);
+    const std::string_view direction = group(pattern.direction_group);
     std::string problem;
     const auto v = ApplyTransform(rule, value, direction, &problem);
     Provenance provenance;
@@ -266,8 +277,10 @@ Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
       }
     }
     if (candidates.empty()) continue;
-    const std::string key = SeriesKey(rule.metric, rule.labels);
-    PreferText(layout, key, &candidates, &result.warnings);
+    // Named only in warnings, which most bulletins do not have.
+    const auto key = [&rule] { return SeriesKey(rule.metric, rule.labels); };
+    if (!layout.image_spans.empty())
+      PreferText(layout, key(), &candidates, &result.warnings);
     const Candidate* chosen = &candidates.front();
     if (rule.pick == Pick::kLast) chosen = &candidates.back();
     if (rule.pick == Pick::kUnique) {
@@ -280,7 +293,7 @@ Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
           if (!seen.empty()) seen += ", ";
           seen += FormatNumber(c.value);
         }
-        std::string warning = key;
+        std::string warning = key();
         warning += ": the bulletin states different values (";
         warning += seen;
         warning += "); not extracted";
@@ -289,10 +302,10 @@ Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
       }
     }
     if (!chosen->warn.empty())
-      result.warnings.push_back(key + ": " + chosen->warn);
+      result.warnings.push_back(key() + ": " + chosen->warn);
     if (from_lead) {
       result.warnings.push_back(
-          key + ": taken from " +
+          key() + ": taken from " +
           (layout.InImage(chosen->provenance.begin, chosen->provenance.end)
                ? "an image without a '" + rule.section + "' heading"
                : "the lead paragraph (no '" + rule.section + "' section)"));

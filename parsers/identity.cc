@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 
@@ -154,7 +155,13 @@ std::vector<Date> PageDates(const Layout& layout) {
   std::vector<Date> dates;
   static const RE2 kPageDate(
       R"((?:发布时间|发布日期|时间|日期):\s*(\d{4})-(\d{1,2})-(\d{1,2}))");
+  // Every match holds "时间:" or "日期:", at most "发布" (6 bytes) after its
+  // start: the automaton starts there, not at the top of the text.
+  const std::size_t first =
+      std::min(layout.text.find("时间:"), layout.text.find("日期:"));
+  if (first == std::string::npos) return dates;
   re2::StringPiece all(layout.text);
+  all.remove_prefix(first >= 6 ? first - 6 : 0);
   int y, m, d;
   while (dates.size() < 16 &&
          RE2::FindAndConsume(&all, kPageDate, &y, &m, &d)) {

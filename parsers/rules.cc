@@ -207,9 +207,17 @@ class Loader {
       pattern.regex =
           Compile(pattern.source, rule.metric, pattern.line, what.c_str());
       if (!pattern.regex) continue;
-      pattern.literal_prefix = LiteralPrefix(pattern.source);
+      pattern.literal_prefixes = LiteralPrefixes(pattern.source);
       pattern.may_cross_lines = MayMatchLineBreak(pattern.source);
       const auto& groups = pattern.regex->NamedCapturingGroups();
+      const auto number = [&groups](const char* name) {
+        const auto it = groups.find(name);
+        return it == groups.end() ? 0 : it->second;
+      };
+      pattern.value_group = number("value");
+      pattern.direction_group = number("direction");
+      pattern.groups_needed =
+          std::max(pattern.value_group, pattern.direction_group) + 1;
       const bool needs_value = rule.transform != Transform::kConst;
       if (needs_value && !groups.contains("value")) {
         Error(pattern.line, rule.metric,
@@ -406,8 +414,13 @@ bool MayMatchLineBreak(std::string_view regex) {
   return false;
 }
 
-std::string LiteralPrefix(std::string_view regex) {
-  // A top-level alternative may start anywhere: no prefix then.
+namespace {
+
+// Calls `f(i, depth)` for each character of `regex` outside escapes and
+// classes, with the nesting depth of groups before it; stops when `f`
+// returns false.
+template <typename F>
+void ForEachSyntaxChar(std::string_view regex, F f) {
   int depth = 0;
   bool in_class = false;
   for (std::size_t i = 0; i < regex.size(); ++i) {
@@ -418,36 +431,118 @@ std::string LiteralPrefix(std::string_view regex) {
       in_class = c != ']';
     } else if (c == '[') {
       in_class = true;
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')') {
-      --depth;
-    } else if (c == '|' && depth == 0) {
-      return "";
+    } else {
+      if (c == ')') --depth;
+      if (!f(i, depth)) return;
+      if (c == '(') ++depth;
     }
   }
+}
+
+// `regex` split at its top-level '|'.
+std::vector<std::string_view> Alternatives(std::string_view regex) {
+  std::vector<std::string_view> alternatives;
+  std::size_t from = 0;
+  ForEachSyntaxChar(regex, [&](std::size_t i, int depth) {
+    if (regex[i] == '|' && depth == 0) {
+      alternatives.push_back(regex.substr(from, i - from));
+      from = i + 1;
+    }
+    return true;
+  });
+  alternatives.push_back(regex.substr(from));
+  return alternatives;
+}
+
+// Where the group opened at regex[0] closes, or npos.
+std::size_t GroupEnd(std::string_view regex) {
+  std::size_t end = std::string_view::npos;
+  ForEachSyntaxChar(regex, [&](std::size_t i, int depth) {
+    if (regex[i] == ')' && depth == 0) end = i;
+    return end == std::string_view::npos;
+  });
+  return end;
+}
+
+// The literal character at regex[pos] as the text has it ("\\." is "."),
+// and where it ends; 0 when regex[pos] is no literal (\\d, a class, a
+// group, a quantifier).
+std::size_t LiteralCharacter(std::string_view regex, std::size_t pos,
+                             std::string_view* character) {
   static constexpr std::string_view kSpecial = "\\.^$|?*+()[]{}";
   static constexpr std::string_view kEscapedLiteral = "\\.^$|?*+()[]{}-/";
-  std::string prefix;
-  std::size_t pos = 0;
-  while (pos < regex.size()) {
-    std::string_view next;  // one literal character, as the text has it
-    std::size_t after = pos;
-    if (regex[pos] == '\\') {
-      if (pos + 1 >= regex.size() ||
-          kEscapedLiteral.find(regex[pos + 1]) == std::string_view::npos) {
-        break;  // \d, \p{Han}, \x{…}: a class, not a literal
-      }
-      next = regex.substr(pos + 1, 1);
-      after = pos + 2;
-    } else if (kSpecial.find(regex[pos]) != std::string_view::npos) {
-      break;
-    } else {
-      const std::size_t start = pos;
-      after = pos;
-      if (utf8::Next(regex, after) == 0xFFFD) break;
-      next = regex.substr(start, after - start);
+  if (pos >= regex.size()) return 0;
+  if (regex[pos] == '\\') {
+    if (pos + 1 >= regex.size() ||
+        kEscapedLiteral.find(regex[pos + 1]) == std::string_view::npos) {
+      return 0;  // \\d, \\p{Han}, \\x{…}: a class, not a literal
     }
+    *character = regex.substr(pos + 1, 1);
+    return pos + 2;
+  }
+  if (kSpecial.find(regex[pos]) != std::string_view::npos) return 0;
+  std::size_t after = pos;
+  if (utf8::Next(regex, after) == 0xFFFD) return 0;
+  *character = regex.substr(pos, after - pos);
+  return after;
+}
+
+// LiteralPrefixes() of a regex without a top-level '|'; false when unknown.
+bool AddPrefixes(std::string_view regex, std::vector<std::string>* out) {
+  if (regex.starts_with("(?:")) {
+    const std::size_t end = GroupEnd(regex);
+    if (end == std::string_view::npos) return false;
+    for (const auto alternative : Alternatives(regex.substr(3, end - 3))) {
+      std::string prefix = LiteralPrefix(alternative);
+      if (prefix.empty()) return false;
+      out->push_back(std::move(prefix));
+    }
+    // An optional group: a match may start with what follows it.
+    const std::string_view rest = regex.substr(end + 1);
+    if (rest.starts_with('?') || rest.starts_with('*'))
+      return AddPrefixes(rest.substr(1), out);
+    return !rest.starts_with('{');
+  }
+  std::string prefix = LiteralPrefix(regex);
+  if (!prefix.empty()) {
+    out->push_back(std::move(prefix));
+    return true;
+  }
+  // An optional first character: "被?(?:木马…" starts with 被 or with what
+  // follows it.
+  std::string_view first;
+  const std::size_t after = LiteralCharacter(regex, 0, &first);
+  if (after == 0 || after >= regex.size() ||
+      (regex[after] != '?' && regex[after] != '*')) {
+    return false;
+  }
+  out->emplace_back(first);
+  return AddPrefixes(regex.substr(after + 1), out);
+}
+
+}  // namespace
+
+std::vector<std::string> LiteralPrefixes(std::string_view regex) {
+  std::vector<std::string> prefixes;
+  if (Alternatives(regex).size() > 1 || !AddPrefixes(regex, &prefixes))
+    return {};
+  // A prefix that begins with another adds no start.
+  std::sort(prefixes.begin(), prefixes.end());
+  std::vector<std::string> kept;
+  for (auto& p : prefixes) {
+    if (kept.empty() || !p.starts_with(kept.back()))
+      kept.push_back(std::move(p));
+  }
+  return kept;
+}
+
+std::string LiteralPrefix(std::string_view regex) {
+  // A top-level alternative may start anywhere: no prefix then.
+  if (Alternatives(regex).size() > 1) return "";
+  std::string prefix;
+  std::string_view next;
+  for (std::size_t pos = 0, after = 0;
+       (after = LiteralCharacter(regex, pos, &next)) != 0; pos = after) {
     // A quantifier makes the character optional or repeated: the prefix
     // ends before it (or with it, for '+').
     if (after < regex.size()) {
@@ -459,7 +554,6 @@ std::string LiteralPrefix(std::string_view regex) {
       }
     }
     prefix += next;
-    pos = after;
   }
   return prefix;
 }

@@ -35,13 +35,18 @@ enum class Pick {
 struct Pattern {
   std::string source;  // after {{definition}} expansion
   std::unique_ptr<RE2> regex;
-  // Text every match starts with ("境内感染网络病毒" for
-  // "境内感染网络病毒的?主机…"), or empty: a match is looked for only where it
-  // occurs.
-  std::string literal_prefix;
+  // Texts one of which every match starts with ("境内感染网络病毒" for
+  // "境内感染网络病毒的?主机…"; "新增", "高危漏洞" for "(?:新增)?高危漏洞…"),
+  // or none: a match is looked for only where one occurs.
+  std::vector<std::string> literal_prefixes;
   // Whether it could match a line break ("[^;。]*?"): then it is searched
   // for within each paragraph, never across one.
   bool may_cross_lines = true;
+  // Numbers of the named groups (0: none), and how many groups a match must
+  // report to reach them: RE2 tracks fewer when asked for fewer.
+  int value_group = 0;
+  int direction_group = 0;
+  int groups_needed = 1;
   std::string warn;  // emitted whenever this pattern supplies the value
   int line = 0;
 };
@@ -94,6 +99,11 @@ struct RuleError {
 // The literal text that every match of `regex` (RE2 syntax) starts with;
 // empty when there is none or the pattern is not plain enough to tell.
 std::string LiteralPrefix(std::string_view regex);
+// Literal texts one of which every match of `regex` starts with: its
+// LiteralPrefix(), or those of a leading group of alternatives
+// ("(?:其中|含)…") and of what follows a leading optional part; none when
+// unknown.
+std::vector<std::string> LiteralPrefixes(std::string_view regex);
 
 // Whether `regex` could match a line break; false only when it plainly
 // cannot (no negated class, no \D, \W, \s, \n, \P, \x, \C, no (?s)).

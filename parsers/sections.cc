@@ -18,7 +18,22 @@ const RE2& NumberingPrefix() {
   return kPrefix;
 }
 
+// Whether `line` begins with what NumberingPrefix() can consume; most lines
+// do not, and then it would consume nothing.
+bool MayBeNumbered(std::string_view line) {
+  if (line.empty()) return false;
+  static constexpr std::string_view kAscii = "#*> \t\n\f\r(";
+  if (kAscii.find(line[0]) != std::string_view::npos ||
+      (line[0] >= '0' && line[0] <= '9')) {
+    return true;
+  }
+  static constexpr std::u32string_view kOthers = U"●■◆▶一二三四五六七八九十第";
+  std::size_t pos = 0;
+  return kOthers.find(utf8::Next(line, pos)) != std::u32string_view::npos;
+}
+
 bool IsCaption(std::string_view line) {
+  if (!line.starts_with("图")) return false;  // most lines, without RE2
   static const RE2 kCaption(
       R"(^图\s*(?:\d+|[一二三四五六七八九十]+)[^。]{0,60}$)");
   return RE2::FullMatch(line, kCaption);
@@ -37,7 +52,7 @@ const SectionDef* MatchHeading(std::string_view line, const RuleSet& rules,
                                std::string_view* rest) {
   if (line.size() > 120) return nullptr;
   re2::StringPiece stripped(line.data(), line.size());
-  RE2::Consume(&stripped, NumberingPrefix());
+  if (MayBeNumbered(line)) RE2::Consume(&stripped, NumberingPrefix());
   if (rules.any_heading && !rules.any_heading->Match(stripped, nullptr)) {
     return nullptr;
   }

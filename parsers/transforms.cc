@@ -1,6 +1,7 @@
 #include "parsers/transforms.h"
 
 #include <array>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 
@@ -10,8 +11,21 @@ namespace cncert {
 
 namespace {
 
+// digits × 10^exponent, rounded once, as strtod rounds it.
 std::optional<double> ScaledDecimal(const std::string& digits, int exponent) {
   if (digits.empty()) return std::nullopt;
+  // Up to 15 digits and a power of ten up to 10^22 are both exact doubles,
+  // so one multiplication or division rounds correctly: strtod's own fast
+  // path, without building the literal.
+  static constexpr std::array<double, 23> kPowers = {
+      1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  if (digits.size() <= 15 && exponent >= -22 && exponent <= 22) {
+    std::int64_t mantissa = 0;
+    for (const char c : digits) mantissa = mantissa * 10 + (c - '0');
+    const auto m = static_cast<double>(mantissa);
+    return exponent >= 0 ? m * kPowers[exponent] : m / kPowers[-exponent];
+  }
   const std::string literal = digits + "e" + std::to_string(exponent);
   char* end = nullptr;
   const double value = std::strtod(literal.c_str(), &end);

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -74,6 +75,67 @@ TEST(RulesTest, LiteralPrefixIsWhatEveryMatchStartsWith) {
   // A top-level alternative may start with anything.
   EXPECT_EQ(LiteralPrefix("新增(?P<value>\\d+)|(?P<value2>\\d+)个"), "");
   EXPECT_EQ(LiteralPrefix("新增(?:a|b)"), "新增");
+}
+
+TEST(RulesTest, LiteralPrefixesAreTheStartsOfEveryMatch) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(LiteralPrefixes("境内感染网络病毒的?主机"), V{"境内感染网络病毒"});
+  EXPECT_EQ(LiteralPrefixes("(?:其中|含)(?:了)?跨境"), (V{"其中", "含"}));
+  // An optional part: a match starts with it or with what follows.
+  EXPECT_EQ(LiteralPrefixes("(?:新增)?高危漏洞(?:有)?"),
+            (V{"新增", "高危漏洞"}));
+  EXPECT_EQ(LiteralPrefixes("(?:境内)?被植入后门的?网站"),
+            (V{"境内", "被植入后门"}));
+  EXPECT_EQ(LiteralPrefixes("被?(?:木马|\\*+)或被?"), (V{"*", "木马", "被"}));
+  EXPECT_EQ(LiteralPrefixes("a*(?:bc|d)x"), (V{"a", "bc", "d"}));
+  // One that begins with another adds no start.
+  EXPECT_EQ(LiteralPrefixes("(?:新增|新增了)漏洞"), V{"新增"});
+  // Unknown: nothing, and the pattern is searched for everywhere.
+  EXPECT_EQ(LiteralPrefixes("(?:新增|\\d)个"), V{});
+  EXPECT_EQ(LiteralPrefixes("(?:新增){0,1}个"), V{});
+  EXPECT_EQ(LiteralPrefixes("(?:新增)??个"), V{});
+  EXPECT_EQ(LiteralPrefixes("(?i:cnvd)"), V{});
+  EXPECT_EQ(LiteralPrefixes("(?:|新增)个"), V{});
+  EXPECT_EQ(LiteralPrefixes("被?\\d+"), V{});
+  EXPECT_EQ(LiteralPrefixes("(?:新增"), V{});
+  EXPECT_EQ(LiteralPrefixes("新增\\d+|共\\d+"), V{});
+  EXPECT_EQ(LiteralPrefixes("[(|]新增"), V{});
+}
+
+// Every match of a shipped pattern in the golden bulletins, found by an
+// unanchored search, starts with one of its literals: the anchored tries
+// where they occur miss none.
+TEST(RulesTest, ShippedPatternsStartWithTheirLiterals) {
+  const auto rules = DefaultRules();
+  int matches = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(SourcePath("tests/golden"))) {
+    const std::string path = entry.path().string();
+    const std::string ext = entry.path().extension().string();
+    if (ext != ".md" && ext != ".txt" && ext != ".html") continue;
+    const Bulletin bulletin = ParseBulletin(ReadFile(path), *rules);
+    ASSERT_FALSE(bulletin.text.empty()) << path;
+    for (const auto& rule : rules->rules) {
+      for (const auto& pattern : rule.patterns) {
+        ASSERT_FALSE(pattern.literal_prefixes.empty()) << pattern.source;
+        re2::StringPiece rest(bulletin.text);
+        re2::StringPiece match;
+        while (!rest.empty() &&
+               pattern.regex->Match(rest, 0, rest.size(), RE2::UNANCHORED,
+                                    &match, 1)) {
+          ++matches;
+          const std::string_view m(match.data(), match.size());
+          EXPECT_TRUE(std::any_of(
+              pattern.literal_prefixes.begin(), pattern.literal_prefixes.end(),
+              [m](const std::string& p) { return m.starts_with(p); }))
+              << pattern.source << " matched '" << m << "' in " << path;
+          rest.remove_prefix(match.data() - rest.data() +
+                             std::max<std::size_t>(match.size(), 1));
+        }
+      }
+    }
+  }
+  EXPECT_GT(matches, 150);  // 179 when written
 }
 
 TEST(RulesTest, PatternsThatMayMatchALineBreakAreKnown) {

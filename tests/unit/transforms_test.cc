@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <random>
+#include <string>
+
 namespace cncert {
 namespace {
 
@@ -33,6 +37,36 @@ TEST(ParseChineseNumberTest, NotANumber) {
   EXPECT_FALSE(ParseChineseNumber("").has_value());
   EXPECT_FALSE(ParseChineseNumber("个").has_value());
   EXPECT_FALSE(ParseChineseNumber("abc").has_value());
+}
+
+// Values are rounded from their digits once, as strtod rounds the decimal
+// literal: whether computed on strtod's fast path or by strtod itself.
+TEST(ParseChineseNumberTest, RoundsAsStrtodDoes) {
+  std::mt19937_64 random(20261129);
+  for (int i = 0; i < 20000; ++i) {
+    const int digits = 1 + static_cast<int>(random() % 19);
+    std::string number;
+    for (int d = 0; d < digits; ++d) {
+      number += static_cast<char>('0' + random() % 10);
+    }
+    const int decimals = static_cast<int>(random() % (digits + 1));
+    if (decimals > 0 && decimals < digits) {
+      number.insert(number.size() - decimals, ".");
+    }
+    const bool wan = random() % 3 == 0;
+    // The same value as a C literal: 万 is e4.
+    const std::string literal = number + (wan ? "e4" : "");
+    const double expected = std::strtod(literal.c_str(), nullptr);
+    const auto parsed = ParseChineseNumber(number + (wan ? "万" : ""));
+    ASSERT_TRUE(parsed.has_value()) << number;
+    ASSERT_EQ(*parsed, expected) << number << (wan ? "万" : "");
+    if (expected <= 100 && !wan) {
+      const auto ratio = ParsePercent(number + "%");
+      ASSERT_TRUE(ratio.has_value()) << number;
+      ASSERT_EQ(*ratio, std::strtod((number + "e-2").c_str(), nullptr))
+          << number << "%";
+    }
+  }
 }
 
 TEST(ParsePercentTest, ExactDecimalRatios) {
