@@ -19,6 +19,20 @@ namespace {
 
 constexpr std::size_t kMaxFileBytes = 32u << 20;
 
+// One element of the printed array, as nlohmann's dump(2) of the whole array
+// would print it: each line indented by two more spaces.
+std::string ArrayElementJson(const nlohmann::json& element) {
+  const std::string dumped =
+      element.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out = "  ";
+  out.reserve(dumped.size() + dumped.size() / 8);
+  for (const char c : dumped) {
+    out += c;
+    if (c == '\n') out += "  ";
+  }
+  return out;
+}
+
 void PrintText(std::ostream& out, const std::string& file, const Bulletin& b) {
   out << file << ": " << (b.ok() ? "ok" : "FAILED") << "\n";
   for (const auto& e : b.errors) out << "  error: " << e << "\n";
@@ -154,8 +168,7 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
     *run = [opts]() -> int {
       const auto rules = LoadRulesOrDefault(opts->rules);
       if (!rules) return 2;
-      nlohmann::json all = nlohmann::json::array();
-      bool failed = false;
+      const bool json = opts->output == "json";
       ImageReading images(opts->images, opts->image_text);
       auto parse = [&opts, &rules](const std::string& path,
                                    const ImageReader* reader) {
@@ -173,36 +186,52 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
         options.images = reader;
         return ParseBulletin(file.bytes, *rules, options);
       };
-      // Every file's text on all cores; then, in order and one at a time,
-      // the files that reference images again with their images (OCR and
-      // its progress line are not shared).
-      std::vector<Bulletin> bulletins(opts->files.size());
-      ParallelFor(bulletins.size(), kMaxParseThreads, kFilesPerThread,
+      // What is printed of each file, in the order given.
+      struct Parsed {
+        Bulletin bulletin;
+        std::string json;  // set once final: the element of the array
+        bool ok = false;
+      };
+      auto finish = [&opts](const std::string& path, Parsed& p) {
+        p.ok = p.bulletin.ok();
+        p.json = ArrayElementJson(
+            BulletinToJson(p.bulletin, path, opts->provenance));
+        p.bulletin = Bulletin{};  // what is printed is not needed again
+      };
+      // Every file's text on all cores, and its JSON with it; then, in order
+      // and one at a time, the files that reference images again with their
+      // images (OCR and its progress line are not shared).
+      std::vector<Parsed> parsed(opts->files.size());
+      ParallelFor(parsed.size(), kMaxParseThreads, kFilesPerThread,
                   [&](std::size_t i) {
-                    bulletins[i] = parse(opts->files[i], nullptr);
+                    Parsed& p = parsed[i];
+                    p.bulletin = parse(opts->files[i], nullptr);
+                    if (json && p.bulletin.images.empty())
+                      finish(opts->files[i], p);
                   });
-      for (std::size_t i = 0; i < bulletins.size(); ++i) {
+      bool failed = false;
+      if (json) std::cout << (parsed.empty() ? "[" : "[\n");
+      for (std::size_t i = 0; i < parsed.size(); ++i) {
         const std::string& path = opts->files[i];
-        Bulletin& bulletin = bulletins[i];
-        if (!bulletin.images.empty()) {
+        Parsed& p = parsed[i];
+        if (!p.bulletin.images.empty()) {
           if (const auto reader = images.ForFile(path)) {
-            bulletin = parse(path, reader.get());
+            p.bulletin = parse(path, reader.get());
             images.Done();
           }
+          if (json) finish(path, p);
         }
-        failed = failed || !bulletin.ok();
-        if (opts->output == "json") {
-          all.push_back(BulletinToJson(bulletin, path, opts->provenance));
+        if (json) {
+          failed = failed || !p.ok;
+          std::cout << p.json << (i + 1 < parsed.size() ? ",\n" : "\n");
+          p.json = std::string();
         } else {
-          PrintText(std::cout, path, bulletin);
+          failed = failed || !p.bulletin.ok();
+          PrintText(std::cout, path, p.bulletin);
+          p.bulletin = Bulletin{};
         }
-        bulletin = Bulletin{};  // what is printed is not needed again
       }
-      if (opts->output == "json") {
-        std::cout << all.dump(2, ' ', false,
-                              nlohmann::json::error_handler_t::replace)
-                  << "\n";
-      }
+      if (json) std::cout << "]\n";
       return failed ? 1 : 0;
     };
   });
