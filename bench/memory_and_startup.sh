@@ -33,7 +33,9 @@ archive() {  # archive N DIR
   done
 }
 loads() { grep -c 'msg="archive loaded"' "$1" || true; }
-load_seconds() { grep 'msg="archive loaded"' "$1" | sed -n "${2}p" | sed 's/.*seconds=//'; }
+load_line() { grep 'msg="archive loaded"' "$1" | sed -n "${2}p"; }
+load_seconds() { load_line "$@" | sed 's/.*seconds=//'; }
+load_parsed() { load_line "$@" | sed -n 's/.* parsed=\([0-9]*\).*/\1/p'; }
 
 printf '%8s %10s %9s %9s %9s %12s\n' files ready_s rss_MB anon_MB file_MB anon_KB/file
 base_anon=0
@@ -58,8 +60,9 @@ for n in 0 100 1000 10000; do
     before=$(loads "$log")
     cp "$work/weeks/${files[0]}" "$dir/new-${files[0]}"
     for _ in $(seq 2000); do (($(loads "$log") > before)) && break; sleep 0.01; done
-    printf 'first load of %d files: %.3f s; reload after adding one: %.3f s\n' "$n" \
-      "$(load_seconds "$log" 1)" "$(load_seconds "$log" $((before + 1)))"
+    printf 'first load of %d files: %.3f s; reload after adding one: %.3f s (parsed %s of %d files)\n' \
+      "$n" "$(load_seconds "$log" 1)" "$(load_seconds "$log" $((before + 1)))" \
+      "$(load_parsed "$log" $((before + 1)))" $((n + 1))
   fi
   kill "$pid"
   wait "$pid" 2>/dev/null || true

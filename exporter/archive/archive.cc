@@ -153,6 +153,7 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
   std::set<std::string> still_pending;
   const auto steady_now = std::chrono::steady_clock::now();
   *view = ArchiveView{};
+  view->parsed = to_parse.size();
   for (auto& entry : entries) {
     const std::string& name = entry.name;
     const FileStamp& stamp = entry.stamp;

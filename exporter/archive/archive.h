@@ -85,6 +85,7 @@ struct ArchiveView {
   // figure, are cut off, or are dated in the future. With the reason.
   std::vector<std::pair<const ArchiveFile*, HoldBack>> held_back;
   std::vector<std::string> pending;  // changed too recently to judge
+  std::size_t parsed = 0;  // files this scan parsed; the rest came cached
 };
 
 class Archive {

@@ -70,6 +70,7 @@ ReloadOutcome Exporter::Reload(ReloadScope scope) {
   const bool retry_soon = !view.pending.empty();
   const std::size_t bulletins = view.bulletins.size();
   const std::size_t failed = view.failed.size();
+  const std::size_t parsed = view.parsed;
   const std::string newest =
       bulletins ? view.bulletins.back()->bulletin->identity.IssueLabel() : "";
   auto snapshot = BuildSnapshot(rules_, std::move(view), &counters_);
@@ -86,6 +87,7 @@ ReloadOutcome Exporter::Reload(ReloadScope scope) {
   log::Info("archive loaded", {{"dir", options_.archive_dir},
                                {"bulletins", std::to_string(bulletins)},
                                {"failed", std::to_string(failed)},
+                               {"parsed", std::to_string(parsed)},
                                {"newest", newest},
                                {"seconds", std::to_string(seconds)}});
   return {true, retry_soon};

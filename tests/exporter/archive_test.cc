@@ -63,6 +63,8 @@ TEST_F(ArchiveTest, UnchangedFilesAreNotParsedAgain) {
           .Scan(*DefaultRules(), Archive::Reparse::kChanged, kNoSettle, &second)
           .ok());
   ASSERT_EQ(first.files.size(), second.files.size());
+  EXPECT_EQ(first.parsed, first.files.size());
+  EXPECT_EQ(second.parsed, 0U);
   for (std::size_t i = 0; i < first.files.size(); ++i) {
     // The same parse result, shared, not a new one.
     EXPECT_EQ(first.files[i].bulletin.get(), second.files[i].bulletin.get());
@@ -72,6 +74,17 @@ TEST_F(ArchiveTest, UnchangedFilesAreNotParsedAgain) {
       archive.Scan(*DefaultRules(), Archive::Reparse::kAll, kNoSettle, &third)
           .ok());
   EXPECT_NE(first.files[0].bulletin.get(), third.files[0].bulletin.get());
+  EXPECT_EQ(third.parsed, first.files.size());
+
+  // One file added: that file alone is parsed.
+  testing::WriteSyntheticArchive(dir_, {Weeks(3).back()});
+  ArchiveView fourth;
+  ASSERT_TRUE(
+      archive
+          .Scan(*DefaultRules(), Archive::Reparse::kChanged, kNoSettle, &fourth)
+          .ok());
+  EXPECT_EQ(fourth.files.size(), first.files.size() + 1);
+  EXPECT_EQ(fourth.parsed, 1U);
 }
 
 TEST_F(ArchiveTest, AMissingDirectoryIsAnError) {
