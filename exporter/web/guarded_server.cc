@@ -5,10 +5,12 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 
 namespace cncert {
 
@@ -126,18 +128,29 @@ class GuardedStream : public httplib::Stream {
         return -1;
       }
     }
-    if (!is_writable()) return -1;
-    ssize_t n = 0;
-    do {
-      n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    return n;
+    // The head waits for the body: one send for both.
+    if (pending_.size() + size <= kCoalesceBytes) {
+      pending_.append(ptr, size);
+      return static_cast<ssize_t>(size);
+    }
+    return SendAll(ptr, size) ? static_cast<ssize_t>(size) : -1;
   }
+  // Sends what write() kept back; called when a response is complete and
+  // before the next read (a "100 Continue" must be out before the body
+  // comes).
+  bool Flush() { return pending_.empty() || SendAll(nullptr, 0); }
+  // Asked for by every request: looked up once for the connection.
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    Endpoint(sock_, true, &ip, &port);
+    if (!remote_.known) Endpoint(sock_, true, &remote_.ip, &remote_.port);
+    remote_.known = true;
+    ip = remote_.ip;
+    port = remote_.port;
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    Endpoint(sock_, false, &ip, &port);
+    if (!local_.known) Endpoint(sock_, false, &local_.ip, &local_.port);
+    local_.known = true;
+    ip = local_.ip;
+    port = local_.port;
   }
   socket_t socket() const override { return sock_; }
 
@@ -154,11 +167,53 @@ class GuardedStream : public httplib::Stream {
     return -1;
   }
 
+  // pending_ and then `size` bytes at `ptr`, waiting for room no longer
+  // than the write timeout. Tried at once: the socket has room nearly
+  // always, and a poll before each send would double the system calls.
+  bool SendAll(const char* ptr, std::size_t size) {
+    iovec parts[2] = {{pending_.data(), pending_.size()},
+                      {const_cast<char*>(ptr), size}};
+    iovec* next = parts;
+    std::size_t left = 2;
+    for (;;) {
+      while (left > 0 && next->iov_len == 0) ++next, --left;
+      if (left == 0) break;
+      msghdr message{};
+      message.msg_iov = next;
+      message.msg_iovlen = left;
+      const ssize_t n = ::sendmsg(sock_, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if ((errno == EAGAIN || errno == EWOULDBLOCK) &&
+            Wait(sock_, POLLOUT, limits_.write_timeout)) {
+          continue;
+        }
+        pending_.clear();
+        return false;
+      }
+      for (auto sent = static_cast<std::size_t>(n); sent > 0;) {
+        const std::size_t part = std::min(sent, next->iov_len);
+        next->iov_base = static_cast<char*>(next->iov_base) + part;
+        next->iov_len -= part;
+        sent -= part;
+        if (next->iov_len == 0 && left > 1) ++next, --left;
+      }
+    }
+    pending_.clear();
+    return true;
+  }
+
   // What arrives next, waiting no longer than the request's deadline.
   ssize_t Receive() {
     if (ssl_ == nullptr) {
-      if (!Wait(sock_, POLLIN, ReadWait(), &stopping_)) return Cut();
+      if (!Flush()) return -1;
+      // Tried at once, as sends are; polled for only when nothing is here.
       ssize_t n = 0;
+      do {
+        n = ::recv(sock_, buffer_, sizeof buffer_, MSG_DONTWAIT);
+      } while (n < 0 && errno == EINTR);
+      if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return n;
+      if (!Wait(sock_, POLLIN, ReadWait(), &stopping_)) return Cut();
       do {
         n = ::recv(sock_, buffer_, sizeof buffer_, 0);
       } while (n < 0 && errno == EINTR);
@@ -190,6 +245,16 @@ class GuardedStream : public httplib::Stream {
   char buffer_[4096];
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
+  struct Address {
+    bool known = false;
+    std::string ip;
+    int port = 0;
+  };
+  mutable Address remote_;
+  mutable Address local_;
+  // A response's head, kept until its body (or its end) is sent.
+  static constexpr std::size_t kCoalesceBytes = 4096;
+  std::string pending_;
 };
 
 // The TLS handshake, done within `deadline`: a client that sends its
@@ -296,7 +361,8 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
       bool closed = false;
       ok = process_request(stream, i + 1 == limits_.keep_alive_max || stopping_,
                            closed, nullptr);
-      if (!ok || closed || stream.cut()) break;
+      const bool sent = stream.Flush();
+      if (!ok || !sent || closed || stream.cut()) break;
     }
     Release(address);
   }
