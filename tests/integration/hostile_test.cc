@@ -286,6 +286,42 @@ TEST_F(HostileTest, AHeaderBombIsCutOffAndPipelinedRequestsAreAnswered) {
   EXPECT_EQ(HttpGet(port, "/-/healthy").status, 200);
 }
 
+// A response's head waits for its body to go out with it: one without a
+// body (HEAD) and an interim "100 Continue" must still go out at once.
+TEST_F(HostileTest, HeadsWithoutABodyAndInterimAnswersAreSent) {
+  Add("tests/golden/seed_wechat_2024.md");
+  auto server = Start();
+  ASSERT_TRUE(server.ok());
+  const auto head_complete = [](const std::string& s) {
+    return s.find("\r\n\r\n") != std::string::npos;
+  };
+  const int fd = ConnectLoopback(server.port());
+  ASSERT_GE(fd, 0);
+  const std::string head = "HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(head.size()));
+  const std::string answer = ReadUntil(fd, head_complete, 3s);
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 200")) << answer;
+  EXPECT_NE(answer.find("Content-Length: "), std::string::npos) << answer;
+  ::close(fd);
+
+  const int post = ConnectLoopback(server.port());
+  ASSERT_GE(post, 0);
+  const std::string ask =
+      "POST /elsewhere HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+      "Expect: 100-continue\r\n\r\n";
+  ASSERT_EQ(::send(post, ask.data(), ask.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(ask.size()));
+  const std::string interim = ReadUntil(post, head_complete, 3s);
+  EXPECT_TRUE(interim.starts_with("HTTP/1.1 100 Continue")) << interim;
+  ASSERT_EQ(::send(post, "hello", 5, MSG_NOSIGNAL), 5);
+  const std::string final_answer = ReadUntil(post, head_complete, 3s);
+  // The body is read before the route is looked up: the interim answer
+  // was out before that read waited for it.
+  EXPECT_TRUE(final_answer.starts_with("HTTP/1.1 404")) << final_answer;
+  ::close(post);
+}
+
 // The shipped systemd unit's MemoryMax, as the unit file states it.
 long long UnitMemoryMax() {
   const std::string unit =
