@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
 #include "parsers/strings.h"
@@ -23,18 +24,19 @@ bool IsGbFamily(std::string_view charset) {
 // Text files may hold the odd control character; binaries are full of them.
 std::string DescribeBinary(std::string_view bytes) {
   const std::size_t probe = std::min<std::size_t>(bytes.size(), 8192);
+  if (const void* nul = std::memchr(bytes.data(), 0, probe)) {
+    char buf[96];
+    std::snprintf(
+        buf, sizeof buf, "binary data, not text (NUL byte at offset %zu)",
+        static_cast<std::size_t>(static_cast<const char*>(nul) - bytes.data()));
+    return buf;
+  }
+  // Counted without branches, so that the compiler can use vectors.
   std::size_t controls = 0;
   for (std::size_t i = 0; i < probe; ++i) {
     const auto c = static_cast<unsigned char>(bytes[i]);
-    if (c == 0) {
-      char buf[96];
-      std::snprintf(buf, sizeof buf,
-                    "binary data, not text (NUL byte at offset %zu)", i);
-      return buf;
-    }
-    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') {
-      ++controls;
-    }
+    controls += static_cast<std::size_t>(c < 0x20 && c != '\n' && c != '\r' &&
+                                         c != '\t' && c != '\f');
   }
   if (probe > 0 && controls * 20 > probe) {
     return "binary data, not text (" + std::to_string(controls) +
@@ -43,16 +45,22 @@ std::string DescribeBinary(std::string_view bytes) {
   return "";
 }
 
-std::string ReplaceInvalid(std::string_view text, std::size_t* replaced) {
-  std::string out;
-  out.reserve(text.size());
+// Bytes that are not part of a valid UTF-8 sequence.
+std::size_t CountInvalid(std::string_view text) {
+  std::size_t invalid = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
     const std::size_t start = pos;
-    const char32_t cp = utf8::Next(text, pos);
-    if (cp == 0xFFFD && pos == start + 1) ++*replaced;
-    utf8::Append(out, cp);
+    if (utf8::Next(text, pos) == 0xFFFD && pos == start + 1) ++invalid;
   }
+  return invalid;
+}
+
+std::string ReplaceInvalid(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  while (pos < text.size()) utf8::Append(out, utf8::Next(text, pos));
   return out;
 }
 
@@ -114,8 +122,7 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view declared) {
   }
   // A damaged UTF-8 copy has a few bad bytes among many good sequences; GBK
   // text has almost no valid multi-byte UTF-8 sequences at all.
-  std::size_t replaced = 0;
-  std::string repaired = ReplaceInvalid(bytes, &replaced);
+  const std::size_t replaced = CountInvalid(bytes);
   const auto high_bytes = static_cast<std::size_t>(std::count_if(
       bytes.begin(), bytes.end(),
       [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
@@ -135,7 +142,7 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view declared) {
   }
   if (mostly_utf8) {
     result.encoding = "UTF-8";
-    result.text = std::move(repaired);
+    result.text = ReplaceInvalid(bytes);
     result.warnings.push_back(std::string(where) + "; " +
                               std::to_string(replaced) +
                               " invalid byte(s) replaced with U+FFFD");

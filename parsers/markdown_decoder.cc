@@ -72,8 +72,12 @@ void ReadFrontMatter(Document& doc, std::string& body) {
 std::string MarkImages(const std::string& body, std::vector<ImageRef>* images) {
   static const RE2 kImage(
       R"((!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"\n]*")?\s*\)))");
+  // Every image starts with "![": most bodies are scanned by memmem alone.
+  const std::size_t first = body.find("![");
+  if (first == std::string::npos) return body;
   std::string out;
   re2::StringPiece rest(body);
+  rest.remove_prefix(first);
   re2::StringPiece whole, alt, src;
   const char* copied = body.data();
   while (RE2::FindAndConsume(&rest, kImage, &whole, &alt, &src)) {
@@ -117,10 +121,14 @@ class MarkdownDecoder : public Decoder {
     static const RE2 kHeading(R"((?m)^[ \t]{0,3}#{1,6}[ \t]*)");
     static const RE2 kEmphasis(R"(\*\*|__)");
     static const RE2 kQuote(R"((?m)^[ \t]{0,3}>[ \t]?)");
-    RE2::GlobalReplace(&body, kLink, R"(\1)");
-    RE2::GlobalReplace(&body, kHeading, "");
-    RE2::GlobalReplace(&body, kEmphasis, "");
-    RE2::GlobalReplace(&body, kQuote, "");
+    // Each pass only where what every match holds occurs at all.
+    const auto holds = [&body](std::string_view literal) {
+      return body.find(literal) != std::string::npos;
+    };
+    if (holds("](")) RE2::GlobalReplace(&body, kLink, R"(\1)");
+    if (holds("#")) RE2::GlobalReplace(&body, kHeading, "");
+    if (holds("**") || holds("__")) RE2::GlobalReplace(&body, kEmphasis, "");
+    if (holds(">")) RE2::GlobalReplace(&body, kQuote, "");
     doc.text = std::move(body);
     return doc;
   }
