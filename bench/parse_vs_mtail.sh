@@ -2,7 +2,7 @@
 # Parse throughput against mtail (Debian's `mtail`, --one_shot) on the same
 # 1,000 synthetic plain-text bulletins, measured in the same run.
 #   bench/parse_vs_mtail.sh [BUILD_DIR]     (default build/release)
-# Prints both times and our/mtail throughput (aim: at least 10).
+# Prints both times and our/mtail throughput (goal: at least 5; stretch 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build/release}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Every performance goal in one run: runs the measuring scripts and
+# benchmarks of this directory and prints each figure beside its goal.
+#   bench/goals.sh [BUILD_DIR] [IMAGES_DIR]    (default build/release)
+# IMAGES_DIR is a set made by tests/fixtures/images/make_images.py (the
+# tests build one in BUILD_DIR/tests/image_fixtures); without one the OCR
+# line is left out. Each script's own output is kept in $GOALS_LOG_DIR
+# (default: a temporary directory, removed afterwards).
+# Takes about three minutes on two cores; needs mtail, wrk, nginx, curl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build/release}
+images=${2:-$build/tests/image_fixtures}
+logs=${GOALS_LOG_DIR:-$(mktemp -d)}
+[[ -n ${GOALS_LOG_DIR:-} ]] || trap 'rm -rf "$logs"' EXIT
+mkdir -p "$logs"
+
+rows=()
+row() {  # row MEASURE GOAL NOW MET
+  rows+=("$(printf '%-60s %-16s %-22s %s' "$1" "$2" "$3" "$4")")
+}
+meets() {  # meets VALUE OP LIMIT -> yes/no, or ? when VALUE is no number
+  [[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo '?'; return; }
+  if awk -v v="$1" -v l="$3" "BEGIN { exit !(v $2 l) }"; then echo yes; else echo no; fi
+}
+
+echo "parse against mtail..." >&2
+bench/parse_vs_mtail.sh "$build" >"$logs/mtail.txt"
+ratio=$(awk -F': ' '/ratio/ {print $2}' "$logs/mtail.txt")
+row "parse of 1,000 bulletins, mtail's time / ours" ">= 5 (10)" "$ratio" "$(meets "$ratio" '>=' 5)"
+
+echo "parsing on one core..." >&2
+"$build/bench/parse_benchmark" --benchmark_filter='BM_ParseChannel' \
+  --benchmark_format=csv >"$logs/channels.csv" 2>/dev/null
+channel() {  # channel N FIELD: 6 = bytes/s, 7 = items/s
+  awk -F, -v n="text_md_html_pdf:$1" -v f="$2" '$1 ~ n"\"?$" {print $f}' "$logs/channels.csv"
+}
+for n in 0 1; do
+  name=$([[ $n == 0 ]] && echo text || echo Markdown)
+  mbs=$(awk -v b="$(channel $n 6)" 'BEGIN {printf "%.1f", b / 1048576}')
+  row "$name, one core (MB/s)" ">= 100" "$mbs" "$(meets "$mbs" '>=' 100)"
+done
+html=$(awk -v t="$(channel 0 7)" -v h="$(channel 2 7)" 'BEGIN {printf "%.2f", t / h}')
+row "HTML bulletin / text bulletin, time" "<= 2" "$html" "$(meets "$html" '<=' 2)"
+pdf=$(awk -v i="$(channel 3 7)" 'BEGIN {printf "%.2f ms", 1000 / i}')
+row "PDF bulletin, in the exporter (poppler's child not counted)" "measured" "$pdf" "-"
+
+echo "memory and start-up (10,000 files take a minute)..." >&2
+bench/memory_and_startup.sh "$build" >"$logs/memory.txt"
+col() { awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$logs/memory.txt"; }
+rss=$(col 1000 3)
+row "resident memory, 1,000 bulletins (MB)" "<= 20 (12)" "$rss" "$(meets "$rss" '<=' 20)"
+per100=$(col 100 6)
+per10k=$(col 10000 6)
+growth=$(awk -v a="$per100" -v b="$per10k" 'BEGIN {printf "%.2f", b / a}')
+row "growth per file at 10,000 / at 100" "<= 1.1 (linear)" "$growth ($per100 -> $per10k KB)" \
+  "$(meets "$growth" '<=' 1.1)"
+ready=$(col 1000 2)
+row "start-up to ready, 1,000 bulletins (s)" "<= 0.15" "$ready" "$(meets "$ready" '<=' 0.15)"
+reload=$(awk '/^first load/ {print}' "$logs/memory.txt")
+parsed=$(sed -n 's/.*parsed \([0-9]*\) of.*/\1/p' <<<"$reload")
+seconds=$(sed -n 's/.*reload after adding one: \([0-9.]*\) s.*/\1/p' <<<"$reload")
+row "files parsed when one is added to 10,000" "1" "${parsed:-?} (in ${seconds:-?} s)" \
+  "$(meets "${parsed:-x}" '==' 1)"
+
+echo "/metrics against nginx..." >&2
+bench/serve_vs_nginx.sh "$build" >"$logs/nginx.txt"
+serve=$(awk -F': ' '/ratio/ {print $2}' "$logs/nginx.txt")
+row "/metrics requests/s, ours / nginx" ">= 0.5" "$serve" "$(meets "$serve" '>=' 0.5)"
+
+if [[ -d $images ]]; then
+  echo "a bulletin from the OCR cache..." >&2
+  "$build/bench/ocr_benchmark" "$images" --benchmark_filter='Cached|SameBulletin' \
+    --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+    --benchmark_format=csv >"$logs/ocr.csv" 2>/dev/null
+  median() { awk -F, -v n="$1" '$1 ~ n"_median" {print $3}' "$logs/ocr.csv"; }
+  ocr=$(awk -v c="$(median ParseWithCachedImages)" -v t="$(median ParseSameBulletinAsText)" \
+    'BEGIN {if (t > 0) printf "%.2f", c / t; else print "?"}')
+  row "bulletin with cached images / same bulletin as text" "<= 1" "$ocr" "$(meets "$ocr" '<=' 1)"
+fi
+
+printf '%-60s %-16s %-22s %s\n' measure "goal (stretch)" now met
+printf '%s\n' "${rows[@]}"
