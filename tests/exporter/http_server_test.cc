@@ -14,7 +14,9 @@ TEST(HttpServerTest, StopRightAfterStartDoesNotHang) {
   // Stopping a server whose listener thread has not started yet once left
   // the join waiting forever (an early SIGTERM).
   const std::string dir = testing::MakeTempDir();
-  Exporter exporter({dir, ""});
+  ExporterOptions exporter_options;
+  exporter_options.archive_dir = dir;
+  Exporter exporter(exporter_options);
   ASSERT_TRUE(exporter.Reload(ReloadScope::kRulesAndArchive).ok);
   for (int i = 0; i < 50; ++i) {
     HttpOptions options;
