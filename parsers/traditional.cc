@@ -111,7 +111,11 @@ bool LooksTraditional(std::string_view utf8_text) {
 
 std::string TraditionalToSimplified(std::string_view utf8_text) {
   if (!LooksTraditional(utf8_text)) return std::string(utf8_text);
-  if (opencc_t cc = OpenCc()) {
+  // OpenCC reads a sequence's length from its first byte and runs past the
+  // end of a text cut inside one (heap overflow seen by fuzzing, OpenCC
+  // 1.1.6): it is handed valid UTF-8 only.
+  opencc_t cc = utf8::IsValid(utf8_text) ? OpenCc() : nullptr;
+  if (cc != nullptr) {
     static std::mutex mutex;  // OpenCC does not promise thread safety
     std::lock_guard<std::mutex> lock(mutex);
     const std::string input(utf8_text);

@@ -59,6 +59,13 @@ TEST(NormalizeTest, ATraceOfTraditionalCharactersStays) {
   EXPECT_EQ(NormalizeText("境内(abc網絡個"), "境内(abc网络个\n");
 }
 
+TEST(NormalizeTest, TraditionalTextCutInsideACharacterIsConvertedSafely) {
+  // Long enough to live on the heap, where reading past its end is seen
+  // (AddressSanitizer): OpenCC would.
+  EXPECT_EQ(NormalizeText("網絡個網絡個網絡個\xE9\x01"),
+            "网络个网络个网络个\uFFFD\n");
+}
+
 TEST(NormalizeTest, SpacesAroundDroppedControlCharactersCollapse) {
   EXPECT_EQ(NormalizeText("CNCERT \x01 Weekly"), "CNCERT Weekly\n");
   EXPECT_EQ(NormalizeText("  \x01  \n\x02\nab"), "ab\n");
