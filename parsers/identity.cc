@@ -155,8 +155,8 @@ std::vector<Date> PageDates(const Layout& layout) {
   std::vector<Date> dates;
   static const RE2 kPageDate(
       R"((?:发布时间|发布日期|时间|日期):\s*(\d{4})-(\d{1,2})-(\d{1,2}))");
-  // Every match holds "时间:" or "日期:", at most "发布" (6 bytes) after its
-  // start: the automaton starts there, not at the top of the text.
+  // Every match holds "时间:" or "日期:", at most 6 bytes ("发布") after
+  // the match begins: the search starts there, not at the top of the text.
   const std::size_t first =
       std::min(layout.text.find("时间:"), layout.text.find("日期:"));
   if (first == std::string::npos) return dates;

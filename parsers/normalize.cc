@@ -63,8 +63,7 @@ char32_t MapCodePoint(char32_t cp) {
 }
 
 // The mapped code points of a text, zero-width characters left out; 0 at
-// its end.
-// Counts the Traditional characters it reads on the way.
+// its end. Counts the Traditional characters it reads on the way.
 class MappedReader {
  public:
   explicit MappedReader(std::string_view text) : text_(text) {}

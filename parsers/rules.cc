@@ -464,9 +464,9 @@ std::size_t GroupEnd(std::string_view regex) {
   return end;
 }
 
-// The literal character at regex[pos] as the text has it ("\\." is "."),
-// and where it ends; 0 when regex[pos] is no literal (\\d, a class, a
-// group, a quantifier).
+// The literal character at regex[pos] as the text has it (an escaped
+// "\." is "."), and where it ends; 0 where regex[pos] is no literal: a
+// class such as \d, a group, a quantifier.
 std::size_t LiteralCharacter(std::string_view regex, std::size_t pos,
                              std::string_view* character) {
   static constexpr std::string_view kSpecial = "\\.^$|?*+()[]{}";
@@ -475,7 +475,7 @@ std::size_t LiteralCharacter(std::string_view regex, std::size_t pos,
   if (regex[pos] == '\\') {
     if (pos + 1 >= regex.size() ||
         kEscapedLiteral.find(regex[pos + 1]) == std::string_view::npos) {
-      return 0;  // \\d, \\p{Han}, \\x{…}: a class, not a literal
+      return 0;  // \d, \p{Han}, \x{…}: a class, not a literal
     }
     *character = regex.substr(pos + 1, 1);
     return pos + 2;

@@ -8,6 +8,7 @@
 
 namespace cncert::utf8 {
 
+// The out-of-line parts of Next() and Append(): any sequence but ASCII.
 char32_t NextMultiByte(std::string_view text, std::size_t& pos);
 void AppendMultiByte(std::string& out, char32_t cp);
 
