@@ -12,6 +12,7 @@ namespace cncert {
 namespace {
 
 // Numbering and decoration before a heading: "一、", "(二)", "3.", "第一部分".
+// MayBeNumbered() knows what it can begin with: change both together.
 const RE2& NumberingPrefix() {
   static const RE2 kPrefix(
       R"(^(?:[#*●■◆▶>\s]*)(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[、.)]|第[一二三四五六七八九十\d]+部分[:、]?)?\s*)");

@@ -42,9 +42,7 @@ TEST(NormalizeTest, TraditionalBecomesSimplified) {
 TEST(NormalizeTest, PinyinAnnotationsAreDropped) {
   EXPECT_EQ(NormalizeText("245萬個(gè)，網(wǎng)絡(luò)"), "245万个,网络\n");
   EXPECT_EQ(NormalizeText("的(de)主机"), "的主机\n");
-}
-
-TEST(NormalizeTest, PinyinAnnotationsAreDroppedAcrossZeroWidthCharacters) {
+  // Zero-width characters inside do not hide one.
   EXPECT_EQ(NormalizeText("个(g\u200bè)主机"), "个主机\n");
   // Seven letters are no syllable; a line break ends the bracket.
   EXPECT_EQ(NormalizeText("个(abcdefg)"), "个(abcdefg)\n");
