@@ -69,18 +69,33 @@ void AppendMultiByte(std::string& out, char32_t cp) {
 }
 
 std::size_t ValidPrefix(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
   std::size_t pos = 0;
-  while (pos < text.size()) {
-    // ASCII runs, eight bytes at a time.
-    for (std::uint64_t word = 0; pos + sizeof word <= text.size();
-         pos += sizeof word) {
-      std::memcpy(&word, text.data() + pos, sizeof word);
-      if ((word & 0x8080808080808080ULL) != 0) break;
+  while (pos < size) {
+    const unsigned char lead = bytes[pos];
+    if (lead < 0x80) {
+      // ASCII runs, eight bytes at a time.
+      ++pos;
+      for (std::uint64_t word = 0; pos + sizeof word <= size;
+           pos += sizeof word) {
+        std::memcpy(&word, bytes + pos, sizeof word);
+        if ((word & 0x8080808080808080ULL) != 0) break;
+      }
+      continue;
     }
-    if (pos >= text.size()) break;
+    // Leads E1-EC and EE-EF take any two continuation bytes (no overlong
+    // form, no surrogate): the Han characters of a bulletin, checked
+    // without decoding them.
+    if (((lead >= 0xE1 && lead <= 0xEC) || lead >= 0xEE) && lead <= 0xEF &&
+        pos + 2 < size && (bytes[pos + 1] & 0xC0) == 0x80 &&
+        (bytes[pos + 2] & 0xC0) == 0x80) {
+      pos += 3;
+      continue;
+    }
     // Only an invalid byte decodes to U+FFFD in one byte.
     const std::size_t start = pos;
-    if (Next(text, pos) == 0xFFFD && pos == start + 1) return start;
+    if (NextMultiByte(text, pos) == 0xFFFD && pos == start + 1) return start;
   }
   return pos;
 }

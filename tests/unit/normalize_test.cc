@@ -114,6 +114,39 @@ TEST(Utf8Test, NextDecodesEachLengthAndRejectsWhatIsInvalid) {
   EXPECT_EQ(utf8::ValidPrefix("0123456789abcdef\xFF"), 16u);
 }
 
+// ValidPrefix checks the common three-byte sequences without decoding them:
+// it must agree with decoding on every lead and second byte, with third
+// bytes on each side of the continuation range, cut off or not.
+TEST(Utf8Test, ValidPrefixAgreesWithDecodingOnEverySequenceStart) {
+  const auto decoded_prefix = [](std::string_view text) {
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      const std::size_t start = pos;
+      if (utf8::Next(text, pos) == 0xFFFD && pos == start + 1) return start;
+    }
+    return pos;
+  };
+  int differ = 0;
+  for (int b0 = 0x80; b0 <= 0xFF; ++b0) {
+    for (int b1 = 0; b1 <= 0xFF; ++b1) {
+      for (const int b2 :
+           {-1, 0x00, 0x41, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF}) {
+        std::string text = "\u4e2d";
+        text += static_cast<char>(b0);
+        text += static_cast<char>(b1);
+        if (b2 >= 0) text += static_cast<char>(b2);
+        text +=
+            "\x80"
+            "ab";
+        if (utf8::ValidPrefix(text) != decoded_prefix(text) && ++differ <= 5) {
+          ADD_FAILURE() << std::hex << b0 << " " << b1 << " " << b2;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(differ, 0);
+}
+
 TEST(Utf8Test, AppendEncodesEachLength) {
   std::string out;
   for (const char32_t cp : {U'a', U'\u00e9', U'\u4e2d', U'\U0001F600'})
