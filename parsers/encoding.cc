@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -31,12 +32,13 @@ std::string DescribeBinary(std::string_view bytes) {
         static_cast<std::size_t>(static_cast<const char*>(nul) - bytes.data()));
     return buf;
   }
-  // Counted without branches, so that the compiler can use vectors.
-  std::size_t controls = 0;
+  // Counted without branches (`&`, not `&&`) and in a counter as wide as
+  // the bytes' comparisons allow, so that the compiler uses vectors.
+  std::uint32_t controls = 0;
   for (std::size_t i = 0; i < probe; ++i) {
     const auto c = static_cast<unsigned char>(bytes[i]);
-    controls += static_cast<std::size_t>(c < 0x20 && c != '\n' && c != '\r' &&
-                                         c != '\t' && c != '\f');
+    controls += static_cast<std::uint32_t>(
+        (c < 0x20) & (c != '\n') & (c != '\r') & (c != '\t') & (c != '\f'));
   }
   if (probe > 0 && controls * 20 > probe) {
     return "binary data, not text (" + std::to_string(controls) +
