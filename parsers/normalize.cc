@@ -75,6 +75,26 @@ class MappedReader {
     }
     return 0;
   }
+  // The run of CJK Unified Ideographs (U+4E00-U+9FFF) at the reading
+  // position that are not Traditional markers: most of a bulletin, and
+  // characters that map to themselves. The reader moves past it.
+  std::string_view PlainHanRun() {
+    const std::size_t start = pos_;
+    while (pos_ + 2 < text_.size()) {
+      const auto b0 = static_cast<unsigned char>(text_[pos_]);
+      const auto b1 = static_cast<unsigned char>(text_[pos_ + 1]);
+      const auto b2 = static_cast<unsigned char>(text_[pos_ + 2]);
+      if (b0 < 0xE4 || b0 > 0xE9 || (b1 & 0xC0) != 0x80 ||
+          (b2 & 0xC0) != 0x80) {
+        break;
+      }
+      const char32_t cp = (char32_t{b0} & 0x0F) << 12 |
+                          (char32_t{b1} & 0x3F) << 6 | (char32_t{b2} & 0x3F);
+      if (cp < 0x4E00 || IsTraditionalMarker(cp)) break;
+      pos_ += 3;
+    }
+    return text_.substr(start, pos_ - start);
+  }
   int traditional() const { return traditional_; }
 
  private:
@@ -112,6 +132,11 @@ class LineWriter {
     after_letter_ = letter;
     utf8::Append(out_, c);
   }
+  // Put() of each character of a run of Han characters.
+  void PutHan(std::string_view run) {
+    space_pending_ = after_letter_ = false;
+    out_ += run;
+  }
   void EndLine() {
     if (out_.size() > line_start_) out_ += '\n';
     line_start_ = out_.size();
@@ -133,7 +158,14 @@ std::string NormalizePass(std::string_view text, int* traditional) {
   out.reserve(text.size());
   LineWriter line(out);
   char32_t previous = 0;
-  for (char32_t c = reader.Next(); c != 0; previous = c, c = reader.Next()) {
+  for (;;) {
+    if (const std::string_view run = reader.PlainHanRun(); !run.empty()) {
+      line.PutHan(run);
+      std::size_t last = run.size() - 3;
+      previous = utf8::Next(run, last);
+    }
+    char32_t c = reader.Next();
+    if (c == 0) break;
     if (c == '\n') {
       line.EndLine();
     } else if (c == '(' && utf8::IsCjk(previous) &&
@@ -144,6 +176,7 @@ std::string NormalizePass(std::string_view text, int* traditional) {
     } else if (c >= 0x20) {  // stray control characters go
       line.Put(c);
     }
+    previous = c;
   }
   line.EndLine();
   *traditional = reader.traditional();
