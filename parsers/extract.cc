@@ -36,27 +36,58 @@ std::size_t ParagraphEnd(std::string_view text, std::size_t at,
 // paragraph full of a wording's start must not cost a run per start.
 constexpr int kMaxAnchoredMisses = 8;
 
+// Where each of a pattern's literal prefixes next occurs in a span, so that
+// the span is scanned for a literal once, not again from every match or
+// paragraph. Positions asked about only grow.
+class LiteralCursor {
+ public:
+  LiteralCursor(std::string_view text, std::size_t end, std::size_t count)
+      : text_(text), end_(end), next_(count, kUnsearched) {}
+
+  // The first position at or after `pos` where one of `literals` (those the
+  // cursor was made for) starts, or npos.
+  std::size_t First(const std::vector<std::string>& literals, std::size_t pos) {
+    std::size_t first = std::string_view::npos;
+    for (std::size_t i = 0; i < literals.size(); ++i) {
+      std::size_t& next = next_[i];
+      if (next == kUnsearched || (next != std::string_view::npos && next < pos))
+        next = Find(literals[i], pos);
+      first = std::min(first, next);
+    }
+    return first;
+  }
+
+ private:
+  static constexpr std::size_t kUnsearched = std::string_view::npos - 1;
+
+  std::size_t Find(const std::string& literal, std::size_t pos) const {
+    if (pos >= end_) return std::string_view::npos;
+    const void* found = ::memmem(text_.data() + pos, end_ - pos, literal.data(),
+                                 literal.size());
+    return found == nullptr
+               ? std::string_view::npos
+               : static_cast<std::size_t>(static_cast<const char*>(found) -
+                                          text_.data());
+  }
+
+  std::string_view text_;
+  std::size_t end_;
+  std::vector<std::size_t> next_;
+};
+
 // The leftmost match in [pos, end). Where every match starts with one of a
 // few literals, the pattern is tried anchored where the first of them
 // occurs: the same match, without running the automaton over the text
 // between.
 bool FindNext(const Pattern& pattern, std::string_view text, std::size_t pos,
-              std::size_t end, re2::StringPiece* captures, int n, int* misses) {
-  const std::vector<std::string>& literals = pattern.literal_prefixes;
+              std::size_t end, LiteralCursor* literals,
+              re2::StringPiece* captures, int n, int* misses) {
   while (pos < end) {
-    if (literals.empty() || *misses >= kMaxAnchoredMisses) {
+    if (pattern.literal_prefixes.empty() || *misses >= kMaxAnchoredMisses) {
       return pattern.regex->Match(text, pos, end, RE2::UNANCHORED, captures, n);
     }
-    std::size_t at = std::string_view::npos;
-    for (const std::string& literal : literals) {
-      const void* found = ::memmem(text.data() + pos, end - pos, literal.data(),
-                                   literal.size());
-      if (found != nullptr) {
-        at = std::min<std::size_t>(
-            at, static_cast<const char*>(found) - text.data());
-      }
-    }
-    if (at == std::string_view::npos) return false;
+    const std::size_t at = literals->First(pattern.literal_prefixes, pos);
+    if (at >= end) return false;
     // A pattern that cannot match a line break ends on its line: RE2's
     // capturing engine then works over the line, not the rest of the
     // section (its work grows with the text it is given).
@@ -136,7 +167,8 @@ std::optional<double> ApplyTransform(const Rule& rule, std::string_view value,
 void MatchRange(const Rule& rule, std::size_t pattern_index,
                 const Layout& layout, const SectionSpan& span, std::size_t from,
                 std::size_t to, std::vector<re2::StringPiece>* all_captures,
-                int* misses, std::vector<Candidate>* out,
+                LiteralCursor* literals, int* misses,
+                std::vector<Candidate>* out,
                 std::vector<std::string>* warnings);
 
 // Every match of one of the rule's patterns in `span`.
@@ -148,6 +180,7 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
   std::vector<re2::StringPiece> captures(pattern.groups_needed);
   const std::string_view text = layout.text;
   int misses = 0;
+  LiteralCursor literals(text, span.end, pattern.literal_prefixes.size());
   // A wording never runs on over the end of a paragraph or of a block of
   // an image, where Tesseract may put lines out of order; only a clause
   // ended by ';' may continue on the next line. A pattern that could match
@@ -155,8 +188,8 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
   for (std::size_t from = span.begin; from < span.end;) {
     const std::size_t to =
         pattern.may_cross_lines ? ParagraphEnd(text, from, span.end) : span.end;
-    MatchRange(rule, pattern_index, layout, span, from, to, &captures, &misses,
-               out, warnings);
+    MatchRange(rule, pattern_index, layout, span, from, to, &captures,
+               &literals, &misses, out, warnings);
     from = to;
   }
 }
@@ -164,15 +197,16 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
 void MatchRange(const Rule& rule, std::size_t pattern_index,
                 const Layout& layout, const SectionSpan& span, std::size_t from,
                 std::size_t to, std::vector<re2::StringPiece>* all_captures,
-                int* misses, std::vector<Candidate>* out,
+                LiteralCursor* literals, int* misses,
+                std::vector<Candidate>* out,
                 std::vector<std::string>* warnings) {
   const Pattern& pattern = rule.patterns[pattern_index];
   std::vector<re2::StringPiece>& captures = *all_captures;
   const int n = static_cast<int>(captures.size());
   const std::string_view text = layout.text;
   std::size_t pos = from;
-  while (pos < to &&
-         FindNext(pattern, text, pos, to, captures.data(), n, misses)) {
+  while (pos < to && FindNext(pattern, text, pos, to, literals, captures.data(),
+                              n, misses)) {
     const std::string_view whole(captures[0].data(), captures[0].size());
     const std::size_t begin = whole.data() - text.data();
     const std::size_t end = begin + whole.size();
