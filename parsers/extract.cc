@@ -41,8 +41,12 @@ constexpr int kMaxAnchoredMisses = 8;
 // paragraph. Positions asked about only grow.
 class LiteralCursor {
  public:
-  LiteralCursor(std::string_view text, std::size_t end, std::size_t count)
-      : text_(text), end_(end), next_(count, kUnsearched) {}
+  // `next` is the cursor's storage, reused from pattern to pattern.
+  LiteralCursor(std::string_view text, std::size_t end, std::size_t count,
+                std::vector<std::size_t>* next)
+      : text_(text), end_(end), next_(*next) {
+    next_.assign(count, kUnsearched);
+  }
 
   // The first position at or after `pos` where one of `literals` (those the
   // cursor was made for) starts, or npos.
@@ -72,7 +76,7 @@ class LiteralCursor {
 
   std::string_view text_;
   std::size_t end_;
-  std::vector<std::size_t> next_;
+  std::vector<std::size_t>& next_;
 };
 
 // The leftmost match in [pos, end). Where every match starts with one of a
@@ -171,16 +175,24 @@ void MatchRange(const Rule& rule, std::size_t pattern_index,
                 std::vector<Candidate>* out,
                 std::vector<std::string>* warnings);
 
+// What matching needs for each pattern, kept from one to the next.
+struct Scratch {
+  std::vector<re2::StringPiece> captures;
+  std::vector<std::size_t> literal_next;
+};
+
 // Every match of one of the rule's patterns in `span`.
 void MatchPattern(const Rule& rule, std::size_t pattern_index,
                   const Layout& layout, const SectionSpan& span,
-                  std::vector<Candidate>* out,
+                  Scratch* scratch, std::vector<Candidate>* out,
                   std::vector<std::string>* warnings) {
   const Pattern& pattern = rule.patterns[pattern_index];
-  std::vector<re2::StringPiece> captures(pattern.groups_needed);
+  std::vector<re2::StringPiece>& captures = scratch->captures;
+  captures.assign(pattern.groups_needed, re2::StringPiece());
   const std::string_view text = layout.text;
   int misses = 0;
-  LiteralCursor literals(text, span.end, pattern.literal_prefixes.size());
+  LiteralCursor literals(text, span.end, pattern.literal_prefixes.size(),
+                         &scratch->literal_next);
   // A wording never runs on over the end of a paragraph or of a block of
   // an image, where Tesseract may put lines out of order; only a clause
   // ended by ';' may continue on the next line. A pattern that could match
@@ -278,8 +290,16 @@ void PreferText(const Layout& layout, const std::string& key,
 
 Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
   Extraction result;
+  // Reused from rule to rule: most rules need no allocation of their own.
+  std::vector<const SectionSpan*> spans;
+  std::vector<SectionSpan> borrowed;
+  std::vector<Candidate> candidates;
+  Scratch scratch;
+  result.values.reserve(rules.rules.size());
   for (const Rule& rule : rules.rules) {
-    std::vector<const SectionSpan*> spans;
+    spans.clear();
+    borrowed.clear();
+    candidates.clear();
     bool from_lead = false;
     for (const auto& span : layout.sections) {
       if (!span.extract) continue;
@@ -288,7 +308,6 @@ Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
     }
     // Without its section, a rule reads the lead paragraph and text from
     // images that carry no heading of their own.
-    std::vector<SectionSpan> borrowed;
     if (spans.empty() && layout.has_headings) {
       for (const auto& span : layout.sections) {
         if (span.name == "lead") spans.push_back(&span);
@@ -303,11 +322,11 @@ Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
       for (const auto& span : borrowed) spans.push_back(&span);
       from_lead = true;
     }
-    std::vector<Candidate> candidates;
     for (std::size_t p = 0; p < rule.patterns.size() && candidates.empty();
          ++p) {
       for (const SectionSpan* span : spans) {
-        MatchPattern(rule, p, layout, *span, &candidates, &result.warnings);
+        MatchPattern(rule, p, layout, *span, &scratch, &candidates,
+                     &result.warnings);
       }
     }
     if (candidates.empty()) continue;
