@@ -487,19 +487,60 @@ std::size_t LiteralCharacter(std::string_view regex, std::size_t pos,
   return after;
 }
 
+// Whether `regex` is plain text: every character a literal, none
+// quantified. Its LiteralPrefix() is then all of it.
+bool IsPlainText(std::string_view regex) {
+  std::string_view next;
+  for (std::size_t pos = 0; pos < regex.size();) {
+    const std::size_t after = LiteralCharacter(regex, pos, &next);
+    if (after == 0) return false;
+    if (after < regex.size() && std::string_view("?*+{").find(regex[after]) !=
+                                    std::string_view::npos) {
+      return false;
+    }
+    pos = after;
+  }
+  return !regex.empty();
+}
+
+bool AddPrefixes(std::string_view regex, std::vector<std::string>* out);
+
+// `head` followed by each start of `rest`: longer starts, found in fewer
+// places ("境内被植入后门" where "境内" alone is everywhere). `head` alone
+// when the starts of `rest` are unknown.
+void AddJoined(const std::string& head, std::string_view rest,
+               std::vector<std::string>* out) {
+  std::vector<std::string> tails;
+  if (!AddPrefixes(rest, &tails)) {
+    out->push_back(head);
+    return;
+  }
+  for (const std::string& tail : tails) out->push_back(head + tail);
+}
+
 // LiteralPrefixes() of a regex without a top-level '|'; false when unknown.
 bool AddPrefixes(std::string_view regex, std::vector<std::string>* out) {
   if (regex.starts_with("(?:")) {
     const std::size_t end = GroupEnd(regex);
     if (end == std::string_view::npos) return false;
+    const std::string_view rest = regex.substr(end + 1);
+    // Once or not at all: a match starts with an alternative and then
+    // what follows the group, or with what follows it alone.
+    const bool optional = rest.starts_with('?');
+    const std::string_view after = optional ? rest.substr(1) : rest;
+    const bool repeated = rest.starts_with('*') || rest.starts_with('+') ||
+                          rest.starts_with('{');
     for (const auto alternative : Alternatives(regex.substr(3, end - 3))) {
       std::string prefix = LiteralPrefix(alternative);
       if (prefix.empty()) return false;
-      out->push_back(std::move(prefix));
+      if (!repeated && IsPlainText(alternative) && !after.starts_with('?')) {
+        AddJoined(prefix, after, out);
+      } else {
+        out->push_back(std::move(prefix));
+      }
     }
     // An optional group: a match may start with what follows it.
-    const std::string_view rest = regex.substr(end + 1);
-    if (rest.starts_with('?') || rest.starts_with('*'))
+    if (optional || rest.starts_with('*'))
       return AddPrefixes(rest.substr(1), out);
     return !rest.starts_with('{');
   }
@@ -516,7 +557,12 @@ bool AddPrefixes(std::string_view regex, std::vector<std::string>* out) {
       (regex[after] != '?' && regex[after] != '*')) {
     return false;
   }
-  out->emplace_back(first);
+  if (regex[after] == '?' && after + 1 < regex.size() &&
+      regex[after + 1] != '?') {
+    AddJoined(std::string(first), regex.substr(after + 1), out);
+  } else {
+    out->emplace_back(first);
+  }
   return AddPrefixes(regex.substr(after + 1), out);
 }
 

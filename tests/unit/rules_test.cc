@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <random>
 #include <sstream>
 
 #include "parsers/parser.h"
@@ -80,16 +81,25 @@ TEST(RulesTest, LiteralPrefixIsWhatEveryMatchStartsWith) {
 TEST(RulesTest, LiteralPrefixesAreTheStartsOfEveryMatch) {
   using V = std::vector<std::string>;
   EXPECT_EQ(LiteralPrefixes("境内感染网络病毒的?主机"), V{"境内感染网络病毒"});
-  EXPECT_EQ(LiteralPrefixes("(?:其中|含)(?:了)?跨境"), (V{"其中", "含"}));
-  // An optional part: a match starts with it or with what follows.
+  // A group of plain alternatives is joined to what follows it.
+  EXPECT_EQ(LiteralPrefixes("(?:其中|含)(?:了)?跨境"),
+            (V{"其中了跨境", "其中跨境", "含了跨境", "含跨境"}));
+  // An optional part: a match starts with it and what follows, or with
+  // what follows alone.
   EXPECT_EQ(LiteralPrefixes("(?:新增)?高危漏洞(?:有)?"),
-            (V{"新增", "高危漏洞"}));
+            (V{"新增高危漏洞", "高危漏洞"}));
   EXPECT_EQ(LiteralPrefixes("(?:境内)?被植入后门的?网站"),
-            (V{"境内", "被植入后门"}));
-  EXPECT_EQ(LiteralPrefixes("被?(?:木马|\\*+)或被?"), (V{"*", "木马", "被"}));
-  EXPECT_EQ(LiteralPrefixes("a*(?:bc|d)x"), (V{"a", "bc", "d"}));
+            (V{"境内被植入后门", "被植入后门"}));
+  EXPECT_EQ(LiteralPrefixes("被?(?:木马|\\*+)或被?"),
+            (V{"*", "木马或", "被*", "被木马或"}));
+  // Repeated parts are not joined: "aabcx" does not start with "abc".
+  EXPECT_EQ(LiteralPrefixes("a*(?:bc|d)x"), (V{"a", "bcx", "dx"}));
+  EXPECT_EQ(LiteralPrefixes("(?:ab|c)+d"), (V{"ab", "c"}));
+  EXPECT_EQ(LiteralPrefixes("(?:a|b\\d)c"), (V{"ac", "b"}));
+  // What follows with no known start: the alternatives alone.
+  EXPECT_EQ(LiteralPrefixes("(?:新增|共)\\d+"), (V{"共", "新增"}));
   // One that begins with another adds no start.
-  EXPECT_EQ(LiteralPrefixes("(?:新增|新增了)漏洞"), V{"新增"});
+  EXPECT_EQ(LiteralPrefixes("(?:新增|新)\\d"), V{"新"});
   // Unknown: nothing, and the pattern is searched for everywhere.
   EXPECT_EQ(LiteralPrefixes("(?:新增|\\d)个"), V{});
   EXPECT_EQ(LiteralPrefixes("(?:新增){0,1}个"), V{});
@@ -100,6 +110,49 @@ TEST(RulesTest, LiteralPrefixesAreTheStartsOfEveryMatch) {
   EXPECT_EQ(LiteralPrefixes("(?:新增"), V{});
   EXPECT_EQ(LiteralPrefixes("新增\\d+|共\\d+"), V{});
   EXPECT_EQ(LiteralPrefixes("[(|]新增"), V{});
+}
+
+// The starts hold for every match, not only for the examples above: texts
+// made of the patterns' own pieces, searched without anchoring.
+TEST(RulesTest, LiteralPrefixesHoldOnGeneratedTexts) {
+  struct Case {
+    std::string pattern;
+    std::vector<std::string> pieces;  // texts are made of these
+  };
+  const std::vector<Case> cases = {
+      {"(?:其中|含)(?:了)?跨境", {"其中", "含", "了", "跨境", "跨"}},
+      {"(?:新增)?高危漏洞(?:有)?", {"新增", "高危漏洞", "高危", "有"}},
+      {"被?(?:木马|\\*+)或被?", {"被", "木马", "*", "或", "马"}},
+      {"a*(?:bc|d)x", {"a", "b", "c", "d", "x"}},
+      {"(?:ab|c)+d", {"a", "b", "c", "d"}},
+      {"(?:a|b\\d)c", {"a", "b", "1", "c"}},
+      {"(?:新增|共)\\d+", {"新增", "共", "1", "新"}},
+      {"(?:境内)?被植入后门的?网站", {"境内", "被植入后门", "的", "网站"}}};
+  std::mt19937 random(11);
+  for (const Case& c : cases) {
+    const RE2 regex(c.pattern);
+    ASSERT_TRUE(regex.ok()) << c.pattern;
+    const auto prefixes = LiteralPrefixes(c.pattern);
+    ASSERT_FALSE(prefixes.empty()) << c.pattern;
+    int matches = 0;
+    for (int round = 0; round < 1000; ++round) {
+      std::string text;
+      for (int i = 0; i < 10; ++i) text += c.pieces[random() % c.pieces.size()];
+      re2::StringPiece match;
+      for (std::size_t pos = 0;
+           pos < text.size() &&
+           regex.Match(text, pos, text.size(), RE2::UNANCHORED, &match, 1);) {
+        ++matches;
+        const std::string_view m(match.data(), match.size());
+        ASSERT_TRUE(
+            std::any_of(prefixes.begin(), prefixes.end(),
+                        [m](const std::string& p) { return m.starts_with(p); }))
+            << c.pattern << " matched '" << m << "' in '" << text << "'";
+        pos = static_cast<std::size_t>(match.data() - text.data()) + 1;
+      }
+    }
+    EXPECT_GT(matches, 100) << c.pattern;
+  }
 }
 
 // Every match of a shipped pattern in the golden bulletins, found by an
