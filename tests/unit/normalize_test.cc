@@ -49,6 +49,19 @@ TEST(NormalizeTest, PinyinAnnotationsAreDropped) {
   EXPECT_EQ(NormalizeText("个(ge\n)"), "个(ge\n)\n");
 }
 
+// Runs of Han characters are copied whole: what ends a run and what stands
+// around one must read as it does character by character.
+TEST(NormalizeTest, RunsOfHanCharactersKeepTheirNeighbours) {
+  // No space between a Latin word and a Han character, either side.
+  EXPECT_EQ(NormalizeText("CNCERT 周报 Weekly"), "CNCERT周报Weekly\n");
+  // The block's first and last characters, and those just outside it.
+  EXPECT_EQ(NormalizeText("\u4DFF\u4E00\u9FFF\uA000"),
+            "\u4DFF\u4E00\u9FFF\uA000\n");
+  // A full-width comma and a Traditional character end a run.
+  EXPECT_EQ(NormalizeText("境内，網絡個主机"), "境内,网络个主机\n");
+  EXPECT_EQ(NormalizeText("主机\n数量"), "主机\n数量\n");
+}
+
 TEST(NormalizeTest, ATraceOfTraditionalCharactersStays) {
   // Two of the table's characters are a trace (a name, a quotation); three
   // make the text Traditional. Reading ahead for a pinyin annotation must
