@@ -3,6 +3,8 @@
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
+#include <array>
+
 #include "parsers/document.h"
 #include "parsers/encoding.h"
 #include "parsers/front_matter.h"
@@ -72,21 +74,27 @@ void ReadFrontMatter(Document& doc, std::string& body) {
 std::string MarkImages(const std::string& body, std::vector<ImageRef>* images) {
   static const RE2 kImage(
       R"((!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"\n]*")?\s*\)))");
-  // Every image starts with "![": most bodies are scanned by memmem alone.
-  const std::size_t first = body.find("![");
-  if (first == std::string::npos) return body;
+  // Every image starts with "![": the expression is tried anchored where
+  // one does (the leftmost match is the first that succeeds), not searched
+  // for over the text between images.
+  std::size_t at = body.find("![");
+  if (at == std::string::npos) return body;
   std::string out;
-  re2::StringPiece rest(body);
-  rest.remove_prefix(first);
-  re2::StringPiece whole, alt, src;
-  const char* copied = body.data();
-  while (RE2::FindAndConsume(&rest, kImage, &whole, &alt, &src)) {
-    out.append(copied, whole.data() - copied);
+  std::array<re2::StringPiece, 4> groups;  // whole, image, alt, src
+  std::size_t copied = 0;
+  for (; at != std::string::npos; at = body.find("![", at)) {
+    if (!kImage.Match(body, at, body.size(), RE2::ANCHOR_START, groups.data(),
+                      static_cast<int>(groups.size()))) {
+      ++at;
+      continue;
+    }
+    out.append(body, copied, at - copied);
     out += ImageMarker(images->size());
-    images->push_back({std::string(src), std::string(alt)});
-    copied = whole.data() + whole.size();
+    images->push_back({std::string(groups[3]), std::string(groups[2])});
+    copied = at + groups[0].size();
+    at = groups[0].empty() ? at + 1 : copied;
   }
-  out.append(copied, body.data() + body.size() - copied);
+  out.append(body, copied);
   return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include <map>
 
+#include "parsers/document.h"
 #include "parsers/parser.h"
 #include "tests/support/test_support.h"
 
@@ -180,6 +181,26 @@ TEST(ImagesTest, HtmlImagesComeFromDataSrc) {
   const Bulletin b = ParseWith(html, reader);
   ASSERT_NE(b.Find("cncert_defaced_websites"), nullptr);
   EXPECT_EQ(b.Find("cncert_defaced_websites")->value, 1234);
+}
+
+// Markdown images are found wherever they stand: after a "![" that starts
+// none (its text is cut by a line break), side by side, with a title, with
+// line breaks inside the brackets of the link.
+TEST(ImagesTest, MarkdownImagesAreFoundInOrderWhereverTheyStand) {
+  const Document doc = DecodeDocument(
+      "# 网络安全信息与动态周报\n\n"
+      "见![图\n和![一](files/1.png)![](files/2.png \"二\")\n"
+      "![三](\n  <files/3.png>\n)尾\n");
+  ASSERT_EQ(doc.images.size(), 3u);
+  EXPECT_EQ(doc.images[0].src, "files/1.png");
+  EXPECT_EQ(doc.images[0].alt, "一");
+  EXPECT_EQ(doc.images[1].src, "files/2.png");
+  EXPECT_EQ(doc.images[2].src, "files/3.png");
+  EXPECT_EQ(doc.images[2].alt, "三");
+  // The text around them stays, each image a marker line of its own.
+  EXPECT_THAT(doc.text, HasSubstr("见![图\n和"));
+  EXPECT_THAT(doc.text, HasSubstr("尾"));
+  EXPECT_THAT(doc.text, Not(HasSubstr("files/")));
 }
 
 TEST(ImagesTest, NoDocumentCanForgeAnImageMarker) {
