@@ -36,6 +36,9 @@ void DropIf(Bulletin* b, F drop) {
 // The issue an image names ("2024年第29期"), if any.
 std::string NamedIssue(const std::string& text) {
   static const RE2 kIssue(R"((\d{4})年第(\d{1,3})期)");
+  // Every match holds "年第"; most images hold none, and RE2 would search
+  // all of their text.
+  if (text.find("年第") == std::string::npos) return "";
   int year = 0;
   int issue = 0;
   if (!RE2::PartialMatch(text, kIssue, &year, &issue)) return "";
