@@ -40,7 +40,7 @@ std::string DescribeBinary(std::string_view bytes) {
     controls += static_cast<std::uint32_t>(
         (c < 0x20) & (c != '\n') & (c != '\r') & (c != '\t') & (c != '\f'));
   }
-  if (probe > 0 && controls * 20 > probe) {
+  if (probe > 0 && std::size_t{controls} * 20 > probe) {
     return "binary data, not text (" + std::to_string(controls) +
            " control bytes in the first " + std::to_string(probe) + ")";
   }

@@ -494,8 +494,8 @@ bool IsPlainText(std::string_view regex) {
   for (std::size_t pos = 0; pos < regex.size();) {
     const std::size_t after = LiteralCharacter(regex, pos, &next);
     if (after == 0) return false;
-    if (after < regex.size() && std::string_view("?*+{").find(regex[after]) !=
-                                    std::string_view::npos) {
+    if (after < regex.size() &&
+        std::string_view("?*+{").find(regex[after]) != std::string_view::npos) {
       return false;
     }
     pos = after;
@@ -528,8 +528,8 @@ bool AddPrefixes(std::string_view regex, std::vector<std::string>* out) {
     // what follows the group, or with what follows it alone.
     const bool optional = rest.starts_with('?');
     const std::string_view after = optional ? rest.substr(1) : rest;
-    const bool repeated = rest.starts_with('*') || rest.starts_with('+') ||
-                          rest.starts_with('{');
+    const bool repeated =
+        rest.starts_with('*') || rest.starts_with('+') || rest.starts_with('{');
     for (const auto alternative : Alternatives(regex.substr(3, end - 3))) {
       std::string prefix = LiteralPrefix(alternative);
       if (prefix.empty()) return false;
