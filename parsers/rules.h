@@ -36,7 +36,8 @@ struct Pattern {
   std::string source;  // after {{definition}} expansion
   std::unique_ptr<RE2> regex;
   // Texts one of which every match starts with ("境内感染网络病毒" for
-  // "境内感染网络病毒的?主机…"; "新增", "高危漏洞" for "(?:新增)?高危漏洞…"),
+  // "境内感染网络病毒的?主机…"; "新增高危漏洞", "高危漏洞" for
+  // "(?:新增)?高危漏洞…"),
   // or none: a match is looked for only where one occurs.
   std::vector<std::string> literal_prefixes;
   // Whether it could match a line break ("[^;。]*?"): then it is searched
@@ -101,7 +102,9 @@ struct RuleError {
 std::string LiteralPrefix(std::string_view regex);
 // Literal texts one of which every match of `regex` starts with: its
 // LiteralPrefix(), or those of a leading group of alternatives
-// ("(?:其中|含)…") and of what follows a leading optional part; none when
+// ("(?:其中|含)…") and of what follows a leading optional part, a plain
+// alternative or optional character joined to the starts of what follows
+// it ("(?:境内)?被植入后门…" → 境内被植入后门, 被植入后门); none when
 // unknown.
 std::vector<std::string> LiteralPrefixes(std::string_view regex);
 
