@@ -503,44 +503,58 @@ bool IsPlainText(std::string_view regex) {
   return !regex.empty();
 }
 
+// Joined starts beyond this many are not worth their searches: the head
+// alone is searched for instead. It also keeps a chain of optional parts
+// ("a?b?c?…") from doubling the starts with each.
+constexpr std::size_t kMaxJoined = 8;
+
+// LiteralPrefixes() of a regex without a top-level '|'; false when unknown.
 bool AddPrefixes(std::string_view regex, std::vector<std::string>* out);
 
-// `head` followed by each start of `rest`: longer starts, found in fewer
-// places ("境内被植入后门" where "境内" alone is everywhere). `head` alone
-// when the starts of `rest` are unknown.
-void AddJoined(const std::string& head, std::string_view rest,
+// `head`, a plain text, followed by each of `tails` (the starts of what
+// follows it, if `known`): longer starts, found in fewer places
+// ("境内被植入后门" where "境内" alone is everywhere); `head` alone when
+// the tails are unknown or too many.
+void AddJoined(const std::string& head, bool known,
+               const std::vector<std::string>& tails,
                std::vector<std::string>* out) {
-  std::vector<std::string> tails;
-  if (!AddPrefixes(rest, &tails)) {
+  if (!known || tails.size() > kMaxJoined) {
     out->push_back(head);
     return;
   }
   for (const std::string& tail : tails) out->push_back(head + tail);
 }
 
-// LiteralPrefixes() of a regex without a top-level '|'; false when unknown.
 bool AddPrefixes(std::string_view regex, std::vector<std::string>* out) {
   if (regex.starts_with("(?:")) {
     const std::size_t end = GroupEnd(regex);
     if (end == std::string_view::npos) return false;
     const std::string_view rest = regex.substr(end + 1);
     // Once or not at all: a match starts with an alternative and then
-    // what follows the group, or with what follows it alone.
-    const bool optional = rest.starts_with('?');
+    // what follows the group, or with what follows it alone. A repeated
+    // group is not joined: "aabcx" does not start with "abc".
+    const bool optional = rest.starts_with('?') && !rest.starts_with("??");
     const std::string_view after = optional ? rest.substr(1) : rest;
-    const bool repeated =
-        rest.starts_with('*') || rest.starts_with('+') || rest.starts_with('{');
+    const bool repeated = rest.starts_with('*') || rest.starts_with('+') ||
+                          rest.starts_with('{') || rest.starts_with("??");
+    std::vector<std::string> tails;
+    const bool known = !repeated && AddPrefixes(after, &tails);
     for (const auto alternative : Alternatives(regex.substr(3, end - 3))) {
       std::string prefix = LiteralPrefix(alternative);
       if (prefix.empty()) return false;
-      if (!repeated && IsPlainText(alternative) && !after.starts_with('?')) {
-        AddJoined(prefix, after, out);
+      if (IsPlainText(alternative)) {
+        AddJoined(prefix, known, tails, out);
       } else {
         out->push_back(std::move(prefix));
       }
     }
     // An optional group: a match may start with what follows it.
-    if (optional || rest.starts_with('*'))
+    if (optional) {
+      if (!known) return false;
+      out->insert(out->end(), tails.begin(), tails.end());
+      return true;
+    }
+    if (rest.starts_with('*') || rest.starts_with("??"))
       return AddPrefixes(rest.substr(1), out);
     return !rest.starts_with('{');
   }
@@ -549,21 +563,22 @@ bool AddPrefixes(std::string_view regex, std::vector<std::string>* out) {
     out->push_back(std::move(prefix));
     return true;
   }
-  // An optional first character: "被?(?:木马…" starts with 被 or with what
-  // follows it.
+  // An optional first character: "被?(?:木马…" starts with 被 (and what
+  // follows it) or with what follows it.
   std::string_view first;
   const std::size_t after = LiteralCharacter(regex, 0, &first);
   if (after == 0 || after >= regex.size() ||
       (regex[after] != '?' && regex[after] != '*')) {
     return false;
   }
-  if (regex[after] == '?' && after + 1 < regex.size() &&
-      regex[after + 1] != '?') {
-    AddJoined(std::string(first), regex.substr(after + 1), out);
-  } else {
-    out->emplace_back(first);
-  }
-  return AddPrefixes(regex.substr(after + 1), out);
+  const std::string_view rest = regex.substr(after + 1);
+  std::vector<std::string> tails;
+  if (!AddPrefixes(rest, &tails)) return false;
+  // "被??" is lazy and "被*" repeated: those are not joined.
+  const bool once = regex[after] == '?' && !rest.starts_with('?');
+  AddJoined(std::string(first), once, tails, out);
+  out->insert(out->end(), tails.begin(), tails.end());
+  return true;
 }
 
 }  // namespace

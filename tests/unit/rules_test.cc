@@ -98,6 +98,11 @@ TEST(RulesTest, LiteralPrefixesAreTheStartsOfEveryMatch) {
   EXPECT_EQ(LiteralPrefixes("(?:a|b\\d)c"), (V{"ac", "b"}));
   // What follows with no known start: the alternatives alone.
   EXPECT_EQ(LiteralPrefixes("(?:新增|共)\\d+"), (V{"共", "新增"}));
+  // A chain of optional parts does not double the starts with each.
+  const auto chain =
+      LiteralPrefixes("a?b?c?d?e?f?g?h?i?j?k?l?m?n?o?p?q?r?s?t?u?v?w?y?z?x");
+  EXPECT_FALSE(chain.empty());
+  EXPECT_LE(chain.size(), 40u);
   // One that begins with another adds no start.
   EXPECT_EQ(LiteralPrefixes("(?:新增|新)\\d"), V{"新"});
   // Unknown: nothing, and the pattern is searched for everywhere.
@@ -127,7 +132,9 @@ TEST(RulesTest, LiteralPrefixesHoldOnGeneratedTexts) {
       {"(?:ab|c)+d", {"a", "b", "c", "d"}},
       {"(?:a|b\\d)c", {"a", "b", "1", "c"}},
       {"(?:新增|共)\\d+", {"新增", "共", "1", "新"}},
-      {"(?:境内)?被植入后门的?网站", {"境内", "被植入后门", "的", "网站"}}};
+      {"(?:境内)?被植入后门的?网站", {"境内", "被植入后门", "的", "网站"}},
+      // More joined starts than are worth searching for: some not joined.
+      {"a?b?c?d?e?x", {"a", "b", "c", "d", "e", "x"}}};
   std::mt19937 random(11);
   for (const Case& c : cases) {
     const RE2 regex(c.pattern);
