@@ -91,8 +91,9 @@ std::string MarkImages(const std::string& body, std::vector<ImageRef>* images) {
     out.append(body, copied, at - copied);
     out += ImageMarker(images->size());
     images->push_back({std::string(groups[3]), std::string(groups[2])});
+    // Never empty: a match holds at least "![]()".
     copied = at + groups[0].size();
-    at = groups[0].empty() ? at + 1 : copied;
+    at = copied;
   }
   out.append(body, copied);
   return out;

@@ -533,10 +533,11 @@ bool AddPrefixes(std::string_view regex, std::vector<std::string>* out) {
     // Once or not at all: a match starts with an alternative and then
     // what follows the group, or with what follows it alone. A repeated
     // group is not joined: "aabcx" does not start with "abc".
-    const bool optional = rest.starts_with('?') && !rest.starts_with("??");
+    if (rest.starts_with("??")) return false;  // lazy: left unknown
+    const bool optional = rest.starts_with('?');
     const std::string_view after = optional ? rest.substr(1) : rest;
-    const bool repeated = rest.starts_with('*') || rest.starts_with('+') ||
-                          rest.starts_with('{') || rest.starts_with("??");
+    const bool repeated =
+        rest.starts_with('*') || rest.starts_with('+') || rest.starts_with('{');
     std::vector<std::string> tails;
     const bool known = !repeated && AddPrefixes(after, &tails);
     for (const auto alternative : Alternatives(regex.substr(3, end - 3))) {
@@ -554,8 +555,7 @@ bool AddPrefixes(std::string_view regex, std::vector<std::string>* out) {
       out->insert(out->end(), tails.begin(), tails.end());
       return true;
     }
-    if (rest.starts_with('*') || rest.starts_with("??"))
-      return AddPrefixes(rest.substr(1), out);
+    if (rest.starts_with('*')) return AddPrefixes(rest.substr(1), out);
     return !rest.starts_with('{');
   }
   std::string prefix = LiteralPrefix(regex);

@@ -25,6 +25,8 @@ TEST(NormalizeTest, SpacesAroundNumbersAndInsideWordsGo) {
 
 TEST(NormalizeTest, SpacesBetweenLatinWordsStay) {
   EXPECT_EQ(NormalizeText("Web  application 漏洞"), "Web application漏洞\n");
+  // Not between a Latin word and a Han character, either side.
+  EXPECT_EQ(NormalizeText("CNCERT 周报 Weekly"), "CNCERT周报Weekly\n");
 }
 
 TEST(NormalizeTest, DashesBecomeHyphens) {
@@ -37,6 +39,8 @@ TEST(NormalizeTest, TraditionalBecomesSimplified) {
             "网络安全信息与动态周报\n");
   EXPECT_EQ(NormalizeText("境內被植入後門的網站數量為"),
             "境内被植入后门的网站数量为\n");
+  // After full-width punctuation, and before a line break.
+  EXPECT_EQ(NormalizeText("境内，網絡個主机\n数量"), "境内,网络个主机\n数量\n");
 }
 
 TEST(NormalizeTest, PinyinAnnotationsAreDropped) {
@@ -49,17 +53,11 @@ TEST(NormalizeTest, PinyinAnnotationsAreDropped) {
   EXPECT_EQ(NormalizeText("个(ge\n)"), "个(ge\n)\n");
 }
 
-// Runs of Han characters are copied whole: what ends a run and what stands
-// around one must read as it does character by character.
-TEST(NormalizeTest, RunsOfHanCharactersKeepTheirNeighbours) {
-  // No space between a Latin word and a Han character, either side.
-  EXPECT_EQ(NormalizeText("CNCERT 周报 Weekly"), "CNCERT周报Weekly\n");
-  // The block's first and last characters, and those just outside it.
+// Runs of Han characters are copied whole: the block's first and last
+// characters, and those just outside it, read as one by one.
+TEST(NormalizeTest, TheBoundsOfTheHanBlockStay) {
   EXPECT_EQ(NormalizeText("\u4DFF\u4E00\u9FFF\uA000"),
             "\u4DFF\u4E00\u9FFF\uA000\n");
-  // A full-width comma and a Traditional character end a run.
-  EXPECT_EQ(NormalizeText("境内，網絡個主机"), "境内,网络个主机\n");
-  EXPECT_EQ(NormalizeText("主机\n数量"), "主机\n数量\n");
 }
 
 TEST(NormalizeTest, ATraceOfTraditionalCharactersStays) {
