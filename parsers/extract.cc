@@ -79,6 +79,23 @@ class LiteralCursor {
   std::vector<std::size_t>& next_;
 };
 
+// RE2::Match anchored at `at`, by the rule's own matcher where it has
+// one and is sure.
+bool MatchAt(const Pattern& pattern, std::string_view text, std::size_t at,
+             std::size_t stop, re2::StringPiece* captures, int n) {
+  if (pattern.anchored) {
+    switch (pattern.anchored->Match(text, at, stop, captures, n)) {
+      case AnchoredMatcher::Outcome::kMatch:
+        return true;
+      case AnchoredMatcher::Outcome::kNoMatch:
+        return false;
+      case AnchoredMatcher::Outcome::kUnsure:
+        break;
+    }
+  }
+  return pattern.regex->Match(text, at, stop, RE2::ANCHOR_START, captures, n);
+}
+
 // The leftmost match in [pos, end). Where every match starts with one of a
 // few literals, the pattern is tried anchored where the first of them
 // occurs: the same match, without running the automaton over the text
@@ -100,9 +117,7 @@ bool FindNext(const Pattern& pattern, std::string_view text, std::size_t pos,
       const void* nl = std::memchr(text.data() + at, '\n', end - at);
       if (nl != nullptr) stop = static_cast<const char*>(nl) - text.data();
     }
-    if (pattern.regex->Match(text, at, stop, RE2::ANCHOR_START, captures, n)) {
-      return true;
-    }
+    if (MatchAt(pattern, text, at, stop, captures, n)) return true;
     ++*misses;
     pos = at + 1;
   }

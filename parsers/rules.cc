@@ -207,6 +207,7 @@ class Loader {
       pattern.regex =
           Compile(pattern.source, rule.metric, pattern.line, what.c_str());
       if (!pattern.regex) continue;
+      pattern.anchored = AnchoredMatcher::Compile(pattern.source);
       pattern.literal_prefixes = LiteralPrefixes(pattern.source);
       pattern.may_cross_lines = MayMatchLineBreak(pattern.source);
       const auto& groups = pattern.regex->NamedCapturingGroups();

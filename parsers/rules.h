@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/anchored_matcher.h"
 #include "parsers/bulletin.h"
 
 namespace cncert {
@@ -35,6 +36,9 @@ enum class Pick {
 struct Pattern {
   std::string source;  // after {{definition}} expansion
   std::unique_ptr<RE2> regex;
+  // The same pattern for anchored tries without RE2's capturing engine;
+  // null when its syntax is beyond the matcher.
+  std::unique_ptr<const AnchoredMatcher> anchored;
   // Texts one of which every match starts with ("境内感染网络病毒" for
   // "境内感染网络病毒的?主机…"; "新增高危漏洞", "高危漏洞" for
   // "(?:新增)?高危漏洞…"),

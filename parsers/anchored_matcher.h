@@ -1,0 +1,112 @@
+// A rule's pattern compiled for the anchored tries of extraction. RE2's
+// capturing engine spends 150–200 instructions on each byte of a match, and
+// those tries were half of a text parse; a backtracker over the literal-heavy
+// wordings of the rules spends a few. It takes the part of RE2's syntax the
+// rules use and reports the same match and groups as RE2 (leftmost-first,
+// Perl's order of tries); a pattern outside that part is not compiled, and a
+// try that runs long is handed back, both to be left to RE2.
+#ifndef CNCERT_PARSERS_ANCHORED_MATCHER_H_
+#define CNCERT_PARSERS_ANCHORED_MATCHER_H_
+
+#include <re2/stringpiece.h>
+
+#include <bitset>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cncert {
+
+// Whether the Unicode script of `cp` is Han, as RE2's \p{Han} says.
+bool IsHanScript(char32_t cp);
+
+class AnchoredMatcher {
+ public:
+  enum class Outcome {
+    kMatch,
+    kNoMatch,
+    kUnsure,  // too many steps, or bytes that are no UTF-8: ask RE2
+  };
+
+  // Null when `regex` (which RE2 accepts) uses syntax beyond literals,
+  // classes of literals, ranges, \d and \p{Han}, '.', groups (plain, named,
+  // (?i:) over ASCII), alternation and the quantifiers ? * + {m,n} (greedy
+  // or lazy) over what cannot match empty.
+  static std::unique_ptr<const AnchoredMatcher> Compile(std::string_view regex);
+
+  // As RE2::Match(text, pos, end, RE2::ANCHOR_START, groups, n).
+  Outcome Match(std::string_view text, std::size_t pos, std::size_t end,
+                re2::StringPiece* groups, int n) const;
+
+  // Capturing groups, not counting the whole match.
+  int group_count() const { return groups_; }
+
+  ~AnchoredMatcher();
+  AnchoredMatcher(const AnchoredMatcher&) = delete;
+  AnchoredMatcher& operator=(const AnchoredMatcher&) = delete;
+
+ private:
+  class Compiler;
+  friend class AnchoredMatcherExamples;  // the tests' texts
+
+  enum class Op : std::uint8_t {
+    kLiteral,  // the bytes literals_[a, a + b)
+    kClass,    // one character of classes_[a]
+    kSplit,    // try a, then b
+    kJump,     // to a
+    kSave,     // the position into slot a
+    kMatch,
+  };
+  struct Instruction {
+    Op op;
+    // kSplit heading a lazy loop over one class ("[^;。]*?"): b is the
+    // class, then a jump back.
+    bool lazy_class_loop = false;
+    // kSplit: what a text must start with for either branch to be tried,
+    // as indices into starts_.
+    std::uint16_t starts_a = 0;
+    std::uint16_t starts_b = 0;
+    // kSplit at the head of a loop: its number + 1, else 0.
+    std::uint16_t loop = 0;
+    std::uint32_t a = 0;  // literal offset, class, preferred target, slot
+    std::uint32_t b = 0;  // literal length, the other target
+  };
+  // The keys (StartKey() in the .cc file: an ASCII byte, or the bits of the
+  // first two bytes of a longer character) that a match from some point on
+  // may start with, and whether it may be empty there.
+  static constexpr std::size_t kStartKeys = 128 + 1024;
+  struct Starts {
+    std::bitset<kStartKeys> keys;
+    bool may_be_empty = false;
+  };
+  struct CharClass {
+    std::bitset<128> ascii;  // members below 0x80, negation applied
+    std::vector<std::pair<char32_t, char32_t>> ranges;  // beyond, before it
+    bool han = false;
+    bool negated = false;
+
+    bool Contains(char32_t cp) const {
+      if (cp < 0x80) return ascii[cp];
+      bool in = han && IsHanScript(cp);
+      for (const auto& [lo, hi] : ranges) in = in || (cp >= lo && cp <= hi);
+      return in != negated;
+    }
+    void Add(char32_t lo, char32_t hi);
+  };
+
+  AnchoredMatcher();
+
+  std::vector<Instruction> program_;
+  std::vector<CharClass> classes_;
+  std::vector<Starts> starts_;
+  std::string literals_;
+  int groups_ = 0;
+  int loops_ = 0;
+};
+
+}  // namespace cncert
+
+#endif  // CNCERT_PARSERS_ANCHORED_MATCHER_H_
