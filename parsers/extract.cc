@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -36,38 +37,72 @@ std::size_t ParagraphEnd(std::string_view text, std::size_t at,
 // paragraph full of a wording's start must not cost a run per start.
 constexpr int kMaxAnchoredMisses = 8;
 
-// Where each of a pattern's literal prefixes next occurs in a span, so that
-// the span is scanned for a literal once, not again from every match or
-// paragraph. Positions asked about only grow.
-class LiteralCursor {
+// Where each literal prefix of the rules next occurs in a span, shared by
+// every pattern that starts with it ("被植入后门的政府网站" starts ten): a
+// span is searched for a literal once, not once per pattern or match.
+class LiteralIndex {
  public:
-  // `next` is the cursor's storage, reused from pattern to pattern.
-  LiteralCursor(std::string_view text, std::size_t end, std::size_t count,
-                std::vector<std::size_t>* next)
-      : text_(text), end_(end), next_(*next) {
-    next_.assign(count, kUnsearched);
+  // `memo` is the index's storage: three positions a literal.
+  LiteralIndex(std::string_view text, const RuleSet& rules,
+               std::vector<std::array<std::size_t, 3>>* memo)
+      : text_(text), literals_(rules.literals), memo_(*memo) {
+    memo_.assign(literals_.size(), {kNone, kNone, kNone});
   }
 
-  // The first position at or after `pos` where one of `literals` (those the
-  // cursor was made for) starts, or npos.
-  std::size_t First(const std::vector<std::string>& literals, std::size_t pos) {
+  // The first position in [pos, end) where one of the pattern's literal
+  // prefixes starts, or npos.
+  std::size_t First(const Pattern& pattern, std::size_t pos, std::size_t end) {
+    if (pattern.literal_tail) return FirstByTail(pattern, pos, end);
     std::size_t first = std::string_view::npos;
-    for (std::size_t i = 0; i < literals.size(); ++i) {
-      std::size_t& next = next_[i];
-      if (next == kUnsearched || (next != std::string_view::npos && next < pos))
-        next = Find(literals[i], pos);
-      first = std::min(first, next);
-    }
+    for (const std::uint32_t id : pattern.literal_ids)
+      first = std::min(first, Next(id, pos, end));
     return first;
   }
 
  private:
-  static constexpr std::size_t kUnsearched = std::string_view::npos - 1;
+  // Where literal `id` first occurs in [pos, end), or npos.
+  std::size_t Next(std::uint32_t id, std::size_t pos, std::size_t end) {
+    // What a search from `from` to `end` found holds for any later start
+    // up to what it found.
+    auto& [searched_end, from, next] = memo_[id];
+    if (searched_end != end || from > pos || next < pos) {
+      searched_end = end;
+      from = pos;
+      next = Find(literals_[id], pos, end);
+    }
+    return next;
+  }
 
-  std::size_t Find(const std::string& literal, std::size_t pos) const {
-    if (pos >= end_) return std::string_view::npos;
-    const void* found = ::memmem(text_.data() + pos, end_ - pos, literal.data(),
-                                 literal.size());
+  // The same as First(), found by the prefixes' shared tail: each head is
+  // compared before each occurrence of the tail, until no later tail can
+  // begin an earlier prefix.
+  std::size_t FirstByTail(const Pattern& pattern, std::size_t pos,
+                          std::size_t end) {
+    std::size_t first = std::string_view::npos;
+    for (std::size_t tail = Next(*pattern.literal_tail, pos, end);
+         tail != std::string_view::npos;
+         tail = Next(*pattern.literal_tail, tail + 1, end)) {
+      if (first != std::string_view::npos &&
+          tail > first + pattern.longest_head) {
+        break;
+      }
+      for (const std::string& head : pattern.literal_heads) {
+        if (tail < pos + head.size()) continue;
+        const std::size_t start = tail - head.size();
+        if (start < first && text_.substr(start, head.size()) == head)
+          first = start;
+      }
+    }
+    return first;
+  }
+
+  static constexpr std::size_t kNone = std::string_view::npos;
+
+  std::size_t Find(const std::string& literal, std::size_t pos,
+                   std::size_t end) const {
+    if (pos >= end) return std::string_view::npos;
+    const void* found =
+        ::memmem(text_.data() + pos, end - pos, literal.data(), literal.size());
     return found == nullptr
                ? std::string_view::npos
                : static_cast<std::size_t>(static_cast<const char*>(found) -
@@ -75,8 +110,8 @@ class LiteralCursor {
   }
 
   std::string_view text_;
-  std::size_t end_;
-  std::vector<std::size_t>& next_;
+  const std::vector<std::string>& literals_;
+  std::vector<std::array<std::size_t, 3>>& memo_;
 };
 
 // RE2::Match anchored at `at`, by the rule's own matcher where it has
@@ -101,17 +136,16 @@ bool MatchAt(const Pattern& pattern, std::string_view text, std::size_t at,
 // occurs: the same match, without running the automaton over the text
 // between.
 bool FindNext(const Pattern& pattern, std::string_view text, std::size_t pos,
-              std::size_t end, LiteralCursor* literals,
+              std::size_t end, std::size_t span_end, LiteralIndex* literals,
               re2::StringPiece* captures, int n, int* misses) {
   while (pos < end) {
     if (pattern.literal_prefixes.empty() || *misses >= kMaxAnchoredMisses) {
       return pattern.regex->Match(text, pos, end, RE2::UNANCHORED, captures, n);
     }
-    const std::size_t at = literals->First(pattern.literal_prefixes, pos);
+    const std::size_t at = literals->First(pattern, pos, span_end);
     if (at >= end) return false;
-    // A pattern that cannot match a line break ends on its line: RE2's
-    // capturing engine then works over the line, not the rest of the
-    // section (its work grows with the text it is given).
+    // A pattern that cannot match a line break ends on its line: the try
+    // then works over the line, not the rest of the section.
     std::size_t stop = end;
     if (!pattern.may_cross_lines) {
       const void* nl = std::memchr(text.data() + at, '\n', end - at);
@@ -186,14 +220,14 @@ std::optional<double> ApplyTransform(const Rule& rule, std::string_view value,
 void MatchRange(const Rule& rule, std::size_t pattern_index,
                 const Layout& layout, const SectionSpan& span, std::size_t from,
                 std::size_t to, std::vector<re2::StringPiece>* all_captures,
-                LiteralCursor* literals, int* misses,
+                LiteralIndex* literals, int* misses,
                 std::vector<Candidate>* out,
                 std::vector<std::string>* warnings);
 
 // What matching needs for each pattern, kept from one to the next.
 struct Scratch {
   std::vector<re2::StringPiece> captures;
-  std::vector<std::size_t> literal_next;
+  LiteralIndex* literals = nullptr;
 };
 
 // Every match of one of the rule's patterns in `span`.
@@ -206,8 +240,6 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
   captures.assign(pattern.groups_needed, re2::StringPiece());
   const std::string_view text = layout.text;
   int misses = 0;
-  LiteralCursor literals(text, span.end, pattern.literal_prefixes.size(),
-                         &scratch->literal_next);
   // A wording never runs on over the end of a paragraph or of a block of
   // an image, where Tesseract may put lines out of order; only a clause
   // ended by ';' may continue on the next line. A pattern that could match
@@ -216,7 +248,7 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
     const std::size_t to =
         pattern.may_cross_lines ? ParagraphEnd(text, from, span.end) : span.end;
     MatchRange(rule, pattern_index, layout, span, from, to, &captures,
-               &literals, &misses, out, warnings);
+               scratch->literals, &misses, out, warnings);
     from = to;
   }
 }
@@ -224,7 +256,7 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
 void MatchRange(const Rule& rule, std::size_t pattern_index,
                 const Layout& layout, const SectionSpan& span, std::size_t from,
                 std::size_t to, std::vector<re2::StringPiece>* all_captures,
-                LiteralCursor* literals, int* misses,
+                LiteralIndex* literals, int* misses,
                 std::vector<Candidate>* out,
                 std::vector<std::string>* warnings) {
   const Pattern& pattern = rule.patterns[pattern_index];
@@ -232,8 +264,8 @@ void MatchRange(const Rule& rule, std::size_t pattern_index,
   const int n = static_cast<int>(captures.size());
   const std::string_view text = layout.text;
   std::size_t pos = from;
-  while (pos < to && FindNext(pattern, text, pos, to, literals, captures.data(),
-                              n, misses)) {
+  while (pos < to && FindNext(pattern, text, pos, to, span.end, literals,
+                              captures.data(), n, misses)) {
     const std::string_view whole(captures[0].data(), captures[0].size());
     const std::size_t begin = whole.data() - text.data();
     const std::size_t end = begin + whole.size();
@@ -309,7 +341,10 @@ Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
   std::vector<const SectionSpan*> spans;
   std::vector<SectionSpan> borrowed;
   std::vector<Candidate> candidates;
+  std::vector<std::array<std::size_t, 3>> literal_memo;
+  LiteralIndex literals(layout.text, rules, &literal_memo);
   Scratch scratch;
+  scratch.literals = &literals;
   result.values.reserve(rules.rules.size());
   for (const Rule& rule : rules.rules) {
     spans.clear();

@@ -59,7 +59,56 @@ class Loader {
     ReadRules(root["rules"], *set);
     if (!errors_->empty()) return nullptr;
     set->any_heading = HeadingSet(*set);
+    ShareLiterals(*set);
     return set;
+  }
+
+  static void ShareLiterals(RuleSet& set) {
+    std::map<std::string, std::uint32_t> ids;
+    const auto id = [&](const std::string& literal) {
+      const auto [it, added] = ids.try_emplace(
+          literal, static_cast<std::uint32_t>(set.literals.size()));
+      if (added) set.literals.push_back(literal);
+      return it->second;
+    };
+    for (auto& rule : set.rules) {
+      for (auto& pattern : rule.patterns) {
+        for (const auto& literal : pattern.literal_prefixes)
+          pattern.literal_ids.push_back(id(literal));
+        const std::string tail = SharedTail(pattern.literal_prefixes);
+        if (tail.empty()) continue;
+        pattern.literal_tail = id(tail);
+        for (const auto& literal : pattern.literal_prefixes) {
+          pattern.literal_heads.push_back(
+              literal.substr(0, literal.size() - tail.size()));
+          pattern.longest_head = std::max(pattern.longest_head,
+                                          pattern.literal_heads.back().size());
+        }
+      }
+    }
+  }
+
+  // The whole characters that every one of several literals ends with,
+  // if two or more: "安全漏洞" of "新收录安全漏洞" and "收录了网络安全漏洞".
+  static std::string SharedTail(const std::vector<std::string>& literals) {
+    if (literals.size() < 2) return "";
+    std::string_view tail = literals.front();
+    for (const std::string& literal : literals) {
+      std::size_t n = 0;
+      while (n < tail.size() && n < literal.size() &&
+             tail[tail.size() - 1 - n] == literal[literal.size() - 1 - n]) {
+        ++n;
+      }
+      tail = tail.substr(tail.size() - n);
+    }
+    // Begin with a character, not inside one.
+    while (!tail.empty() &&
+           (static_cast<unsigned char>(tail[0]) & 0xC0) == 0x80)
+      tail.remove_prefix(1);
+    std::size_t characters = 0;
+    for (std::size_t pos = 0; pos < tail.size(); ++characters)
+      utf8::Next(tail, pos);
+    return characters >= 2 ? std::string(tail) : "";
   }
 
   static std::unique_ptr<RE2::Set> HeadingSet(const RuleSet& set) {

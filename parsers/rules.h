@@ -7,8 +7,10 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +46,16 @@ struct Pattern {
   // "(?:新增)?高危漏洞…"),
   // or none: a match is looked for only where one occurs.
   std::vector<std::string> literal_prefixes;
+  // Each prefix's place in RuleSet::literals, where patterns that share a
+  // prefix share it.
+  std::vector<std::uint32_t> literal_ids;
+  // When the prefixes end alike ("新收录安全漏洞", "收集整理了信息安全漏洞",
+  // … 32 of them: "安全漏洞"), that ending is searched for instead, once,
+  // and the heads before it are compared: its place in RuleSet::literals
+  // (or none), the heads and the longest head's length.
+  std::optional<std::uint32_t> literal_tail;
+  std::vector<std::string> literal_heads;
+  std::size_t longest_head = 0;
   // Whether it could match a line break ("[^;。]*?"): then it is searched
   // for within each paragraph, never across one.
   bool may_cross_lines = true;
@@ -80,6 +92,8 @@ struct RuleSet {
   std::string name;  // file name, or "<default>"
   std::vector<SectionDef> sections;
   std::vector<Rule> rules;
+  // Every pattern's literal prefixes, each once.
+  std::vector<std::string> literals;
   // Every section's headings in one automaton, anchored at the start: a
   // line that begins no heading (nearly every line) is told so in one pass
   // instead of one per heading. Null: try each heading.

@@ -8,7 +8,9 @@
 #include <random>
 #include <sstream>
 
+#include "parsers/extract.h"
 #include "parsers/parser.h"
+#include "parsers/sections.h"
 #include "tests/support/test_support.h"
 
 namespace cncert {
@@ -159,6 +161,104 @@ TEST(RulesTest, LiteralPrefixesHoldOnGeneratedTexts) {
       }
     }
     EXPECT_GT(matches, 100) << c.pattern;
+  }
+}
+
+// Prefixes that end alike are found by their shared tail ("安全漏洞" of
+// the 32 starts of the first pattern; "ab", also inside the head "Zabc",
+// of the second); extraction still finds the first and the last match
+// where an unanchored search does.
+TEST(RulesTest, PrefixesFoundByTheirSharedTailMissNoMatch) {
+  struct Case {
+    std::string pattern;
+    std::string tail;
+    std::size_t heads;
+    std::vector<std::string> pieces;  // texts are made of these
+  };
+  const std::vector<Case> cases = {
+      {R"((?:新收录|收集整理|收录|新增)(?:了)?(?:网络|信息系统|信息)?安全漏洞(?P<value>\d+)个)",
+       "安全漏洞",
+       32,
+       {"新收录",
+        "收集整理",
+        "收录",
+        "新增",
+        "了",
+        "网络",
+        "信息系统",
+        "信息",
+        "安全漏洞",
+        "1",
+        "23",
+        "个",
+        ",",
+        "新",
+        "安全",
+        "漏洞",
+        "收",
+        "整理",
+        "系统",
+        "安全漏洞7个",
+        "信息安全漏洞45个",
+        "了网络安全漏洞6个"}},
+      {R"((?:Zabc)?ab(?P<value>\d))",
+       "ab",
+       2,
+       {"Z", "ab", "c", "5", "Zabc", "abc", "Zab", "ab7"}},
+  };
+  std::mt19937 random(17);
+  for (const Case& c : cases) {
+    const std::string yaml = R"(
+sections:
+  - name: s
+    headings: ['本周情况']
+rules:
+  - metric: first
+    section: s
+    transform: number
+    pick: first
+    patterns: [')" + c.pattern +
+                             R"(']
+  - metric: last
+    section: s
+    transform: number
+    pick: last
+    patterns: [')" + c.pattern +
+                             R"(']
+)";
+    std::vector<RuleError> errors;
+    const auto rules = LoadRules(yaml, "tails.yaml", &errors);
+    ASSERT_NE(rules, nullptr) << (errors.empty() ? "" : errors[0].ToString());
+    const Pattern& loaded = rules->rules[0].patterns[0];
+    ASSERT_TRUE(loaded.literal_tail.has_value()) << c.pattern;
+    EXPECT_EQ(rules->literals[*loaded.literal_tail], c.tail);
+    EXPECT_EQ(loaded.literal_heads.size(), c.heads);
+    const RE2 regex(c.pattern);
+    int found = 0;
+    for (int round = 0; round < 2000; ++round) {
+      std::string body;
+      for (int i = 0; i < 16; ++i) body += c.pieces[random() % c.pieces.size()];
+      const Layout layout = SegmentSections("本周情况\n" + body + "\n", *rules);
+      const Extraction extraction = ExtractValues(layout, *rules);
+      // Where an unanchored search finds a match, match after match.
+      std::vector<std::size_t> begins;
+      re2::StringPiece match;
+      for (std::size_t pos = 0;
+           regex.Match(layout.text, pos, layout.text.size(), RE2::UNANCHORED,
+                       &match, 1);
+           pos = begins.back() + match.size()) {
+        begins.push_back(match.data() - layout.text.data());
+      }
+      if (begins.empty()) {
+        EXPECT_TRUE(extraction.values.empty()) << body;
+        continue;
+      }
+      ++found;
+      ASSERT_EQ(extraction.values.size(), 2u) << body;
+      EXPECT_EQ(extraction.values[0].provenance.begin, begins.front()) << body;
+      EXPECT_EQ(extraction.values[1].provenance.begin, begins.back()) << body;
+    }
+    EXPECT_GT(found, 200) << c.pattern;
   }
 }
 
