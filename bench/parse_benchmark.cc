@@ -157,8 +157,8 @@ void BM_AnchoredTries(benchmark::State& state) {
           own ? t.pattern->anchored->Match(*t.text, t.at, t.stop, groups.data(),
                                            n) ==
                     AnchoredMatcher::Outcome::kMatch
-              : t.pattern->regex->Match(*t.text, t.at, t.stop,
-                                        RE2::ANCHOR_START, groups.data(), n);
+              : t.pattern->regex().Match(*t.text, t.at, t.stop,
+                                         RE2::ANCHOR_START, groups.data(), n);
       matched += hit ? 1 : 0;
     }
     benchmark::DoNotOptimize(matched);

@@ -20,13 +20,13 @@ void Compare(const cncert::Pattern& pattern, std::string_view text,
   // pattern that may cross lines.
   std::size_t stop = text.size();
   if (!pattern.may_cross_lines) stop = std::min(stop, text.find('\n', at));
-  const int n = pattern.regex->NumberOfCapturingGroups() + 1;
+  const int n = pattern.regex().NumberOfCapturingGroups() + 1;
   std::vector<re2::StringPiece> expected(n);
   std::vector<re2::StringPiece> got(n);
   const auto outcome = pattern.anchored->Match(text, at, stop, got.data(), n);
   if (outcome == cncert::AnchoredMatcher::Outcome::kUnsure) return;
-  const bool matched = pattern.regex->Match(text, at, stop, RE2::ANCHOR_START,
-                                            expected.data(), n);
+  const bool matched = pattern.regex().Match(text, at, stop, RE2::ANCHOR_START,
+                                             expected.data(), n);
   if (matched != (outcome == cncert::AnchoredMatcher::Outcome::kMatch))
     __builtin_trap();
   for (int i = 0; matched && i < n; ++i) {

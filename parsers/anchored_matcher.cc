@@ -6,7 +6,6 @@
 #include <cctype>
 #include <cstring>
 #include <iterator>
-#include <optional>
 #include <utility>
 
 #include "parsers/utf8.h"
@@ -189,8 +188,11 @@ class AnchoredMatcher::Compiler {
     } else if (Consume("(?P<")) {
       const std::size_t close = regex_.find('>', pos_);
       if (close == std::string_view::npos) return false;
-      pos_ = close + 1;
       out->group = ++out_.groups_;
+      const std::string name(regex_.substr(pos_, close - pos_));
+      // RE2 refuses a name given twice; so does this.
+      if (!out_.named_groups_.emplace(name, out->group).second) return false;
+      pos_ = close + 1;
     } else if (Consume("(?")) {
       return false;  // other flags
     } else {
@@ -474,27 +476,25 @@ class AnchoredMatcher::Compiler {
   // The starts of each split's branches, so that a branch that cannot
   // match the text ahead is never tried (most alternatives of a wording).
   void FindStarts() {
-    std::vector<std::optional<Starts>> memo(out_.program_.size());
-    // Index 0: anything may follow (the program's start is found, too).
-    out_.starts_.push_back(StartsAt(0, memo, 0));
+    const std::size_t size = out_.program_.size();
+    std::vector<Starts> memo(size);
+    std::vector<bool> known(size, false);
+    // Index 0: the program's start, tried before anything else.
+    out_.starts_.push_back(StartsAt(0, memo, known));
     for (auto& in : out_.program_) {
       if (in.op != Op::kSplit) continue;
-      in.starts_a = Intern(StartsAt(in.a, memo, 0));
-      in.starts_b = Intern(StartsAt(in.b, memo, 0));
+      in.starts_a = Intern(StartsAt(in.a, memo, known));
+      in.starts_b = Intern(StartsAt(in.b, memo, known));
     }
   }
 
-  Starts StartsAt(std::uint32_t pc, std::vector<std::optional<Starts>>& memo,
-                  int depth) {
-    if (memo[pc]) return *memo[pc];
-    Starts starts;
+  // Every branch consumes before it loops back (MayBeEmpty()), so the
+  // recursion ends at a consuming instruction or the match.
+  const Starts& StartsAt(std::uint32_t pc, std::vector<Starts>& memo,
+                         std::vector<bool>& known) {
+    Starts& starts = memo[pc];
+    if (known[pc]) return starts;
     const Instruction& in = out_.program_[pc];
-    if (depth > 64) {
-      // Deeper than any rule's nesting: rule nothing out.
-      starts.keys.set();
-      starts.may_be_empty = true;
-      return starts;
-    }
     switch (in.op) {
       case Op::kLiteral: {
         const int key =
@@ -509,30 +509,38 @@ class AnchoredMatcher::Compiler {
       case Op::kClass: {
         const CharClass& c = out_.classes_[in.a];
         for (std::size_t b = 0; b < 0x80; ++b) starts.keys[b] = c.ascii[b];
-        if (c.negated || c.han || !c.ranges.empty()) {
-          for (std::size_t k = 0x80; k < kStartKeys; ++k) starts.keys.set(k);
-        }
+        if (c.negated || c.han || !c.ranges.empty()) starts.keys |= NonAscii();
         break;
       }
       case Op::kSplit: {
-        const Starts a = StartsAt(in.a, memo, depth + 1);
-        const Starts b = StartsAt(in.b, memo, depth + 1);
+        const Starts& a = StartsAt(in.a, memo, known);
+        const Starts& b = StartsAt(in.b, memo, known);
         starts.keys = a.keys | b.keys;
         starts.may_be_empty = a.may_be_empty || b.may_be_empty;
         break;
       }
       case Op::kJump:
-        starts = StartsAt(in.a, memo, depth + 1);
+        starts = StartsAt(in.a, memo, known);
         break;
       case Op::kSave:
-        starts = StartsAt(pc + 1, memo, depth + 1);
+        starts = StartsAt(pc + 1, memo, known);
         break;
       case Op::kMatch:
         starts.may_be_empty = true;
         break;
     }
-    memo[pc] = starts;
+    known[pc] = true;
     return starts;
+  }
+
+  // The keys of every character beyond ASCII.
+  static const std::bitset<kStartKeys>& NonAscii() {
+    static const std::bitset<kStartKeys> keys = [] {
+      std::bitset<kStartKeys> k;
+      for (std::size_t i = 0x80; i < kStartKeys; ++i) k.set(i);
+      return k;
+    }();
+    return keys;
   }
 
   std::uint16_t Intern(const Starts& starts) {

@@ -12,6 +12,7 @@
 
 #include <bitset>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,8 +42,12 @@ class AnchoredMatcher {
   Outcome Match(std::string_view text, std::size_t pos, std::size_t end,
                 re2::StringPiece* groups, int n) const;
 
-  // Capturing groups, not counting the whole match.
+  // Capturing groups, not counting the whole match, and the numbers of
+  // the named ones (as RE2's NamedCapturingGroups()).
   int group_count() const { return groups_; }
+  const std::map<std::string, int>& named_groups() const {
+    return named_groups_;
+  }
 
   ~AnchoredMatcher();
   AnchoredMatcher(const AnchoredMatcher&) = delete;
@@ -104,6 +109,7 @@ class AnchoredMatcher {
   std::vector<Starts> starts_;
   std::string literals_;
   int groups_ = 0;
+  std::map<std::string, int> named_groups_;
   int loops_ = 0;
 };
 

@@ -128,7 +128,7 @@ bool MatchAt(const Pattern& pattern, std::string_view text, std::size_t at,
         break;
     }
   }
-  return pattern.regex->Match(text, at, stop, RE2::ANCHOR_START, captures, n);
+  return pattern.regex().Match(text, at, stop, RE2::ANCHOR_START, captures, n);
 }
 
 // The leftmost match in [pos, end). Where every match starts with one of a
@@ -140,7 +140,8 @@ bool FindNext(const Pattern& pattern, std::string_view text, std::size_t pos,
               re2::StringPiece* captures, int n, int* misses) {
   while (pos < end) {
     if (pattern.literal_prefixes.empty() || *misses >= kMaxAnchoredMisses) {
-      return pattern.regex->Match(text, pos, end, RE2::UNANCHORED, captures, n);
+      return pattern.regex().Match(text, pos, end, RE2::UNANCHORED, captures,
+                                   n);
     }
     const std::size_t at = literals->First(pattern, pos, span_end);
     if (at >= end) return false;

@@ -18,6 +18,13 @@ const std::set<std::string>& RuleKeys() {
   return *keys;
 }
 
+RE2::Options RegexOptions() {
+  RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(8 << 20);
+  return options;
+}
+
 bool IsMetricName(std::string_view s) {
   static const RE2 kName("[a-zA-Z_:][a-zA-Z0-9_:]*");
   return RE2::FullMatch(s, kName);
@@ -30,8 +37,8 @@ bool IsLabelName(std::string_view s) {
 
 class Loader {
  public:
-  Loader(std::string_view file, std::vector<RuleError>* errors)
-      : file_(file), errors_(errors) {}
+  Loader(std::string_view file, std::vector<RuleError>* errors, bool known_good)
+      : file_(file), errors_(errors), known_good_(known_good) {}
 
   std::shared_ptr<const RuleSet> Load(std::string_view yaml) {
     YAML::Node root;
@@ -169,10 +176,7 @@ class Loader {
   std::unique_ptr<RE2> Compile(const std::string& source,
                                const std::string& rule, int line,
                                const char* what) {
-    RE2::Options options;
-    options.set_log_errors(false);
-    options.set_max_mem(8 << 20);
-    auto re = std::make_unique<RE2>(source, options);
+    auto re = std::make_unique<RE2>(source, RegexOptions());
     if (!re->ok()) {
       Error(line, rule,
             std::string("invalid regex in ") + what + ": " + re->error());
@@ -253,13 +257,17 @@ class Loader {
       }
       if (!Expand(pattern.source, rule.metric, pattern.line)) continue;
       const std::string what = "pattern " + std::to_string(index);
-      pattern.regex =
-          Compile(pattern.source, rule.metric, pattern.line, what.c_str());
-      if (!pattern.regex) continue;
       pattern.anchored = AnchoredMatcher::Compile(pattern.source);
+      if (!known_good_ || !pattern.anchored) {
+        pattern.compiled =
+            Compile(pattern.source, rule.metric, pattern.line, what.c_str());
+        if (!pattern.compiled) continue;
+      }
       pattern.literal_prefixes = LiteralPrefixes(pattern.source);
       pattern.may_cross_lines = MayMatchLineBreak(pattern.source);
-      const auto& groups = pattern.regex->NamedCapturingGroups();
+      const auto& groups = pattern.compiled
+                               ? pattern.compiled->NamedCapturingGroups()
+                               : pattern.anchored->named_groups();
       const auto number = [&groups](const char* name) {
         const auto it = groups.find(name);
         return it == groups.end() ? 0 : it->second;
@@ -420,10 +428,19 @@ class Loader {
 
   std::string file_;
   std::vector<RuleError>* errors_;
+  bool known_good_;
   std::map<std::string, std::string> definitions_;
 };
 
 }  // namespace
+
+const RE2& Pattern::regex() const {
+  // Only patterns known good are left to be compiled here.
+  std::call_once(*compile_once, [this] {
+    if (!compiled) compiled = std::make_unique<RE2>(source, RegexOptions());
+  });
+  return *compiled;
+}
 
 const SectionDef* RuleSet::FindSection(std::string_view section_name) const {
   for (const auto& s : sections) {
@@ -671,9 +688,10 @@ std::string LiteralPrefix(std::string_view regex) {
 
 std::shared_ptr<const RuleSet> LoadRules(std::string_view yaml,
                                          std::string_view file_name,
-                                         std::vector<RuleError>* errors) {
+                                         std::vector<RuleError>* errors,
+                                         bool known_good) {
   try {
-    return Loader(file_name, errors).Load(yaml);
+    return Loader(file_name, errors, known_good).Load(yaml);
   } catch (const YAML::Exception& e) {
     // A scalar where a list was expected and similar type errors.
     errors->push_back({std::string(file_name), e.mark.line + 1, "",
@@ -685,7 +703,8 @@ std::shared_ptr<const RuleSet> LoadRules(std::string_view yaml,
 std::shared_ptr<const RuleSet> DefaultRules() {
   static const auto set = [] {
     std::vector<RuleError> errors;
-    auto loaded = LoadRules(DefaultRulesYaml(), "<default>", &errors);
+    auto loaded = LoadRules(DefaultRulesYaml(), "<default>", &errors,
+                            /*known_good=*/true);
     if (!loaded) {
       std::string message = "embedded default rules are invalid:";
       for (const auto& e : errors) message += "\n" + e.ToString();

@@ -84,7 +84,7 @@ TEST(AnchoredMatcherTest, EveryShippedPatternIsCompiled) {
     for (const Pattern& pattern : rule.patterns) {
       ASSERT_NE(pattern.anchored, nullptr) << pattern.source;
       EXPECT_EQ(pattern.anchored->group_count(),
-                pattern.regex->NumberOfCapturingGroups());
+                pattern.regex().NumberOfCapturingGroups());
     }
   }
 }
@@ -203,7 +203,7 @@ TEST(AnchoredMatcherTest, ShippedPatternsAgreeWithRe2OnBulletins) {
     const std::string text = NormalizeText(week.body);
     for (const Rule& rule : DefaultRules()->rules) {
       for (const Pattern& pattern : rule.patterns) {
-        ExpectSameEverywhere(*pattern.regex, *pattern.anchored, text, &unsure);
+        ExpectSameEverywhere(pattern.regex(), *pattern.anchored, text, &unsure);
       }
     }
   }
@@ -301,7 +301,7 @@ TEST(AnchoredMatcherTest, ShippedPatternsAgreeWithRe2OnTheirOwnExamples) {
           utf8::Next(text, next);
           text.erase(at, next - at);
         }
-        ExpectSameEverywhere(*pattern.regex, *pattern.anchored, text, &unsure);
+        ExpectSameEverywhere(pattern.regex(), *pattern.anchored, text, &unsure);
         std::vector<re2::StringPiece> whole(1);
         for (const std::size_t pos : boundaries) {
           if (pos < text.size() &&

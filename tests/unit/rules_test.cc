@@ -119,6 +119,33 @@ TEST(RulesTest, LiteralPrefixesAreTheStartsOfEveryMatch) {
   EXPECT_EQ(LiteralPrefixes("[(|]新增"), V{});
 }
 
+// The embedded rules leave RE2 to the first pattern that needs it; each is
+// valid RE2 then, and numbers its groups as the rules were told on load.
+TEST(RulesTest, EmbeddedPatternsCompileInRe2WhenNeeded) {
+  std::vector<RuleError> errors;
+  const auto rules =
+      LoadRules(DefaultRulesYaml(), "<default>", &errors, /*known_good=*/true);
+  ASSERT_NE(rules, nullptr);
+  for (const auto& rule : rules->rules) {
+    for (const auto& pattern : rule.patterns) {
+      EXPECT_EQ(pattern.compiled, nullptr) << pattern.source;
+      const RE2& re2 = pattern.regex();
+      ASSERT_TRUE(re2.ok()) << pattern.source << ": " << re2.error();
+      const auto& groups = re2.NamedCapturingGroups();
+      const auto number = [&groups](const char* name) {
+        const auto it = groups.find(name);
+        return it == groups.end() ? 0 : it->second;
+      };
+      EXPECT_EQ(pattern.value_group, number("value")) << pattern.source;
+      EXPECT_EQ(pattern.direction_group, number("direction")) << pattern.source;
+    }
+  }
+  // A rules file's patterns are compiled on load: their errors are named.
+  const auto file = LoadRules(DefaultRulesYaml(), "rules.yaml", &errors);
+  ASSERT_NE(file, nullptr);
+  EXPECT_NE(file->rules.front().patterns.front().compiled, nullptr);
+}
+
 // The starts hold for every match, not only for the examples above: texts
 // made of the patterns' own pieces, searched without anchoring.
 TEST(RulesTest, LiteralPrefixesHoldOnGeneratedTexts) {
@@ -281,8 +308,8 @@ TEST(RulesTest, ShippedPatternsStartWithTheirLiterals) {
         re2::StringPiece rest(bulletin.text);
         re2::StringPiece match;
         while (!rest.empty() &&
-               pattern.regex->Match(rest, 0, rest.size(), RE2::UNANCHORED,
-                                    &match, 1)) {
+               pattern.regex().Match(rest, 0, rest.size(), RE2::UNANCHORED,
+                                     &match, 1)) {
           ++matches;
           const std::string_view m(match.data(), match.size());
           EXPECT_TRUE(std::any_of(
