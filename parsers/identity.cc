@@ -110,10 +110,13 @@ std::string CleanTitle(std::string_view line) {
   const std::size_t at = line.find(kTitleMarker);
   if (at == std::string_view::npos) return std::string(line);
   std::string_view rest = line.substr(at);
+  // Asked for the whole match alone, anchored, RE2 needs no capturing
+  // engine: its DFA finds where the title ends.
   static const RE2 kTitle(
-      R"(^(网络安全信息与动态周报\s*-?\s*(?:\d{4}年)?(?:第\d+期)?\s*(?:\(\d[^)]{0,40}\))?))");
-  std::string title;
-  if (RE2::PartialMatch(rest, kTitle, &title)) return title;
+      R"(网络安全信息与动态周报\s*-?\s*(?:\d{4}年)?(?:第\d+期)?\s*(?:\(\d[^)]{0,40}\))?)");
+  re2::StringPiece title;
+  if (kTitle.Match(rest, 0, rest.size(), RE2::ANCHOR_START, &title, 1))
+    return std::string(title.data(), title.size());
   return std::string(rest);
 }
 

@@ -24,11 +24,14 @@ constexpr std::size_t kMaxFileBytes = 32u << 20;
 std::string ArrayElementJson(const nlohmann::json& element) {
   const std::string dumped =
       element.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::string out = "  ";
+  std::string out;
   out.reserve(dumped.size() + dumped.size() / 8);
-  for (const char c : dumped) {
-    out += c;
-    if (c == '\n') out += "  ";
+  for (std::size_t from = 0; from < dumped.size();) {
+    const std::size_t eol = dumped.find('\n', from);
+    const std::size_t next = eol == std::string::npos ? dumped.size() : eol + 1;
+    out += "  ";
+    out.append(dumped, from, next - from);
+    from = next;
   }
   return out;
 }
