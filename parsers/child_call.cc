@@ -45,14 +45,25 @@ void Complain(const char* what) {
   (void)!::write(STDERR_FILENO, "\n", 1);
 }
 
-std::size_t MappedBytes() {
-  // The first field of statm: the size of every mapping, in pages.
+// From statm: the size of every mapping, and of the writable private ones
+// (data and stack), in bytes.
+struct Footprint {
+  std::size_t mapped = 0;
+  std::size_t data = 0;
+};
+Footprint CurrentFootprint() {
+  Footprint out;
   std::FILE* f = std::fopen("/proc/self/statm", "re");
-  if (f == nullptr) return 0;
-  unsigned long pages = 0;
-  if (std::fscanf(f, "%lu", &pages) != 1) pages = 0;
+  if (f == nullptr) return out;
+  unsigned long size = 0, resident = 0, shared = 0, text = 0, lib = 0, data = 0;
+  if (std::fscanf(f, "%lu %lu %lu %lu %lu %lu", &size, &resident, &shared,
+                  &text, &lib, &data) == 6) {
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    out.mapped = size * page;
+    out.data = data * page;
+  }
   std::fclose(f);
-  return pages * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  return out;
 }
 
 [[noreturn]] void RunChild(const ChildBudget& budget,
@@ -68,9 +79,17 @@ std::size_t MappedBytes() {
     ::close(oom);
   }
   if (ChildMemoryBudgetEnforced()) {
-    const rlim_t limit = MappedBytes() + budget.memory_bytes;
+    const Footprint now = CurrentFootprint();
+    const rlim_t limit = now.mapped + budget.memory_bytes;
     const rlimit as{limit, limit};
     ::setrlimit(RLIMIT_AS, &as);
+    // The heaps of threads that ended stay reserved, mapped but not
+    // writable, and glibc hands them out when the main heap is full: they
+    // grow without growing the address space. Made writable, they are
+    // data, which this limit holds.
+    const rlim_t data_limit = now.data + budget.memory_bytes;
+    const rlimit data{data_limit, data_limit};
+    ::setrlimit(RLIMIT_DATA, &data);
   }
   const auto seconds = static_cast<rlim_t>(
       std::chrono::ceil<std::chrono::seconds>(budget.time).count() + 1);
