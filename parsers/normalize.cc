@@ -70,7 +70,7 @@ class MappedReader {
   char32_t Next() {
     while (pos_ < text_.size()) {
       const char32_t read = utf8::Next(text_, pos_);
-      if (read >= 0x4E00 && IsTraditionalMarker(read)) ++traditional_;
+      if (read >= 0x4E00 && read < 0x10000 && (*markers_)[read]) ++traditional_;
       if (const char32_t cp = MapCodePoint(read); cp != 0) return cp;
     }
     return 0;
@@ -90,7 +90,7 @@ class MappedReader {
       }
       const char32_t cp = (char32_t{b0} & 0x0F) << 12 |
                           (char32_t{b1} & 0x3F) << 6 | (char32_t{b2} & 0x3F);
-      if (cp < 0x4E00 || IsTraditionalMarker(cp)) break;
+      if (cp < 0x4E00 || (*markers_)[cp]) break;
       pos_ += 3;
     }
     return text_.substr(start, pos_ - start);
@@ -99,6 +99,8 @@ class MappedReader {
 
  private:
   std::string_view text_;
+  // Looked up once, not on every character.
+  const std::bitset<0x10000>* markers_ = &TraditionalMarkers();
   std::size_t pos_ = 0;
   int traditional_ = 0;
 };
