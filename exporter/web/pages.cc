@@ -62,6 +62,12 @@ constexpr long long kWeekGap = 8LL * 86400;
 
 std::string Esc(std::string_view s) { return HtmlEscape(s); }
 
+// "1 bulletin", "2 bulletins", "0 bulletins".
+std::string Counted(std::size_t n, std::string_view one,
+                    std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
 std::string Fixed(double v, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
@@ -463,15 +469,15 @@ std::string Pages::RenderHome() const {
   }
   // The archive's state.
   const ArchiveView* view = snapshot_ ? &snapshot_->view : nullptr;
-  html += "<h2>Archive</h2>\n<p>" + std::to_string(bulletins_.size()) +
-          " bulletins";
+  html += "<h2>Archive</h2>\n<p>" +
+          Counted(bulletins_.size(), "bulletin", "bulletins");
   if (view) {
     std::size_t waiting = 0;
     for (const ArchiveFile& f : view->files)
       waiting += f.pending_images ? 1 : 0;
-    html += ", " + std::to_string(view->failed.size()) + " failed files, " +
-            std::to_string(view->held_back.size()) + " held back, " +
-            std::to_string(view->duplicates.size()) + " duplicates, " +
+    html += ", " + Counted(view->failed.size(), "failed file", "failed files") +
+            ", " + std::to_string(view->held_back.size()) + " held back, " +
+            Counted(view->duplicates.size(), "duplicate", "duplicates") + ", " +
             std::to_string(view->pending.size()) + " being written, " +
             std::to_string(waiting) + " waiting for their images to be read";
   }
@@ -527,8 +533,9 @@ const std::string& Pages::BulletinList() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!list_.empty()) return list_;
   std::string html = Head("Bulletins · cncert_exporter");
-  html += "<h1>Bulletins</h1>\n<p>" + std::to_string(bulletins_.size()) +
-          " bulletins, newest first.</p>\n<div class=\"wrap\"><table><thead>"
+  html += "<h1>Bulletins</h1>\n<p>" +
+          Counted(bulletins_.size(), "bulletin", "bulletins, newest first") +
+          ".</p>\n<div class=\"wrap\"><table><thead>"
           "<tr><th>Issue</th><th>Period</th><th class=\"wide\">Channel</th>"
           "<th class=\"wide\">File</th><th class=\"num\">Figures</th>"
           "<th class=\"num\">Warnings</th></tr></thead><tbody>\n";

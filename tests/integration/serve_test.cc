@@ -371,6 +371,9 @@ TEST_F(ServeTest, EndpointsBehaveAsPrometheusUsersExpect) {
   EXPECT_THAT(landing.body, HasSubstr("网络安全信息与动态周报2024年第29期"));
   EXPECT_THAT(landing.body, HasSubstr("<td class=\"num\">177</td>"));
   EXPECT_THAT(landing.body, HasSubstr("href=\"/metrics\""));
+  EXPECT_THAT(landing.body, HasSubstr("1 bulletin, 0 failed files"));
+  EXPECT_THAT(HttpGet(port, "/bulletins").body,
+              HasSubstr("<p>1 bulletin.</p>"));
   EXPECT_EQ(HttpGet(port, "/-/healthy").status, 200);
   EXPECT_EQ(HttpGet(port, "/-/ready").status, 200);
   EXPECT_EQ(HttpGet(port, "/nope").status, 404);
