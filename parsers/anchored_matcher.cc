@@ -33,8 +33,8 @@ constexpr std::size_t kMaxProgram = 4096;
 // Branches and loop rounds in one try before it is handed to RE2, whose
 // time is linear in the text: a backtracker's may not be ("(?:a|a)*b").
 constexpr std::size_t kMaxSteps = 1 << 15;
-// Loop positions remembered in one try (4 bytes each): a paragraph
-// longer than this is left to the split budget.
+// Loop positions remembered in one try (4 bytes each): in a paragraph
+// longer than this, loops are not remembered and the step budget holds.
 constexpr std::size_t kMaxVisited = 1 << 18;
 
 constexpr std::uint32_t kBranch = 0xFFFFFFFF;

@@ -1,10 +1,11 @@
 // A rule's pattern compiled for the anchored tries of extraction. RE2's
 // capturing engine spends 150–200 instructions on each byte of a match, and
-// those tries were half of a text parse; a backtracker over the literal-heavy
-// wordings of the rules spends a few. It takes the part of RE2's syntax the
-// rules use and reports the same match and groups as RE2 (leftmost-first,
-// Perl's order of tries); a pattern outside that part is not compiled, and a
-// try that runs long is handed back, both to be left to RE2.
+// those tries were half of a text parse; this backtracker takes about a
+// third of RE2's time on the same tries (BM_AnchoredTries). It takes the
+// part of RE2's syntax the rules use and reports the same match and groups
+// as RE2 (leftmost-first, Perl's order of tries); a pattern outside that
+// part is not compiled, and a try that runs long is handed back, both to be
+// left to RE2.
 #ifndef CNCERT_PARSERS_ANCHORED_MATCHER_H_
 #define CNCERT_PARSERS_ANCHORED_MATCHER_H_
 
@@ -32,7 +33,7 @@ class AnchoredMatcher {
     kUnsure,  // too many steps, or bytes that are no UTF-8: ask RE2
   };
 
-  // Null when `regex` (which RE2 accepts) uses syntax beyond literals,
+  // Null when `regex` (RE2 syntax) uses syntax beyond literals,
   // classes of literals, ranges, \d and \p{Han}, '.', groups (plain, named,
   // (?i:) over ASCII), alternation and the quantifiers ? * + {m,n} (greedy
   // or lazy) over what cannot match empty.

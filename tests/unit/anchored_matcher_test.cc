@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <re2/re2.h>
 
-#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <random>
