@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <random>
@@ -148,49 +149,48 @@ TEST(AnchoredMatcherTest, GroupsAreRe2sWhereTheOrderOfTriesDecides) {
   }
 }
 
+// `regex` tried at the start of `text`, up to `end` (its end by default);
+// the whole match in `*whole`, if given.
+Outcome TryAtStart(const char* regex, std::string_view text,
+                   std::size_t end = std::string_view::npos,
+                   re2::StringPiece* whole = nullptr) {
+  const auto matcher = AnchoredMatcher::Compile(regex);
+  if (matcher == nullptr) {
+    ADD_FAILURE() << regex << " is not compiled";
+    return Outcome::kUnsure;
+  }
+  re2::StringPiece group;
+  return matcher->Match(text, 0, std::min(end, text.size()),
+                        whole != nullptr ? whole : &group, 1);
+}
+
 TEST(AnchoredMatcherTest, ALoopIsNotRetriedWhereItFailedBefore) {
   // Exponential for a plain backtracker: each 'a' matched two ways.
-  const auto matcher = AnchoredMatcher::Compile("(?:a|a)*b");
-  ASSERT_NE(matcher, nullptr);
-  const std::string text(5000, 'a');
-  re2::StringPiece group;
-  EXPECT_EQ(matcher->Match(text, 0, text.size(), &group, 1), Outcome::kNoMatch);
-  const std::string shorter = "aab";
-  EXPECT_EQ(matcher->Match(shorter, 0, shorter.size(), &group, 1),
+  EXPECT_EQ(TryAtStart("(?:a|a)*b", std::string(5000, 'a')), Outcome::kNoMatch);
+  re2::StringPiece whole;
+  EXPECT_EQ(TryAtStart("(?:a|a)*b", "aab", std::string_view::npos, &whole),
             Outcome::kMatch);
-  EXPECT_EQ(group, "aab");
+  EXPECT_EQ(whole, "aab");
 }
 
 TEST(AnchoredMatcherTest, ALongTryIsHandedBack) {
   // A counted repeat is not remembered: 2^40 ways, handed to RE2.
-  const auto matcher = AnchoredMatcher::Compile("(?:a|a){0,40}b");
-  ASSERT_NE(matcher, nullptr);
-  const std::string text(40, 'a');
-  re2::StringPiece group;
-  EXPECT_EQ(matcher->Match(text, 0, text.size(), &group, 1), Outcome::kUnsure);
+  EXPECT_EQ(TryAtStart("(?:a|a){0,40}b", std::string(40, 'a')),
+            Outcome::kUnsure);
   // A lazy loop taking characters counts them too: a paragraph too long
   // to scan is handed back, not scanned for ever.
-  const auto lazy = AnchoredMatcher::Compile("x[^;]*?y");
-  ASSERT_NE(lazy, nullptr);
   const std::string paragraph = "x" + std::string(100000, 'z');
-  EXPECT_EQ(lazy->Match(paragraph, 0, paragraph.size(), &group, 1),
-            Outcome::kUnsure);
-  EXPECT_EQ(lazy->Match(paragraph + "y", 0, 2000, &group, 1),
-            Outcome::kNoMatch);
+  EXPECT_EQ(TryAtStart("x[^;]*?y", paragraph), Outcome::kUnsure);
+  EXPECT_EQ(TryAtStart("x[^;]*?y", paragraph + "y", 2000), Outcome::kNoMatch);
 }
 
 TEST(AnchoredMatcherTest, BytesThatAreNoUtf8AreHandedBack) {
-  const auto matcher = AnchoredMatcher::Compile("a[^b]c");
-  ASSERT_NE(matcher, nullptr);
   const std::string text =
       "a\xE4\xB8"
       "c";
-  re2::StringPiece group;
-  EXPECT_EQ(matcher->Match(text, 0, text.size(), &group, 1), Outcome::kUnsure);
+  EXPECT_EQ(TryAtStart("a[^b]c", text), Outcome::kUnsure);
   // A literal is compared byte for byte, as RE2 does.
-  const auto literal = AnchoredMatcher::Compile("a\xE4\xB8\xAD");
-  ASSERT_NE(literal, nullptr);
-  EXPECT_EQ(literal->Match(text, 0, text.size(), &group, 1), Outcome::kNoMatch);
+  EXPECT_EQ(TryAtStart("a\xE4\xB8\xAD", text), Outcome::kNoMatch);
 }
 
 TEST(AnchoredMatcherTest, ShippedPatternsAgreeWithRe2OnBulletins) {
