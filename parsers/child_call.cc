@@ -45,25 +45,18 @@ void Complain(const char* what) {
   (void)!::write(STDERR_FILENO, "\n", 1);
 }
 
-// From statm: the size of every mapping, and of the writable private ones
-// (data and stack), in bytes.
-struct Footprint {
-  std::size_t mapped = 0;
-  std::size_t data = 0;
-};
-Footprint CurrentFootprint() {
-  Footprint out;
-  std::FILE* f = std::fopen("/proc/self/statm", "re");
-  if (f == nullptr) return out;
-  unsigned long size = 0, resident = 0, shared = 0, text = 0, lib = 0, data = 0;
-  if (std::fscanf(f, "%lu %lu %lu %lu %lu %lu", &size, &resident, &shared,
-                  &text, &lib, &data) == 6) {
-    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    out.mapped = size * page;
-    out.data = data * page;
+// What the process has writable and private (VmData: heaps, anonymous
+// mappings, thread stacks), in bytes; 0 if it cannot be read.
+std::size_t CurrentData() {
+  std::FILE* f = std::fopen("/proc/self/status", "re");
+  if (f == nullptr) return 0;
+  std::size_t kb = 0;
+  char line[128];
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    if (std::sscanf(line, "VmData: %zu kB", &kb) == 1) break;
   }
   std::fclose(f);
-  return out;
+  return kb << 10;
 }
 
 [[noreturn]] void RunChild(const ChildBudget& budget,
@@ -79,17 +72,18 @@ Footprint CurrentFootprint() {
     ::close(oom);
   }
   if (ChildMemoryBudgetEnforced()) {
-    const Footprint now = CurrentFootprint();
-    const rlim_t limit = now.mapped + budget.memory_bytes;
-    const rlimit as{limit, limit};
-    ::setrlimit(RLIMIT_AS, &as);
-    // The heaps of threads that ended stay reserved, mapped but not
-    // writable, and glibc hands them out when the main heap is full: they
-    // grow without growing the address space. Made writable, they are
-    // data, which this limit holds.
-    const rlim_t data_limit = now.data + budget.memory_bytes;
-    const rlimit data{data_limit, data_limit};
-    ::setrlimit(RLIMIT_DATA, &data);
+    // A data limit, not an address-space one: every way memory is taken
+    // counts against it (brk, anonymous mappings, and the reserved heaps of
+    // ended threads that glibc makes writable when the main heap is full).
+    // With an address-space limit as well, the kernel lets a reserved
+    // region be made writable past the data limit once the address space
+    // is full, and those heaps grew unchecked.
+    // Without /proc, no limit rather than one every call would fail.
+    if (const std::size_t now = CurrentData(); now > 0) {
+      const rlim_t limit = now + budget.memory_bytes;
+      const rlimit data{limit, limit};
+      ::setrlimit(RLIMIT_DATA, &data);
+    }
   }
   const auto seconds = static_cast<rlim_t>(
       std::chrono::ceil<std::chrono::seconds>(budget.time).count() + 1);

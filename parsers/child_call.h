@@ -50,9 +50,8 @@ ChildResult CallInChild(const ChildBudget& budget,
 // still tested.
 bool ReadersRunInChildren();
 
-// False under AddressSanitizer, which reserves terabytes of address space
-// and so cannot run under an address-space limit, and in builds without the
-// allocation watch: there the time budget and the crash isolation still
+// False under AddressSanitizer, which maps terabytes of shadow memory up
+// front, and in builds without the allocation watch: there the time budget and the crash isolation still
 // hold, the memory budget does not.
 bool ChildMemoryBudgetEnforced();
 
