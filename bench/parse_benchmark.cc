@@ -1,5 +1,5 @@
-// Hot paths: parsing bulletins, rendering the live exposition and the
-// backfill history of an archive of 1,000 bulletins.
+// Hot paths: parsing bulletins, rendering the live exposition, the backfill
+// history and `parse`'s JSON of an archive of 1,000 bulletins.
 #include <benchmark/benchmark.h>
 
 #include <map>
@@ -7,6 +7,8 @@
 #include "exporter/archive/archive.h"
 #include "exporter/metrics/bulletin_metrics.h"
 #include "exporter/metrics/exposition.h"
+#include "parsers/bulletin_json.h"
+#include "parsers/bulletin_json_text.h"
 #include "parsers/normalize.h"
 #include "parsers/parser.h"
 #include "parsers/rules.h"
@@ -212,6 +214,28 @@ void BM_RenderBackfill1000Bulletins(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_RenderBackfill1000Bulletins)->Unit(benchmark::kMillisecond);
+
+// `parse`'s JSON of the 1,000 bulletins, with provenance: nlohmann's tree
+// and its dump (0) against the text written straight out (1), the same bytes.
+void BM_ParseJson1000Bulletins(benchmark::State& state) {
+  const auto& archive = Parsed();
+  const bool text = state.range(0) == 1;
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    for (const auto& f : archive.files) {
+      const std::string json =
+          text ? BulletinJsonText(*f.bulletin, f.name, true, 1)
+               : IndentedJson(BulletinToJson(*f.bulletin, f.name, true), 1);
+      bytes += json.size();
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+BENCHMARK(BM_ParseJson1000Bulletins)
+    ->ArgName("tree_text")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace cncert

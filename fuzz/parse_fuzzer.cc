@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "parsers/bulletin_json.h"
+#include "parsers/bulletin_json_text.h"
 #include "parsers/parser.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
@@ -14,6 +15,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   // The JSON rendering must accept whatever the parser produced.
   (void)cncert::BulletinToJson(bulletin, "fuzz", true)
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+  // `parse` writes the same text without the tree.
+  if (cncert::BulletinJsonText(bulletin, "fuzz", true, 1) !=
+      cncert::IndentedJson(cncert::BulletinToJson(bulletin, "fuzz", true), 1)) {
+    __builtin_trap();
+  }
   for (const auto& v : bulletin.values) {
     if (v.provenance.end > bulletin.text.size() ||
         v.provenance.begin > v.provenance.end) {

@@ -20,12 +20,21 @@ const char* ImageStatusName(ImageStatus status) {
   return "";
 }
 
-nlohmann::json NumberToJson(double value) {
+std::optional<long long> WholeNumber(double value) {
   if (std::isfinite(value) && std::fabs(value) < 9e15 &&
       value == std::floor(value)) {
     return static_cast<long long>(value);
   }
+  return std::nullopt;
+}
+
+nlohmann::json NumberToJson(double value) {
+  if (const auto whole = WholeNumber(value)) return *whole;
   return value;
+}
+
+nlohmann::json ConfidenceToJson(double confidence) {
+  return std::round(confidence * 10) / 10;
 }
 
 nlohmann::json IdentityToJson(const Identity& id) {
@@ -68,7 +77,7 @@ nlohmann::json BulletinToJson(const Bulletin& bulletin, std::string_view file,
       source["image"] = p.image();
       source["image_line"] = p.image_line();
       if (p.confidence())
-        source["confidence"] = std::round(*p.confidence() * 10) / 10;
+        source["confidence"] = ConfidenceToJson(*p.confidence());
     }
   }
   out["values"] = std::move(values);

@@ -3,6 +3,7 @@
 #define CNCERT_PARSERS_BULLETIN_JSON_H_
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 
 #include "parsers/bulletin.h"
@@ -15,6 +16,10 @@ nlohmann::json IdentityToJson(const Identity& identity);
 
 // A number as JSON: integral values as integers (177, not 177.0).
 nlohmann::json NumberToJson(double value);
+// The integer NumberToJson prints `value` as, if it prints one.
+std::optional<long long> WholeNumber(double value);
+// An OCR confidence (0–100) as printed: to one decimal.
+nlohmann::json ConfidenceToJson(double confidence);
 
 // One element of the `parse` output array. `provenance` adds, per series, the
 // rule, section, byte span, matched text and sentence.

@@ -9,7 +9,7 @@
 #include "exporter/base/parallel.h"
 #include "exporter/cli/commands.h"
 #include "exporter/cli/image_flags.h"
-#include "parsers/bulletin_json.h"
+#include "parsers/bulletin_json_text.h"
 #include "parsers/parser.h"
 #include "parsers/strings.h"
 
@@ -18,23 +18,6 @@ namespace cncert {
 namespace {
 
 constexpr std::size_t kMaxFileBytes = 32u << 20;
-
-// One element of the printed array, as nlohmann's dump(2) of the whole array
-// would print it: each line indented by two more spaces.
-std::string ArrayElementJson(const nlohmann::json& element) {
-  const std::string dumped =
-      element.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::string out;
-  out.reserve(dumped.size() + dumped.size() / 8);
-  for (std::size_t from = 0; from < dumped.size();) {
-    const std::size_t eol = dumped.find('\n', from);
-    const std::size_t next = eol == std::string::npos ? dumped.size() : eol + 1;
-    out += "  ";
-    out.append(dumped, from, next - from);
-    from = next;
-  }
-  return out;
-}
 
 void PrintText(std::ostream& out, const std::string& file, const Bulletin& b) {
   out << file << ": " << (b.ok() ? "ok" : "FAILED") << "\n";
@@ -197,8 +180,8 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
       };
       auto finish = [&opts](const std::string& path, Parsed& p) {
         p.ok = p.bulletin.ok();
-        p.json = ArrayElementJson(
-            BulletinToJson(p.bulletin, path, opts->provenance));
+        p.json = BulletinJsonText(p.bulletin, path, opts->provenance,
+                                  /*depth=*/1);
         p.bulletin = Bulletin{};  // what is printed is not needed again
       };
       // Every file's text on all cores, and its JSON with it; then, in order

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "parsers/bulletin_json.h"
+#include "parsers/bulletin_json_text.h"
 #include "tests/support/test_support.h"
 
 namespace cncert {
@@ -55,6 +56,11 @@ TEST_P(GoldenTest, ParseOutputMatches) {
   EXPECT_EQ(nlohmann::json::parse(ReadFile(expected.string())), actual)
       << "actual output:\n"
       << text;
+  // `parse` writes the same text without the tree, with provenance too.
+  const std::string file = input.filename().string();
+  EXPECT_EQ(BulletinJsonText(b, file, false, 0) + "\n", text);
+  EXPECT_EQ(BulletinJsonText(b, file, true, 1),
+            IndentedJson(BulletinToJson(b, file, true), 1));
 }
 
 INSTANTIATE_TEST_SUITE_P(Bulletins, GoldenTest,

@@ -1,0 +1,302 @@
+#include "parsers/bulletin_json_text.h"
+
+#include <algorithm>
+#include <charconv>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "parsers/bulletin_json.h"
+#include "parsers/utf8.h"
+
+namespace cncert {
+
+namespace {
+
+// Whether nlohmann prints `s` as it is: no byte it escapes (controls, '"',
+// '\\'), nothing that is not UTF-8. One pass; Han characters checked
+// without decoding, other characters one at a time.
+bool Plain(std::string_view s) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t size = s.size();
+  for (std::size_t i = 0; i < size;) {
+    const unsigned char c = bytes[i];
+    if (c < 0x80) {
+      if (c < 0x20 || c == '"' || c == '\\') return false;
+      ++i;
+      continue;
+    }
+    const std::size_t length = c >= 0xC2 && c <= 0xDF   ? 2
+                               : c >= 0xE0 && c <= 0xEF ? 3
+                               : c >= 0xF0 && c <= 0xF4 ? 4
+                                                        : 0;
+    if (length == 0 || i + length > size) return false;
+    const bool han = length == 3 && c != 0xE0 && c != 0xED &&
+                     (bytes[i + 1] & 0xC0) == 0x80 &&
+                     (bytes[i + 2] & 0xC0) == 0x80;
+    if (!han && utf8::ValidPrefix(s.substr(i, length)) != length) return false;
+    i += length;
+  }
+  return true;
+}
+
+// Writes what dump(2) writes: members and elements one a line, indented two
+// spaces a level; "{}" and "[]" when empty; object keys in the order given
+// (the caller gives them sorted, as nlohmann's std::map holds them).
+class JsonText {
+ public:
+  explicit JsonText(int depth) : depth_(depth) {
+    out_.append(2 * static_cast<std::size_t>(depth), ' ');
+  }
+
+  void Open(char bracket) {
+    out_ += bracket;
+    ++depth_;
+    empty_.push_back(true);
+  }
+  void Close(char bracket) {
+    --depth_;
+    if (!empty_.back()) NewLine();
+    empty_.pop_back();
+    out_ += bracket;
+  }
+  // Before each element of an array.
+  void Next() {
+    if (!empty_.back()) out_ += ',';
+    empty_.back() = false;
+    NewLine();
+  }
+  void Key(std::string_view key) {
+    Next();
+    String(key);
+    out_ += ": ";
+  }
+
+  void String(std::string_view s) {
+    // Printable, unescaped and valid UTF-8 is printed as it is; anything
+    // else as nlohmann escapes it (and replaces what is not UTF-8).
+    if (Plain(s)) {
+      out_ += '"';
+      out_ += s;
+      out_ += '"';
+      return;
+    }
+    Dumped(nlohmann::json(std::string(s)));
+  }
+  void Integer(long long value) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, value);
+    out_.append(buf, r.ptr);
+  }
+  void Number(double value) {
+    if (const auto whole = WholeNumber(value)) {
+      Integer(*whole);
+    } else {
+      Dumped(NumberToJson(value));
+    }
+  }
+  void Bool(bool value) { out_ += value ? "true" : "false"; }
+  void Strings(const std::vector<std::string>& strings) {
+    Open('[');
+    for (const auto& s : strings) {
+      Next();
+      String(s);
+    }
+    Close(']');
+  }
+  // A scalar as nlohmann prints it.
+  void Dumped(const nlohmann::json& scalar) {
+    out_ +=
+        scalar.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+
+  std::string Take() { return std::move(out_); }
+
+ private:
+  void NewLine() {
+    out_ += '\n';
+    out_.append(2 * static_cast<std::size_t>(depth_), ' ');
+  }
+
+  std::string out_;
+  int depth_;
+  std::vector<bool> empty_;
+};
+
+void WriteIdentity(const Identity& id, JsonText& j) {
+  j.Open('{');
+  if (id.issue) {
+    j.Key("issue");
+    j.Integer(*id.issue);
+  }
+  if (!id.kind.empty()) {
+    j.Key("kind");
+    j.String(id.kind);
+  }
+  if (id.period_end) {
+    j.Key("period_end");
+    j.String(FormatDate(*id.period_end));
+  }
+  if (id.period_start) {
+    j.Key("period_start");
+    j.String(FormatDate(*id.period_start));
+  }
+  if (id.published) {
+    j.Key("published");
+    j.String(FormatDate(*id.published));
+  }
+  if (!id.title.empty()) {
+    j.Key("title");
+    j.String(id.title);
+  }
+  if (!id.url.empty()) {
+    j.Key("url");
+    j.String(id.url);
+  }
+  if (id.year) {
+    j.Key("year");
+    j.Integer(*id.year);
+  }
+  j.Close('}');
+}
+
+void WriteSource(const Bulletin& b, const Value& v, JsonText& j) {
+  const Provenance& p = v.provenance;
+  const bool image = !p.image().empty();
+  j.Open('{');
+  if (image && p.confidence()) {
+    j.Key("confidence");
+    j.Dumped(ConfidenceToJson(*p.confidence()));
+  }
+  if (image) {
+    j.Key("image");
+    j.String(p.image());
+    j.Key("image_line");
+    j.String(p.image_line());
+  }
+  j.Key("match");
+  j.String(MatchedText(b, p));
+  j.Key("rule");
+  j.String(RuleName(v));
+  j.Key("section");
+  j.String(p.section.str());
+  j.Key("sentence");
+  j.String(SentenceAround(b, p));
+  j.Key("span");
+  j.Open('[');
+  j.Next();
+  j.Integer(p.begin);
+  j.Next();
+  j.Integer(p.end);
+  j.Close(']');
+  j.Close('}');
+}
+
+void WriteImages(const std::vector<ImageUse>& images, JsonText& j) {
+  j.Open('[');
+  for (const ImageUse& use : images) {
+    if (use.src.empty()) continue;  // "![]()": no image at all
+    j.Next();
+    j.Open('{');
+    if (use.figures > 0) {
+      j.Key("figures");
+      j.Integer(use.figures);
+    }
+    if (!use.reason.empty()) {
+      j.Key("reason");
+      j.String(use.reason);
+    }
+    j.Key("src");
+    j.String(use.src);
+    j.Key("status");
+    j.String(ImageStatusName(use.status));
+    j.Close('}');
+  }
+  j.Close(']');
+}
+
+}  // namespace
+
+std::string IndentedJson(const nlohmann::json& json, int depth) {
+  const std::string dumped =
+      json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string indent(2 * static_cast<std::size_t>(depth), ' ');
+  std::string out;
+  out.reserve(dumped.size() + dumped.size() / 8);
+  for (std::size_t from = 0; from < dumped.size();) {
+    const std::size_t eol = dumped.find('\n', from);
+    const std::size_t next = eol == std::string::npos ? dumped.size() : eol + 1;
+    out += indent;
+    out.append(dumped, from, next - from);
+    from = next;
+  }
+  return out;
+}
+
+std::string BulletinJsonText(const Bulletin& bulletin, std::string_view file,
+                             bool provenance, int depth) {
+  // The series in the order of their keys, as the tree's map holds them.
+  std::vector<std::pair<std::string, const Value*>> series;
+  series.reserve(bulletin.values.size());
+  for (const Value& v : bulletin.values) {
+    series.emplace_back(SeriesKey(v.metric, v.labels), &v);
+  }
+  std::stable_sort(
+      series.begin(), series.end(),
+      [](const auto& a, const auto& b) { return a.first < b.first; });
+  // A key given twice merges in the tree (the last value, the union of its
+  // sources' fields): left to the tree.
+  if (std::adjacent_find(series.begin(), series.end(),
+                         [](const auto& a, const auto& b) {
+                           return a.first == b.first;
+                         }) != series.end()) {
+    return IndentedJson(BulletinToJson(bulletin, file, provenance), depth);
+  }
+
+  JsonText j(depth);
+  j.Open('{');
+  if (bulletin.ok()) {
+    j.Key("bulletin");
+    WriteIdentity(bulletin.identity, j);
+    if (!bulletin.encoding.empty()) {
+      j.Key("encoding");
+      j.String(bulletin.encoding);
+    }
+  }
+  j.Key("errors");
+  j.Strings(bulletin.errors);
+  j.Key("file");
+  j.String(file);
+  if (bulletin.ok() && !bulletin.format.empty()) {
+    j.Key("format");
+    j.String(bulletin.format);
+  }
+  if (!bulletin.images.empty()) {
+    j.Key("images");
+    WriteImages(bulletin.images, j);
+  }
+  j.Key("ok");
+  j.Bool(bulletin.ok());
+  if (provenance) {
+    j.Key("provenance");
+    j.Open('{');
+    for (const auto& [key, value] : series) {
+      j.Key(key);
+      WriteSource(bulletin, *value, j);
+    }
+    j.Close('}');
+  }
+  j.Key("values");
+  j.Open('{');
+  for (const auto& [key, value] : series) {
+    j.Key(key);
+    j.Number(value->value);
+  }
+  j.Close('}');
+  j.Key("warnings");
+  j.Strings(bulletin.warnings);
+  j.Close('}');
+  return j.Take();
+}
+
+}  // namespace cncert
