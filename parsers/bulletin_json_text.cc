@@ -13,16 +13,16 @@ namespace cncert {
 
 namespace {
 
-// Whether nlohmann prints `s` as it is: no byte it escapes (controls, '"',
-// '\\'), nothing that is not UTF-8. One pass; Han characters checked
-// without decoding, other characters one at a time.
+// Whether nlohmann prints `s` as it is, but for '"' and '\\' (escaped with
+// a backslash): no control character, nothing that is not UTF-8. One pass;
+// Han characters checked without decoding, other characters one at a time.
 bool Plain(std::string_view s) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t size = s.size();
   for (std::size_t i = 0; i < size;) {
     const unsigned char c = bytes[i];
     if (c < 0x80) {
-      if (c < 0x20 || c == '"' || c == '\\') return false;
+      if (c < 0x20) return false;
       ++i;
       continue;
     }
@@ -73,11 +73,19 @@ class JsonText {
   }
 
   void String(std::string_view s) {
-    // Printable, unescaped and valid UTF-8 is printed as it is; anything
-    // else as nlohmann escapes it (and replaces what is not UTF-8).
+    // Printable and valid UTF-8 is printed as it is, quotes and backslashes
+    // escaped (series keys hold quotes); anything else as nlohmann escapes
+    // it (and replaces what is not UTF-8).
     if (Plain(s)) {
       out_ += '"';
-      out_ += s;
+      std::size_t from = 0;
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '"' && s[i] != '\\') continue;
+        out_.append(s, from, i - from);
+        out_ += '\\';
+        from = i;  // the character itself goes with the next run
+      }
+      out_.append(s, from);
       out_ += '"';
       return;
     }
