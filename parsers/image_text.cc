@@ -281,8 +281,19 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
     const std::size_t e = (ve ? *ve : b) + 1;
     float confidence = 100;
     bool found = false;
+    // Words lie in the order of where they begin, each word's symbols after
+    // it and inside it (AppendLine, AddWord): only the word where the
+    // figure begins and what follows it, up to the figure's end, overlap.
     const auto& words = line->words;
-    for (std::size_t i = 0; i < words.size(); ++i) {
+    std::size_t first =
+        std::upper_bound(words.begin(), words.end(), b,
+                         [](std::size_t o, const SplicedLine::Word& w) {
+                           return o < w.begin;
+                         }) -
+        words.begin();
+    first = first > 0 ? first - 1 : 0;
+    while (first > 0 && words[first].symbol) --first;
+    for (std::size_t i = first; i < words.size() && words[i].begin < e; ++i) {
       const auto& w = words[i];
       const bool overlaps = w.begin < e && w.end > b;
       const bool inside = w.begin >= b && w.end <= e;
