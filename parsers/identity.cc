@@ -160,9 +160,21 @@ std::vector<Date> PageDates(const Layout& layout) {
       R"((?:发布时间|发布日期|时间|日期):\s*(\d{4})-(\d{1,2})-(\d{1,2}))");
   // Every match holds "时间:" or "日期:", at most 6 bytes ("发布") after
   // the match begins: the search starts there, not at the top of the text.
-  const std::size_t first =
-      std::min(layout.text.find("时间:"), layout.text.find("日期:"));
-  if (first == std::string::npos) return dates;
+  // Found by their colon, which few lines hold (a search for either word
+  // stops at every character that begins with the same byte).
+  const std::string_view text = layout.text;
+  std::size_t first = std::string_view::npos;
+  for (std::size_t colon = text.find(':'); colon != std::string_view::npos;
+       colon = text.find(':', colon + 1)) {
+    constexpr std::size_t kWord = std::string_view("时间").size();
+    const std::string_view word =
+        colon >= kWord ? text.substr(colon - kWord, kWord) : "";
+    if (word == "时间" || word == "日期") {
+      first = colon - kWord;
+      break;
+    }
+  }
+  if (first == std::string_view::npos) return dates;
   re2::StringPiece all(layout.text);
   all.remove_prefix(first >= 6 ? first - 6 : 0);
   int y, m, d;

@@ -95,6 +95,19 @@ TEST(IdentityTest, RewritePeriodInTheBodyTakesItsYearFromThePageDate) {
   EXPECT_EQ(id["published"], "2013-09-17");
 }
 
+TEST(IdentityTest, PageDateAfterOtherColonsAndBeforeNone) {
+  // Colons that follow neither word come first; "日期" as well as "时间".
+  const auto id = IdentityOf(
+      "来源：国家互联网应急中心 作者：CNCERT\n"
+      "《网络安全信息与动态周报》显示，在9月8日至14日期间，我国互联网网络安全指"
+      "数整体评价为良。\n"
+      "日期：2013-09-17\n");
+  EXPECT_EQ(id["published"], "2013-09-17");
+  // A colon at the very start, with no word before it, is not a date's.
+  const auto none = IdentityOf("：2013-09-17\n网络安全信息与动态周报\n");
+  EXPECT_FALSE(none.contains("published"));
+}
+
 TEST(IdentityTest, RewriteMonthWeekWithFullDates) {
   const auto id = IdentityOf(
       "CNCERT发布的2015年9月第2周(2015-09-07至2015-09-13)"
