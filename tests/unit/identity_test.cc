@@ -102,7 +102,7 @@ TEST(IdentityTest, PageDateAfterOtherColonsAndBeforeNone) {
       "《网络安全信息与动态周报》显示，在9月8日至14日期间，我国互联网网络安全指"
       "数整体评价为良。\n"
       "日期：2013-09-17\n");
-  EXPECT_EQ(id["published"], "2013-09-17");
+  EXPECT_EQ(id.value("published", ""), "2013-09-17");
   // A colon at the very start, with no word before it, is not a date's.
   const auto none = IdentityOf("：2013-09-17\n网络安全信息与动态周报\n");
   EXPECT_FALSE(none.contains("published"));
