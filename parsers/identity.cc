@@ -156,31 +156,27 @@ void ReadTitle(const Document& doc, const Layout& layout, Identity* id) {
 // they lie far from the period (a repost's date).
 std::vector<Date> PageDates(const Layout& layout) {
   std::vector<Date> dates;
-  static const RE2 kPageDate(
-      R"((?:发布时间|发布日期|时间|日期):\s*(\d{4})-(\d{1,2})-(\d{1,2}))");
-  // Every match holds "时间:" or "日期:", at most 6 bytes ("发布") after
-  // the match begins: the search starts there, not at the top of the text.
-  // Found by their colon, which few lines hold (a search for either word
-  // stops at every character that begins with the same byte).
+  // "(?:发布时间|发布日期|时间|日期):\s*(\d{4})-(\d{1,2})-(\d{1,2})", found
+  // by its colon, which few lines hold: each colon after 时间 or 日期 is
+  // asked for the rest, anchored. (A search for either word stops at every
+  // character that begins with the same byte; RE2 searching for the whole
+  // pattern went through all the text after the last date.)
+  static const RE2 kDateAfterColon(R"(:\s*(\d{4})-(\d{1,2})-(\d{1,2}))");
   const std::string_view text = layout.text;
-  std::size_t first = std::string_view::npos;
-  for (std::size_t colon = text.find(':'); colon != std::string_view::npos;
+  for (std::size_t colon = text.find(':');
+       colon != std::string_view::npos && dates.size() < 16;
        colon = text.find(':', colon + 1)) {
     constexpr std::size_t kWord = std::string_view("时间").size();
     const std::string_view word =
         colon >= kWord ? text.substr(colon - kWord, kWord) : "";
-    if (word == "时间" || word == "日期") {
-      first = colon - kWord;
-      break;
-    }
-  }
-  if (first == std::string_view::npos) return dates;
-  re2::StringPiece all(layout.text);
-  all.remove_prefix(first >= 6 ? first - 6 : 0);
-  int y, m, d;
-  while (dates.size() < 16 &&
-         RE2::FindAndConsume(&all, kPageDate, &y, &m, &d)) {
+    if (word != "时间" && word != "日期") continue;
+    re2::StringPiece rest(text.data() + colon, text.size() - colon);
+    int y = 0;
+    int m = 0;
+    int d = 0;
+    if (!RE2::Consume(&rest, kDateAfterColon, &y, &m, &d)) continue;
     if (const auto date = MakeDate(y, m, d)) dates.push_back(*date);
+    colon = static_cast<std::size_t>(rest.data() - text.data()) - 1;
   }
   return dates;
 }
