@@ -51,8 +51,8 @@ ChildResult CallInChild(const ChildBudget& budget,
 bool ReadersRunInChildren();
 
 // False under AddressSanitizer, which maps terabytes of shadow memory up
-// front, and in builds without the allocation watch: there the time budget and the crash isolation still
-// hold, the memory budget does not.
+// front, and in builds without the allocation watch: there the time budget and
+// the crash isolation still hold, the memory budget does not.
 bool ChildMemoryBudgetEnforced();
 
 }  // namespace cncert
