@@ -71,6 +71,18 @@ class JsonText {
     String(key);
     out_ += ": ";
   }
+  void StringMember(std::string_view key, std::string_view value) {
+    Key(key);
+    String(value);
+  }
+  // Left out when empty, as the tree leaves it out.
+  void StringMemberIfAny(std::string_view key, std::string_view value) {
+    if (!value.empty()) StringMember(key, value);
+  }
+  void IntegerMember(std::string_view key, long long value) {
+    Key(key);
+    Integer(value);
+  }
 
   void String(std::string_view s) {
     // Printable and valid UTF-8 is printed as it is, quotes and backslashes
@@ -133,38 +145,16 @@ class JsonText {
 
 void WriteIdentity(const Identity& id, JsonText& j) {
   j.Open('{');
-  if (id.issue) {
-    j.Key("issue");
-    j.Integer(*id.issue);
-  }
-  if (!id.kind.empty()) {
-    j.Key("kind");
-    j.String(id.kind);
-  }
-  if (id.period_end) {
-    j.Key("period_end");
-    j.String(FormatDate(*id.period_end));
-  }
+  if (id.issue) j.IntegerMember("issue", *id.issue);
+  j.StringMemberIfAny("kind", id.kind);
+  if (id.period_end) j.StringMember("period_end", FormatDate(*id.period_end));
   if (id.period_start) {
-    j.Key("period_start");
-    j.String(FormatDate(*id.period_start));
+    j.StringMember("period_start", FormatDate(*id.period_start));
   }
-  if (id.published) {
-    j.Key("published");
-    j.String(FormatDate(*id.published));
-  }
-  if (!id.title.empty()) {
-    j.Key("title");
-    j.String(id.title);
-  }
-  if (!id.url.empty()) {
-    j.Key("url");
-    j.String(id.url);
-  }
-  if (id.year) {
-    j.Key("year");
-    j.Integer(*id.year);
-  }
+  if (id.published) j.StringMember("published", FormatDate(*id.published));
+  j.StringMemberIfAny("title", id.title);
+  j.StringMemberIfAny("url", id.url);
+  if (id.year) j.IntegerMember("year", *id.year);
   j.Close('}');
 }
 
@@ -177,19 +167,13 @@ void WriteSource(const Bulletin& b, const Value& v, JsonText& j) {
     j.Dumped(ConfidenceToJson(*p.confidence()));
   }
   if (image) {
-    j.Key("image");
-    j.String(p.image());
-    j.Key("image_line");
-    j.String(p.image_line());
+    j.StringMember("image", p.image());
+    j.StringMember("image_line", p.image_line());
   }
-  j.Key("match");
-  j.String(MatchedText(b, p));
-  j.Key("rule");
-  j.String(RuleName(v));
-  j.Key("section");
-  j.String(p.section.str());
-  j.Key("sentence");
-  j.String(SentenceAround(b, p));
+  j.StringMember("match", MatchedText(b, p));
+  j.StringMember("rule", RuleName(v));
+  j.StringMember("section", p.section.str());
+  j.StringMember("sentence", SentenceAround(b, p));
   j.Key("span");
   j.Open('[');
   j.Next();
@@ -206,18 +190,10 @@ void WriteImages(const std::vector<ImageUse>& images, JsonText& j) {
     if (use.src.empty()) continue;  // "![]()": no image at all
     j.Next();
     j.Open('{');
-    if (use.figures > 0) {
-      j.Key("figures");
-      j.Integer(use.figures);
-    }
-    if (!use.reason.empty()) {
-      j.Key("reason");
-      j.String(use.reason);
-    }
-    j.Key("src");
-    j.String(use.src);
-    j.Key("status");
-    j.String(ImageStatusName(use.status));
+    if (use.figures > 0) j.IntegerMember("figures", use.figures);
+    j.StringMemberIfAny("reason", use.reason);
+    j.StringMember("src", use.src);
+    j.StringMember("status", ImageStatusName(use.status));
     j.Close('}');
   }
   j.Close(']');
@@ -266,19 +242,12 @@ std::string BulletinJsonText(const Bulletin& bulletin, std::string_view file,
   if (bulletin.ok()) {
     j.Key("bulletin");
     WriteIdentity(bulletin.identity, j);
-    if (!bulletin.encoding.empty()) {
-      j.Key("encoding");
-      j.String(bulletin.encoding);
-    }
+    j.StringMemberIfAny("encoding", bulletin.encoding);
   }
   j.Key("errors");
   j.Strings(bulletin.errors);
-  j.Key("file");
-  j.String(file);
-  if (bulletin.ok() && !bulletin.format.empty()) {
-    j.Key("format");
-    j.String(bulletin.format);
-  }
+  j.StringMember("file", file);
+  if (bulletin.ok()) j.StringMemberIfAny("format", bulletin.format);
   if (!bulletin.images.empty()) {
     j.Key("images");
     WriteImages(bulletin.images, j);
