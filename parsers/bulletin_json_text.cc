@@ -40,7 +40,7 @@ bool Plain(std::string_view s) {
   return true;
 }
 
-// Writes what dump(2) writes: members and elements one a line, indented two
+// Writes what dump(2) writes: members and elements one to a line, indented two
 // spaces a level; "{}" and "[]" when empty; object keys in the order given
 // (the caller gives them sorted, as nlohmann's std::map holds them).
 class JsonText {
