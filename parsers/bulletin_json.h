@@ -21,11 +21,12 @@ std::optional<long long> WholeNumber(double value);
 // An OCR confidence (0–100) as printed: to one decimal.
 nlohmann::json ConfidenceToJson(double confidence);
 
-// One element of the `parse` output array. `provenance` adds, per series, the
-// rule, section, byte span, matched text and sentence.
 // "read", "pending", "skipped", "unread", "failed".
 const char* ImageStatusName(ImageStatus status);
 
+// One element of the `parse` output array. `provenance` adds, per series, the
+// rule, section, byte span, matched text and sentence. (`parse` prints the
+// same text without the tree: BulletinJsonText.)
 nlohmann::json BulletinToJson(const Bulletin& bulletin, std::string_view file,
                               bool provenance);
 

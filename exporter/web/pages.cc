@@ -534,7 +534,8 @@ const std::string& Pages::BulletinList() {
   if (!list_.empty()) return list_;
   std::string html = Head("Bulletins · cncert_exporter");
   html += "<h1>Bulletins</h1>\n<p>" +
-          Counted(bulletins_.size(), "bulletin", "bulletins, newest first") +
+          Counted(bulletins_.size(), "bulletin", "bulletins") +
+          (bulletins_.size() != 1 ? ", newest first" : "") +
           ".</p>\n<div class=\"wrap\"><table><thead>"
           "<tr><th>Issue</th><th>Period</th><th class=\"wide\">Channel</th>"
           "<th class=\"wide\">File</th><th class=\"num\">Figures</th>"
