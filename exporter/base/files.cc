@@ -50,40 +50,10 @@ FileContent ReadStream(int fd, std::size_t max_bytes) {
   }
 }
 
-}  // namespace
-
-FileContent ReadFileCapped(const std::string& path, std::size_t max_bytes,
-                           FileOrigin origin) {
+// A regular file of the size `st` gives, read whole; anything else refused.
+FileContent ReadRegular(int fd, const struct stat& st, std::size_t max_bytes) {
   FileContent out;
-  // An archive entry that is a FIFO must not block the scan; a pipe the
-  // operator names is waited for.
-  int flags = O_RDONLY | O_CLOEXEC;
-  if (origin == FileOrigin::kArchive) flags |= O_NOFOLLOW | O_NONBLOCK;
-  const int fd = ::open(path.c_str(), flags);
-  if (fd < 0) {
-    if (errno == ELOOP && origin == FileOrigin::kArchive) {
-      out.error = "is a symlink: archive entries must be regular files";
-      out.failure = Failure::kNotRegular;
-    } else {
-      out.error = "cannot open: " + Errno();
-      out.failure = Failure::kUnreadable;
-    }
-    return out;
-  }
-  struct stat st {};
-  if (origin == FileOrigin::kOperator && ::fstat(fd, &st) == 0 &&
-      (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) {
-    out = ReadStream(fd, max_bytes);
-    ::close(fd);
-    return out;
-  }
-  return ReadOpenFile(fd, max_bytes);
-}
-
-FileContent ReadOpenFile(int fd, std::size_t max_bytes) {
-  FileContent out;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (!S_ISREG(st.st_mode)) {
     ::close(fd);
     out.error = "not a regular file";
     out.failure = Failure::kNotRegular;
@@ -113,6 +83,43 @@ FileContent ReadOpenFile(int fd, std::size_t max_bytes) {
   out.bytes.resize(done);
   ::close(fd);
   return out;
+}
+
+}  // namespace
+
+FileContent ReadFileCapped(const std::string& path, std::size_t max_bytes,
+                           FileOrigin origin) {
+  FileContent out;
+  // An archive entry that is a FIFO must not block the scan; a pipe the
+  // operator names is waited for.
+  int flags = O_RDONLY | O_CLOEXEC;
+  if (origin == FileOrigin::kArchive) flags |= O_NOFOLLOW | O_NONBLOCK;
+  const int fd = ::open(path.c_str(), flags);
+  if (fd < 0) {
+    if (errno == ELOOP && origin == FileOrigin::kArchive) {
+      out.error = "is a symlink: archive entries must be regular files";
+      out.failure = Failure::kNotRegular;
+    } else {
+      out.error = "cannot open: " + Errno();
+      out.failure = Failure::kUnreadable;
+    }
+    return out;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) st.st_mode = 0;
+  if (origin == FileOrigin::kOperator &&
+      (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) {
+    out = ReadStream(fd, max_bytes);
+    ::close(fd);
+    return out;
+  }
+  return ReadRegular(fd, st, max_bytes);
+}
+
+FileContent ReadOpenFile(int fd, std::size_t max_bytes) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) st.st_mode = 0;
+  return ReadRegular(fd, st, max_bytes);
 }
 
 Status WriteFileAtomically(const std::string& path, std::string_view data) {

@@ -2,6 +2,7 @@
 // the contract in docs/metrics.md.
 #include <unistd.h>
 
+#include <cstdio>
 #include <iostream>
 #include <map>
 
@@ -155,6 +156,13 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
       const auto rules = LoadRulesOrDefault(opts->rules);
       if (!rules) return 2;
       const bool json = opts->output == "json";
+      // Output goes out in large writes unless somebody watches it (glibc
+      // takes a size only with a buffer, which stdio uses until exit).
+      if (::isatty(1) == 0) {
+        constexpr std::size_t kOutputBuffer = 1u << 16;
+        static char* const buffer = new char[kOutputBuffer];
+        std::setvbuf(stdout, buffer, _IOFBF, kOutputBuffer);
+      }
       ImageReading images(opts->images, opts->image_text);
       auto parse = [&opts, &rules](const std::string& path,
                                    const ImageReader* reader) {
