@@ -1,6 +1,7 @@
 #include "parsers/bulletin_json_text.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <optional>
 #include <utility>
@@ -13,31 +14,37 @@ namespace cncert {
 
 namespace {
 
-// Whether nlohmann prints `s` as it is, but for '"' and '\\' (escaped with
-// a backslash): no control character, nothing that is not UTF-8. One pass;
-// Han characters checked without decoding, other characters one at a time.
-bool Plain(std::string_view s) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(s.data());
-  const std::size_t size = s.size();
-  for (std::size_t i = 0; i < size;) {
-    const unsigned char c = bytes[i];
-    if (c < 0x80) {
-      if (c < 0x20) return false;
-      ++i;
-      continue;
-    }
-    const std::size_t length = c >= 0xC2 && c <= 0xDF   ? 2
-                               : c >= 0xE0 && c <= 0xEF ? 3
-                               : c >= 0xF0 && c <= 0xF4 ? 4
-                                                        : 0;
-    if (length == 0 || i + length > size) return false;
-    const bool han = length == 3 && c != 0xE0 && c != 0xED &&
-                     (bytes[i + 1] & 0xC0) == 0x80 &&
-                     (bytes[i + 2] & 0xC0) == 0x80;
-    if (!han && utf8::ValidPrefix(s.substr(i, length)) != length) return false;
-    i += length;
+// What a string's byte asks of the writer: nothing (printable ASCII), a
+// backslash before it ('"', '\\'), or a closer look (a control character,
+// a byte of a character beyond ASCII).
+enum class ByteNeed : unsigned char { kNothing, kBackslash, kLook };
+
+constexpr std::array<ByteNeed, 256> kByteNeeds = [] {
+  std::array<ByteNeed, 256> needs{};
+  for (std::size_t c = 0; c < needs.size(); ++c) {
+    needs[c] = c < 0x20 || c >= 0x80   ? ByteNeed::kLook
+               : c == '"' || c == '\\' ? ByteNeed::kBackslash
+                                       : ByteNeed::kNothing;
   }
-  return true;
+  return needs;
+}();
+
+// The length of the character at `i` if nlohmann prints it as it is: valid
+// UTF-8 beyond ASCII; 0 for a control character or what is not UTF-8. Han
+// characters are checked without decoding.
+std::size_t PlainCharacter(std::string_view s, std::size_t i) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(s.data());
+  const unsigned char c = bytes[i];
+  const std::size_t length = c >= 0xC2 && c <= 0xDF   ? 2
+                             : c >= 0xE0 && c <= 0xEF ? 3
+                             : c >= 0xF0 && c <= 0xF4 ? 4
+                                                      : 0;
+  if (length == 0 || i + length > s.size()) return 0;
+  const bool han = length == 3 && c != 0xE0 && c != 0xED &&
+                   (bytes[i + 1] & 0xC0) == 0x80 &&
+                   (bytes[i + 2] & 0xC0) == 0x80;
+  if (han || utf8::ValidPrefix(s.substr(i, length)) == length) return length;
+  return 0;
 }
 
 // Writes what dump(2) writes: members and elements one to a line, indented two
@@ -46,6 +53,7 @@ bool Plain(std::string_view s) {
 class JsonText {
  public:
   explicit JsonText(int depth) : depth_(depth) {
+    out_.reserve(4096);  // about a bulletin without provenance
     out_.append(2 * static_cast<std::size_t>(depth), ' ');
   }
 
@@ -87,21 +95,34 @@ class JsonText {
   void String(std::string_view s) {
     // Printable and valid UTF-8 is printed as it is, quotes and backslashes
     // escaped (series keys hold quotes); anything else as nlohmann escapes
-    // it (and replaces what is not UTF-8).
-    if (Plain(s)) {
-      out_ += '"';
-      std::size_t from = 0;
-      for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '"' && s[i] != '\\') continue;
-        out_.append(s, from, i - from);
-        out_ += '\\';
-        from = i;  // the character itself goes with the next run
+    // it (and replaces what is not UTF-8). One pass.
+    const std::size_t start = out_.size();
+    out_ += '"';
+    const auto* bytes = reinterpret_cast<const unsigned char*>(s.data());
+    std::size_t from = 0;
+    for (std::size_t i = 0; i < s.size();) {
+      switch (kByteNeeds[bytes[i]]) {
+        case ByteNeed::kNothing:
+          ++i;
+          break;
+        case ByteNeed::kBackslash:
+          out_.append(s, from, i - from);
+          out_ += '\\';
+          from = i++;  // the character itself goes with the next run
+          break;
+        case ByteNeed::kLook:
+          const std::size_t length = PlainCharacter(s, i);
+          if (length == 0) {
+            out_.resize(start);
+            Dumped(nlohmann::json(std::string(s)));
+            return;
+          }
+          i += length;
+          break;
       }
-      out_.append(s, from);
-      out_ += '"';
-      return;
     }
-    Dumped(nlohmann::json(std::string(s)));
+    out_.append(s, from);
+    out_ += '"';
   }
   void Integer(long long value) {
     char buf[24];
