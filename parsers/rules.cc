@@ -2,8 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
+#include <type_traits>
 
 #include "parsers/utf8.h"
 
@@ -35,19 +37,115 @@ bool IsLabelName(std::string_view s) {
   return RE2::FullMatch(s, kName) && s.substr(0, 2) != "__";
 }
 
+// The embedded rules as JSON, converted from their YAML when the binary is
+// built (every scalar a string, as YAML keeps it), read through the calls
+// the loader makes of a YAML::Node: reading the YAML took two thirds of
+// loading the rules, at every start. A node is a JSON value, a map's key
+// (a scalar), or nothing (a key not given).
+class JsonNode {
+ public:
+  JsonNode() = default;
+  explicit JsonNode(const nlohmann::json* json) : json_(json) {}
+  explicit JsonNode(const std::string* key) : key_(key) {}
+
+  explicit operator bool() const { return json_ != nullptr || key_ != nullptr; }
+  bool IsMap() const { return json_ != nullptr && json_->is_object(); }
+  bool IsSequence() const { return json_ != nullptr && json_->is_array(); }
+  bool IsScalar() const {
+    return key_ != nullptr || (json_ != nullptr && json_->is_string());
+  }
+  std::size_t size() const {
+    return IsMap() || IsSequence() ? json_->size() : 0;
+  }
+  JsonNode operator[](const char* name) const {
+    if (!IsMap()) return JsonNode();
+    const auto it = json_->find(name);
+    return it == json_->end() ? JsonNode() : JsonNode(&*it);
+  }
+  // No lines: the embedded rules are known good.
+  static YAML::Mark Mark() { return YAML::Mark::null_mark(); }
+
+  // A scalar as YAML::Node::as<T> converts it; a YAML exception otherwise.
+  template <typename T>
+  T as() const {
+    if (!IsScalar()) throw YAML::TypedBadConversion<T>(Mark());
+    const std::string& scalar =
+        key_ != nullptr ? *key_ : json_->get_ref<const std::string&>();
+    if constexpr (std::is_same_v<T, std::string>) {
+      return scalar;
+    } else {
+      return YAML::Node(scalar).as<T>();
+    }
+  }
+
+  class Iterator;
+  Iterator begin() const;
+  Iterator end() const;
+
+ private:
+  // What is iterated: a map or sequence, else an empty sequence.
+  const nlohmann::json& Items() const {
+    static const auto* const kNone =
+        new nlohmann::json(nlohmann::json::array());
+    return IsMap() || IsSequence() ? *json_ : *kNone;
+  }
+
+  const nlohmann::json* json_ = nullptr;
+  const std::string* key_ = nullptr;
+};
+
+// What iterating gives, as YAML's iterator does: a sequence's element
+// itself, a map's key and value as `first` and `second`.
+struct JsonEntry : JsonNode {
+  JsonNode first;
+  JsonNode second;
+};
+
+class JsonNode::Iterator {
+ public:
+  Iterator(const nlohmann::json::const_iterator& it, bool map)
+      : it_(it), map_(map) {}
+  JsonEntry operator*() const {
+    JsonEntry entry;
+    if (map_) {
+      entry.first = JsonNode(&it_.key());
+      entry.second = JsonNode(&it_.value());
+    } else {
+      static_cast<JsonNode&>(entry) = JsonNode(&*it_);
+    }
+    return entry;
+  }
+  Iterator& operator++() {
+    ++it_;
+    return *this;
+  }
+  bool operator!=(const Iterator& other) const { return it_ != other.it_; }
+
+ private:
+  nlohmann::json::const_iterator it_;
+  bool map_;
+};
+
+JsonNode::Iterator JsonNode::begin() const {
+  return {Items().cbegin(), IsMap()};
+}
+JsonNode::Iterator JsonNode::end() const { return {Items().cend(), IsMap()}; }
+
+// node.as<T>() of either kind of node.
+template <typename T, typename Node>
+T As(const Node& node) {
+  return node.template as<T>();
+}
+
+// Reads rules from a YAML::Node, or from a JsonNode that answers the same
+// calls.
+template <typename Node>
 class Loader {
  public:
   Loader(std::string_view file, std::vector<RuleError>* errors, bool known_good)
       : file_(file), errors_(errors), known_good_(known_good) {}
 
-  std::shared_ptr<const RuleSet> Load(std::string_view yaml) {
-    YAML::Node root;
-    try {
-      root = YAML::Load(std::string(yaml));
-    } catch (const YAML::Exception& e) {
-      Error(e.mark.line + 1, "", "not valid YAML: " + e.msg);
-      return nullptr;
-    }
+  std::shared_ptr<const RuleSet> Load(const Node& root) {
     if (!root.IsMap()) {
       Error(0, "", "top level must be a mapping with 'sections' and 'rules'");
       return nullptr;
@@ -55,7 +153,7 @@ class Loader {
     auto set = std::make_shared<RuleSet>();
     set->name = file_;
     for (const auto& entry : root) {
-      const auto key = entry.first.as<std::string>();
+      const auto key = As<std::string>(entry.first);
       if (key != "version" && key != "definitions" && key != "sections" &&
           key != "rules") {
         Error(Line(entry.first), "", "unknown top-level key '" + key + "'");
@@ -133,21 +231,24 @@ class Loader {
   }
 
  private:
-  static int Line(const YAML::Node& node) { return node.Mark().line + 1; }
+  template <typename AnyNode>
+  static int Line(const AnyNode& node) {
+    return node.Mark().line + 1;
+  }
 
   void Error(int line, std::string rule, std::string message) {
     errors_->push_back({file_, line, std::move(rule), std::move(message)});
   }
 
-  void ReadDefinitions(const YAML::Node& node) {
+  void ReadDefinitions(const Node& node) {
     if (!node) return;
     if (!node.IsMap()) {
       Error(Line(node), "", "'definitions' must map names to regex fragments");
       return;
     }
     for (const auto& entry : node) {
-      definitions_[entry.first.as<std::string>()] =
-          entry.second.as<std::string>();
+      definitions_[As<std::string>(entry.first)] =
+          As<std::string>(entry.second);
     }
   }
 
@@ -185,7 +286,7 @@ class Loader {
     return re;
   }
 
-  void ReadSections(const YAML::Node& node, RuleSet& set) {
+  void ReadSections(const Node& node, RuleSet& set) {
     if (!node || !node.IsSequence() || node.size() == 0) {
       Error(node ? Line(node) : 0, "", "'sections' must be a non-empty list");
       return;
@@ -197,20 +298,20 @@ class Loader {
         Error(line, "", "section needs a 'name'");
         continue;
       }
-      section.name = item["name"].as<std::string>();
+      section.name = As<std::string>(item["name"]);
       if (section.name == "lead" || section.name == "body") {
         Error(line, section.name, "section name is reserved");
       }
       if (set.FindSection(section.name)) {
         Error(line, section.name, "duplicate section '" + section.name + "'");
       }
-      if (item["extract"]) section.extract = item["extract"].as<bool>();
-      const YAML::Node headings = item["headings"];
+      if (item["extract"]) section.extract = As<bool>(item["extract"]);
+      const Node headings = item["headings"];
       if (!headings || !headings.IsSequence() || headings.size() == 0) {
         Error(line, section.name, "section needs a non-empty 'headings' list");
       } else {
         for (const auto& h : headings) {
-          std::string source = h.as<std::string>();
+          std::string source = As<std::string>(h);
           if (!Expand(source, section.name, Line(h))) continue;
           if (auto re = Compile(source, section.name, Line(h), "heading")) {
             section.headings.push_back(std::move(re));
@@ -234,7 +335,7 @@ class Loader {
     return true;
   }
 
-  void ReadPatterns(const YAML::Node& node, Rule& rule) {
+  void ReadPatterns(const Node& node, Rule& rule) {
     if (!node || !node.IsSequence() || node.size() == 0) {
       Error(rule.line, rule.metric, "rule needs a non-empty 'patterns' list");
       return;
@@ -245,10 +346,10 @@ class Loader {
       Pattern pattern;
       pattern.line = Line(item);
       if (item.IsScalar()) {
-        pattern.source = item.as<std::string>();
+        pattern.source = As<std::string>(item);
       } else if (item.IsMap() && item["regex"]) {
-        pattern.source = item["regex"].as<std::string>();
-        if (item["warn"]) pattern.warn = item["warn"].as<std::string>();
+        pattern.source = As<std::string>(item["regex"]);
+        if (item["warn"]) pattern.warn = As<std::string>(item["warn"]);
       } else {
         Error(pattern.line, rule.metric,
               "pattern " + std::to_string(index) +
@@ -292,7 +393,7 @@ class Loader {
     }
   }
 
-  void ReadRules(const YAML::Node& node, RuleSet& set) {
+  void ReadRules(const Node& node, RuleSet& set) {
     if (!node || !node.IsSequence() || node.size() == 0) {
       Error(node ? Line(node) : 0, "", "'rules' must be a non-empty list");
       return;
@@ -314,7 +415,7 @@ class Loader {
       ReadSection(item, set, rule);
       ReadTransform(item, rule);
       ReadPick(item, rule);
-      if (item["counter"]) rule.counter = item["counter"].as<bool>();
+      if (item["counter"]) rule.counter = As<bool>(item["counter"]);
       const std::string key = SeriesKey(rule.metric, rule.labels);
       if (!series.insert(key).second) {
         Error(rule.line, rule.metric,
@@ -326,48 +427,48 @@ class Loader {
     }
   }
 
-  void CheckKeys(const YAML::Node& item) {
+  void CheckKeys(const Node& item) {
     for (const auto& entry : item) {
-      const auto key = entry.first.as<std::string>();
+      const auto key = As<std::string>(entry.first);
       if (!RuleKeys().contains(key)) {
         Error(Line(entry.first),
-              item["metric"] ? item["metric"].as<std::string>() : "",
+              item["metric"] ? As<std::string>(item["metric"]) : "",
               "unknown key '" + key + "'");
       }
     }
   }
 
   // metric, labels and help.
-  void ReadIdentity(const YAML::Node& item, Rule& rule) {
-    rule.metric = item["metric"].as<std::string>();
+  void ReadIdentity(const Node& item, Rule& rule) {
+    rule.metric = As<std::string>(item["metric"]);
     if (!IsMetricName(rule.metric.str())) {
       Error(rule.line, rule.metric, "invalid metric name");
     }
-    if (const YAML::Node labels = item["labels"]) {
+    if (const Node labels = item["labels"]) {
       if (!labels.IsMap()) {
         Error(Line(labels), rule.metric, "'labels' must be a mapping");
       } else {
         Labels read;
         for (const auto& l : labels) {
-          const auto name = l.first.as<std::string>();
+          const auto name = As<std::string>(l.first);
           if (!IsLabelName(name)) {
             Error(Line(l.first), rule.metric,
                   "invalid label name '" + name + "'");
           }
-          read[name] = l.second.as<std::string>();
+          read[name] = As<std::string>(l.second);
         }
         rule.labels = read;
       }
     }
-    if (item["help"]) rule.help = item["help"].as<std::string>();
+    if (item["help"]) rule.help = As<std::string>(item["help"]);
   }
 
-  void ReadSection(const YAML::Node& item, const RuleSet& set, Rule& rule) {
+  void ReadSection(const Node& item, const RuleSet& set, Rule& rule) {
     if (!item["section"]) {
       Error(rule.line, rule.metric, "rule has no 'section'");
       return;
     }
-    rule.section = item["section"].as<std::string>();
+    rule.section = As<std::string>(item["section"]);
     const SectionDef* section = set.FindSection(rule.section);
     if (!section) {
       Error(Line(item["section"]), rule.metric,
@@ -379,9 +480,9 @@ class Loader {
   }
 
   // transform, and the ratings or value it needs.
-  void ReadTransform(const YAML::Node& item, Rule& rule) {
+  void ReadTransform(const Node& item, Rule& rule) {
     const std::string transform =
-        item["transform"] ? item["transform"].as<std::string>() : "";
+        item["transform"] ? As<std::string>(item["transform"]) : "";
     if (!ParseTransform(transform, &rule.transform)) {
       Error(item["transform"] ? Line(item["transform"]) : rule.line,
             rule.metric,
@@ -391,13 +492,13 @@ class Loader {
                       "' (known: number, percent, change, rating, const)");
     }
     if (rule.transform == Transform::kRating) {
-      const YAML::Node ratings = item["ratings"];
+      const Node ratings = item["ratings"];
       if (!ratings || !ratings.IsMap() || ratings.size() == 0) {
         Error(rule.line, rule.metric,
               "'rating' transform needs a 'ratings' map");
       } else {
         for (const auto& r : ratings) {
-          rule.ratings[r.first.as<std::string>()] = r.second.as<double>();
+          rule.ratings[As<std::string>(r.first)] = As<double>(r.second);
         }
       }
     }
@@ -405,15 +506,15 @@ class Loader {
       if (!item["value"]) {
         Error(rule.line, rule.metric, "'const' transform needs a 'value'");
       } else {
-        rule.constant = item["value"].as<double>();
+        rule.constant = As<double>(item["value"]);
       }
     }
   }
 
-  void ReadPick(const YAML::Node& item, Rule& rule) {
-    const YAML::Node pick = item["pick"];
+  void ReadPick(const Node& item, Rule& rule) {
+    const Node pick = item["pick"];
     if (!pick) return;
-    const auto p = pick.as<std::string>();
+    const auto p = As<std::string>(pick);
     if (p == "unique") {
       rule.pick = Pick::kUnique;
     } else if (p == "first") {
@@ -691,7 +792,15 @@ std::shared_ptr<const RuleSet> LoadRules(std::string_view yaml,
                                          std::vector<RuleError>* errors,
                                          bool known_good) {
   try {
-    return Loader(file_name, errors, known_good).Load(yaml);
+    YAML::Node root;
+    try {
+      root = YAML::Load(std::string(yaml));
+    } catch (const YAML::Exception& e) {
+      errors->push_back({std::string(file_name), e.mark.line + 1, "",
+                         "not valid YAML: " + e.msg});
+      return nullptr;
+    }
+    return Loader<YAML::Node>(file_name, errors, known_good).Load(root);
   } catch (const YAML::Exception& e) {
     // A scalar where a list was expected and similar type errors.
     errors->push_back({std::string(file_name), e.mark.line + 1, "",
@@ -700,11 +809,28 @@ std::shared_ptr<const RuleSet> LoadRules(std::string_view yaml,
   }
 }
 
+std::shared_ptr<const RuleSet> LoadRulesJson(std::string_view json,
+                                             std::string_view file_name,
+                                             std::vector<RuleError>* errors) {
+  const nlohmann::json root = nlohmann::json::parse(json, nullptr, false);
+  if (root.is_discarded()) {
+    errors->push_back({std::string(file_name), 0, "", "not valid JSON"});
+    return nullptr;
+  }
+  try {
+    return Loader<JsonNode>(file_name, errors, /*known_good=*/true)
+        .Load(JsonNode(&root));
+  } catch (const YAML::Exception& e) {
+    errors->push_back(
+        {std::string(file_name), 0, "", "unexpected structure: " + e.msg});
+    return nullptr;
+  }
+}
+
 std::shared_ptr<const RuleSet> DefaultRules() {
   static const auto set = [] {
     std::vector<RuleError> errors;
-    auto loaded = LoadRules(DefaultRulesYaml(), "<default>", &errors,
-                            /*known_good=*/true);
+    auto loaded = LoadRulesJson(DefaultRulesJson(), "<default>", &errors);
     if (!loaded) {
       std::string message = "embedded default rules are invalid:";
       for (const auto& e : errors) message += "\n" + e.ToString();

@@ -145,8 +145,16 @@ std::shared_ptr<const RuleSet> LoadRules(std::string_view yaml,
                                          std::vector<RuleError>* errors,
                                          bool known_good = false);
 
-// The shipped rules for the weekly bulletin, embedded in the binary.
+// Rules as JSON whose scalars are all strings (what `rules_to_json` makes
+// of a YAML file), known good.
+std::shared_ptr<const RuleSet> LoadRulesJson(std::string_view json,
+                                             std::string_view file_name,
+                                             std::vector<RuleError>* errors);
+
+// The shipped rules for the weekly bulletin, embedded in the binary: as
+// written, and as JSON, which is what DefaultRules() reads.
 std::string_view DefaultRulesYaml();
+std::string_view DefaultRulesJson();
 std::shared_ptr<const RuleSet> DefaultRules();
 
 }  // namespace cncert

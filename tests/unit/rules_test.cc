@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <sstream>
 
 #include "parsers/extract.h"
 #include "parsers/parser.h"
 #include "parsers/sections.h"
+#include "tests/support/process.h"
 #include "tests/support/test_support.h"
 
 namespace cncert {
@@ -392,6 +394,108 @@ TEST(RulesTest, UnknownDefinitionIsNamed) {
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].ToString(),
             "r.yml:2: rule m: pattern refers to unknown definition {{NOPE}}");
+}
+
+// The embedded rules are read from the JSON made of their YAML at build
+// time: everything the loader makes of them is what it makes of the YAML.
+TEST(RulesTest, EmbeddedJsonLoadsAsTheYamlDoes) {
+  std::vector<RuleError> errors;
+  const auto yaml =
+      LoadRules(DefaultRulesYaml(), "<default>", &errors, /*known_good=*/true);
+  const auto json = DefaultRules();
+  ASSERT_NE(yaml, nullptr);
+  ASSERT_NE(json, nullptr);
+  ASSERT_EQ(json->sections.size(), yaml->sections.size());
+  for (std::size_t s = 0; s < yaml->sections.size(); ++s) {
+    const SectionDef& a = json->sections[s];
+    const SectionDef& b = yaml->sections[s];
+    EXPECT_EQ(a.name, b.name);
+    EXPECT_EQ(a.extract, b.extract) << b.name;
+    ASSERT_EQ(a.headings.size(), b.headings.size()) << b.name;
+    for (std::size_t h = 0; h < b.headings.size(); ++h)
+      EXPECT_EQ(a.headings[h]->pattern(), b.headings[h]->pattern());
+  }
+  ASSERT_EQ(json->rules.size(), yaml->rules.size());
+  for (std::size_t r = 0; r < yaml->rules.size(); ++r) {
+    const Rule& a = json->rules[r];
+    const Rule& b = yaml->rules[r];
+    const std::string key = SeriesKey(b.metric, b.labels);
+    EXPECT_EQ(SeriesKey(a.metric, a.labels), key);
+    EXPECT_EQ(a.help, b.help) << key;
+    EXPECT_EQ(a.section, b.section) << key;
+    EXPECT_EQ(a.transform, b.transform) << key;
+    EXPECT_EQ(a.ratings, b.ratings) << key;
+    EXPECT_EQ(a.constant, b.constant) << key;
+    EXPECT_EQ(a.pick, b.pick) << key;
+    EXPECT_EQ(a.counter, b.counter) << key;
+    ASSERT_EQ(a.patterns.size(), b.patterns.size()) << key;
+    for (std::size_t p = 0; p < b.patterns.size(); ++p) {
+      const Pattern& x = a.patterns[p];
+      const Pattern& y = b.patterns[p];
+      EXPECT_EQ(x.source, y.source) << key;
+      EXPECT_EQ(x.warn, y.warn) << key;
+      EXPECT_EQ(x.anchored != nullptr, y.anchored != nullptr) << y.source;
+      EXPECT_EQ(x.literal_prefixes, y.literal_prefixes) << y.source;
+      EXPECT_EQ(x.literal_ids, y.literal_ids) << y.source;
+      EXPECT_EQ(x.literal_tail, y.literal_tail) << y.source;
+      EXPECT_EQ(x.literal_heads, y.literal_heads) << y.source;
+      EXPECT_EQ(x.may_cross_lines, y.may_cross_lines) << y.source;
+      EXPECT_EQ(x.value_group, y.value_group) << y.source;
+      EXPECT_EQ(x.direction_group, y.direction_group) << y.source;
+      EXPECT_EQ(x.groups_needed, y.groups_needed) << y.source;
+    }
+  }
+  EXPECT_EQ(json->literals, yaml->literals);
+  EXPECT_EQ(json->any_heading != nullptr, yaml->any_heading != nullptr);
+  // Some of each kind of value is there to compare.
+  EXPECT_TRUE(std::any_of(json->rules.begin(), json->rules.end(),
+                          [](const Rule& r) { return !r.ratings.empty(); }));
+  EXPECT_TRUE(std::any_of(json->sections.begin(), json->sections.end(),
+                          [](const SectionDef& s) { return !s.extract; }));
+}
+
+// What the build embeds is what the converter makes of the shipped file;
+// it refuses what JSON would hold otherwise than YAML.
+TEST(RulesTest, RulesToJsonConvertsTheShippedFileAndRefusesWhatJsonLoses) {
+  const std::string dir = testing::MakeTempDir();
+  const auto convert = [&dir](const std::string& yaml_path) {
+    return testing::RunCommand(
+        {CNCERT_RULES_TO_JSON, yaml_path, dir + "/out.json"});
+  };
+  const auto shipped = convert(SourcePath("parsers/rules/cncert_weekly.yaml"));
+  ASSERT_EQ(shipped.status, 0) << shipped.text;
+  EXPECT_EQ(ReadFile(dir + "/out.json"), DefaultRulesJson());
+
+  const auto refused = [&](const std::string& yaml) {
+    { std::ofstream(dir + "/in.yaml") << yaml; }
+    return convert(dir + "/in.yaml");
+  };
+  const auto twice = refused("rules:\n  - metric: a\n    metric: b\n");
+  EXPECT_NE(twice.status, 0);
+  EXPECT_THAT(twice.text, HasSubstr("line 3: key 'metric' given twice"));
+  const auto empty = refused("sections:\n  - name:\n");
+  EXPECT_NE(empty.status, 0);
+  EXPECT_THAT(empty.text, HasSubstr("empty value"));
+}
+
+// JSON that is not what the converter makes is an error, not a crash.
+TEST(RulesTest, BadRulesJsonIsAnError) {
+  std::vector<RuleError> errors;
+  EXPECT_EQ(LoadRulesJson("{", "r.json", &errors), nullptr);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_THAT(errors[0].message, HasSubstr("not valid JSON"));
+  errors.clear();
+  // A number where YAML would hold a string; a list where a map belongs.
+  EXPECT_EQ(LoadRulesJson(R"({"sections": [{"name": 5, "headings": ["x"]}],)"
+                          R"( "rules": []})",
+                          "r.json", &errors),
+            nullptr);
+  EXPECT_FALSE(errors.empty());
+  errors.clear();
+  EXPECT_EQ(LoadRulesJson(R"({"sections": [["x"]], "rules": {"a": "b"}})",
+                          "r.json", &errors),
+            nullptr);
+  EXPECT_FALSE(errors.empty());
 }
 
 TEST(RulesTest, WrongStructureIsAnErrorNotACrash) {
