@@ -52,13 +52,18 @@ TEST_F(FilesTest, KubernetesConfigMapLayoutIsReadable) {
 
 TEST_F(FilesTest, SizeCapAndKindsAreReasons) {
   WriteFile(dir_ + "/big", std::string(2048, 'x'));
-  EXPECT_EQ(ReadFileCapped(dir_ + "/big", 1024, FileOrigin::kArchive).failure,
-            Failure::kTooLarge);
-  EXPECT_EQ(ReadFileCapped(dir_, 1024, FileOrigin::kArchive).failure,
-            Failure::kNotRegular);
-  EXPECT_EQ(
-      ReadFileCapped(dir_ + "/missing", 1024, FileOrigin::kArchive).failure,
-      Failure::kUnreadable);
+  WriteFile(dir_ + "/small", "a bulletin");
+  for (const FileOrigin origin :
+       {FileOrigin::kArchive, FileOrigin::kOperator}) {
+    EXPECT_EQ(ReadFileCapped(dir_ + "/big", 1024, origin).failure,
+              Failure::kTooLarge);
+    EXPECT_EQ(ReadFileCapped(dir_, 1024, origin).failure, Failure::kNotRegular);
+    EXPECT_EQ(ReadFileCapped(dir_ + "/missing", 1024, origin).failure,
+              Failure::kUnreadable);
+    const FileContent small = ReadFileCapped(dir_ + "/small", 1024, origin);
+    EXPECT_EQ(small.error, "");
+    EXPECT_EQ(small.bytes, "a bulletin");
+  }
 }
 
 TEST_F(FilesTest, OperatorFilesMayBePipes) {
