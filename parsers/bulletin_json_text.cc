@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -28,6 +30,19 @@ constexpr std::array<ByteNeed, 256> kByteNeeds = [] {
   }
   return needs;
 }();
+
+// Whether any of the eight bytes of `w` needs more than copying: a
+// control character, a byte beyond ASCII, '"' or '\\'. Exact: the tests
+// for a byte below a bound and for a zero byte never miss one.
+constexpr bool AnyNeed(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  const auto below = [](std::uint64_t x, std::uint64_t bound) {
+    return (x - kOnes * bound) & ~x & kHigh;
+  };
+  return ((w & kHigh) | below(w, 0x20) | below(w ^ (kOnes * '"'), 1) |
+          below(w ^ (kOnes * '\\'), 1)) != 0;
+}
 
 // The length of the character at `i` if nlohmann prints it as it is: valid
 // UTF-8 beyond ASCII; 0 for a control character or what is not UTF-8. Han
@@ -103,7 +118,12 @@ class JsonText {
     for (std::size_t i = 0; i < s.size();) {
       switch (kByteNeeds[bytes[i]]) {
         case ByteNeed::kNothing:
-          ++i;
+          // ASCII runs (keys, numbers, paths) eight bytes at a time.
+          for (++i; i + 8 <= s.size(); i += 8) {
+            std::uint64_t word = 0;
+            std::memcpy(&word, bytes + i, sizeof word);
+            if (AnyNeed(word)) break;
+          }
           break;
         case ByteNeed::kBackslash:
           out_.append(s, from, i - from);
@@ -240,12 +260,16 @@ std::string IndentedJson(const nlohmann::json& json, int depth) {
 
 std::string BulletinJsonText(const Bulletin& bulletin, std::string_view file,
                              bool provenance, int depth) {
-  // The series in the order of their keys, as the tree's map holds them.
-  std::vector<std::pair<std::string, const Value*>> series;
-  series.reserve(bulletin.values.size());
-  for (const Value& v : bulletin.values) {
-    series.emplace_back(SeriesKey(v.metric, v.labels), &v);
-  }
+  // The series in the order of their keys, as the tree's map holds them
+  // (views sorted, not the strings: moved in each merge).
+  std::vector<std::string> keys;
+  keys.reserve(bulletin.values.size());
+  for (const Value& v : bulletin.values)
+    keys.push_back(SeriesKey(v.metric, v.labels));
+  std::vector<std::pair<std::string_view, const Value*>> series;
+  series.reserve(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    series.emplace_back(keys[i], &bulletin.values[i]);
   std::stable_sort(
       series.begin(), series.end(),
       [](const auto& a, const auto& b) { return a.first < b.first; });

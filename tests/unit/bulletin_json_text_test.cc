@@ -89,7 +89,7 @@ TEST(BulletinJsonTextTest, EveryByteInEveryString) {
   // Each single byte, and each lead byte with each second byte (overlong
   // forms, surrogates, cut characters), where a string may come from.
   std::vector<std::string> strings;
-  strings.reserve(256 + 64 * 64 + 1);
+  strings.reserve(256 + 64 * 64 + 1 + 256 * 16);
   for (int c = 0; c < 256; ++c) strings.push_back(std::string(1, char(c)));
   for (int lead = 0xC0; lead < 0x100; ++lead) {
     for (int second = 0x80; second < 0xC0; ++second) {
@@ -97,6 +97,15 @@ TEST(BulletinJsonTextTest, EveryByteInEveryString) {
     }
   }
   strings.push_back("\"引号\" \\ 反斜杠\t制表\x7f");
+  // Each byte at each place of the first two eight-byte words of an ASCII
+  // run, which the writer copies a word at a time.
+  for (int c = 0; c < 256; ++c) {
+    for (std::size_t at = 1; at <= 16; ++at) {
+      std::string run(20, 'a');
+      run[at] = char(c);
+      strings.push_back(run);
+    }
+  }
   Bulletin b = Sample();
   for (const std::string& s : strings) {
     b.identity.title = s;
