@@ -150,7 +150,7 @@ std::string Identity::IssueLabel() const {
   return "";
 }
 
-const Value* Bulletin::Find(const std::string& metric,
+const Value* Bulletin::Find(std::string_view metric,
                             const Labels& labels) const {
   for (const auto& v : values) {
     if (v.metric == metric && v.labels == labels) return &v;

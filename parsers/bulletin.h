@@ -108,7 +108,7 @@ struct Bulletin {
   std::string text;  // normalized text the provenance spans refer to
 
   bool ok() const { return errors.empty(); }
-  const Value* Find(const std::string& metric, const Labels& labels = {}) const;
+  const Value* Find(std::string_view metric, const Labels& labels = {}) const;
 };
 
 // The text a value matched, and the whole sentence around it: from the

@@ -10,22 +10,25 @@ namespace cncert {
 
 namespace {
 
-std::optional<double> Get(const Bulletin& b, const std::string& metric,
+// Metric names are views: most checks name theirs by literals, which
+// would be strings made for every look-up.
+std::optional<double> Get(const Bulletin& b, std::string_view metric,
                           const Labels& labels = {}) {
   const Value* v = b.Find(metric, labels);
   return v ? std::optional<double>(v->value) : std::nullopt;
 }
 
-void PartNotAboveWhole(const Bulletin& b, const std::string& part,
-                       const Labels& part_labels, const std::string& whole,
+void PartNotAboveWhole(const Bulletin& b, std::string_view part,
+                       const Labels& part_labels, std::string_view whole,
                        std::vector<Inconsistency>* out) {
   const auto p = Get(b, part, part_labels);
   const auto w = Get(b, whole);
   if (p && w && *p > *w) {
-    out->push_back({"inconsistent: " + SeriesKey(part, part_labels) + " (" +
-                        FormatNumber(*p) + ") exceeds " + whole + " (" +
+    const std::string key = SeriesKey(std::string(part), part_labels);
+    out->push_back({"inconsistent: " + key + " (" + FormatNumber(*p) +
+                        ") exceeds " + std::string(whole) + " (" +
                         FormatNumber(*w) + ")",
-                    {SeriesKey(part, part_labels), whole}});
+                    {key, std::string(whole)}});
   }
 }
 

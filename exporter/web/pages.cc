@@ -219,7 +219,7 @@ Pages::Pages(std::shared_ptr<const Snapshot> snapshot,
                rule.section,
                {}};
       for (const ArchiveFile* f : bulletins_) {
-        const Value* v = f->bulletin->Find(rule.metric, rule.labels);
+        const Value* v = f->bulletin->Find(rule.metric.str(), rule.labels);
         s.values.push_back(v ? std::optional<double>(v->value) : std::nullopt);
       }
       series_.push_back(std::move(s));
