@@ -33,18 +33,20 @@ void PartNotAboveWhole(const Bulletin& b, std::string_view part,
 }
 
 // Stated share of all (e.g. government defaced / all defaced) within rounding.
-void ShareMatches(const Bulletin& b, const std::string& part,
-                  const std::string& whole, std::vector<Inconsistency>* out) {
+void ShareMatches(const Bulletin& b, std::string_view part,
+                  std::string_view whole, std::vector<Inconsistency>* out) {
+  const std::string ratio = std::string(part) + "_ratio";
   const auto p = Get(b, part);
   const auto w = Get(b, whole);
-  const auto share = Get(b, part + "_ratio");
+  const auto share = Get(b, ratio);
   if (!p || !w || !share || *w <= 0) return;
   const double actual = *p / *w;
   if (std::fabs(actual - *share) > 0.011) {
-    out->push_back({"inconsistent: " + part + "_ratio is stated as " +
-                        FormatNumber(*share) + " but " + part + "/" + whole +
-                        " = " + FormatNumber(std::round(actual * 1000) / 1000),
-                    {part + "_ratio", part, whole}});
+    out->push_back({"inconsistent: " + ratio + " is stated as " +
+                        FormatNumber(*share) + " but " + std::string(part) +
+                        "/" + std::string(whole) + " = " +
+                        FormatNumber(std::round(actual * 1000) / 1000),
+                    {ratio, std::string(part), std::string(whole)}});
   }
 }
 
