@@ -5,6 +5,7 @@
 
 #include <map>
 #include <mutex>
+#include <string_view>
 
 namespace cncert {
 
@@ -15,10 +16,18 @@ std::string PluginDir() {
   const ssize_t n = ::readlink("/proc/self/exe", exe.data(), exe.size());
   if (n <= 0 || static_cast<std::size_t>(n) >= exe.size()) return "";
   exe.resize(static_cast<std::size_t>(n));
-  return exe.substr(0, exe.rfind('/')) + "/../lib/cncert_exporter/";
+  const std::string dir = exe.substr(0, exe.rfind('/'));
+  constexpr std::string_view kDir = "/lib/cncert_exporter";
+  if (dir.ends_with(kDir)) return dir + "/";
+  return dir + "/.." + std::string(kDir) + "/";
 }
 
 }  // namespace
+
+std::string PluginPath(const char* file) {
+  static const std::string dir = PluginDir();
+  return dir + file;
+}
 
 void* PluginSymbol(const char* file, const char* symbol, std::string* error) {
   static std::mutex mutex;
@@ -26,8 +35,7 @@ void* PluginSymbol(const char* file, const char* symbol, std::string* error) {
   const std::lock_guard<std::mutex> lock(mutex);
   void*& handle = handles[file];
   if (handle == nullptr) {
-    static const std::string dir = PluginDir();
-    const std::string path = dir + file;
+    const std::string path = PluginPath(file);
     handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) {
       const char* why = ::dlerror();  // names the path

@@ -11,6 +11,14 @@ namespace cncert {
 
 inline constexpr const char* kPdfReaderPlugin = "cncert_pdf_reader.so";
 inline constexpr const char* kOcrReaderPlugin = "cncert_ocr_reader.so";
+// The whole exporter, which the parse-only front execs for every other
+// command (exporter/cli/front_main.cc).
+inline constexpr const char* kWholeExporter = "cncert_exporter";
+
+// Where the plugin `file` is: ../lib/cncert_exporter from the running
+// binary's directory, or that directory itself when the binary is the
+// whole exporter, which lives there.
+std::string PluginPath(const char* file);
 
 // `symbol` of the plugin `file`, loaded once per process and kept; null
 // with `error` saying why. Plugins are looked for in one place only,

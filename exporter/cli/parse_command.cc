@@ -2,14 +2,15 @@
 // the contract in docs/metrics.md.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
-#include <map>
 
 #include "exporter/base/files.h"
 #include "exporter/base/parallel.h"
 #include "exporter/cli/commands.h"
 #include "exporter/cli/image_flags.h"
+#include "exporter/cli/parse_images.h"
 #include "parsers/bulletin_json_text.h"
 #include "parsers/parser.h"
 #include "parsers/strings.h"
@@ -46,82 +47,6 @@ void PrintText(std::ostream& out, const std::string& file, const Bulletin& b) {
   }
   for (const auto& w : b.warnings) out << "  warning: " << w << "\n";
 }
-
-// Images of the files on the command line: read at once, relative to each
-// file's directory, which they may not leave. OCR starts only when a file
-// has images, and shows its progress on a terminal.
-class ImageReading {
- public:
-  ImageReading(const ImageFlags& flags, bool print_text)
-      : flags_(flags), print_text_(print_text) {}
-
-  std::unique_ptr<ImageReader> ForFile(const std::string& path) {
-    if (!flags_.ocr) return nullptr;
-    const auto slash = path.rfind('/');
-    const std::string dir =
-        slash == std::string::npos ? "." : path.substr(0, slash);
-    auto& service = services_[dir];
-    if (!service && !failed_) {
-      std::string error;
-      service = OcrService::Create(dir, flags_.cache_dir, flags_.ToOptions(),
-                                   OcrService::Mode::kInline, nullptr, &error);
-      if (!service) {
-        std::cerr << "images are not read: " << error << "\n";
-        failed_ = true;
-        return nullptr;
-      }
-      if (::isatty(2)) {
-        service->SetProgress([this](const std::string& src) {
-          std::cerr << "\rreading image " << ++images_ << ": "
-                    << src.substr(0, 60) << "\033[K" << std::flush;
-        });
-      }
-    }
-    if (!service) return nullptr;
-    auto reader = service->ForFile(path);
-    if (print_text_) return std::make_unique<PrintingReader>(std::move(reader));
-    return reader;
-  }
-
-  // Clears the progress line.
-  void Done() {
-    if (images_ > 0) std::cerr << "\r\033[K" << std::flush;
-    images_ = 0;
-  }
-
- private:
-  // Shows what each image gave, block by block.
-  class PrintingReader : public ImageReader {
-   public:
-    explicit PrintingReader(std::unique_ptr<ImageReader> inner)
-        : inner_(std::move(inner)) {}
-    ImageLookup Read(const ImageRef& ref) const override {
-      ImageLookup lookup = inner_->Read(ref);
-      std::cerr << "== " << ref.src << ": " << lookup.reason << "\n";
-      if (!lookup.text) return lookup;
-      for (const auto& block : lookup.text->blocks) {
-        for (const auto& line : block.lines) {
-          for (const auto& w : line.words) {
-            std::cerr << w.text << "(" << static_cast<int>(w.confidence)
-                      << ") ";
-          }
-          std::cerr << "\n";
-        }
-        std::cerr << "--\n";
-      }
-      return lookup;
-    }
-
-   private:
-    std::unique_ptr<ImageReader> inner_;
-  };
-
-  const ImageFlags& flags_;
-  bool print_text_;
-  std::map<std::string, std::unique_ptr<OcrService>> services_;
-  bool failed_ = false;
-  int images_ = 0;
-};
 
 }  // namespace
 
@@ -163,7 +88,7 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
         static char* const buffer = new char[kOutputBuffer];
         std::setvbuf(stdout, buffer, _IOFBF, kOutputBuffer);
       }
-      ImageReading images(opts->images, opts->image_text);
+      const auto images = MakeParseImages(opts->images, opts->image_text);
       auto parse = [&opts, &rules](const std::string& path,
                                    const ImageReader* reader) {
         Bulletin bulletin;
@@ -203,15 +128,21 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
                     if (json && p.bulletin.images.empty())
                       finish(opts->files[i], p);
                   });
+      if (opts->images.ocr &&
+          std::any_of(parsed.begin(), parsed.end(), [](const Parsed& p) {
+            return !p.bulletin.images.empty();
+          })) {
+        images->Start();
+      }
       bool failed = false;
       if (json) std::cout << (parsed.empty() ? "[" : "[\n");
       for (std::size_t i = 0; i < parsed.size(); ++i) {
         const std::string& path = opts->files[i];
         Parsed& p = parsed[i];
         if (!p.bulletin.images.empty()) {
-          if (const auto reader = images.ForFile(path)) {
+          if (const auto reader = images->ForFile(path)) {
             p.bulletin = parse(path, reader.get());
-            images.Done();
+            images->Done();
           }
           if (json) finish(path, p);
         }

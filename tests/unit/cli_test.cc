@@ -13,6 +13,7 @@ namespace cncert {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::RunExporter;
 using testing::SourcePath;
 
@@ -134,6 +135,53 @@ TEST(CliTest, ABinaryWithoutItsReadersSaysWhereItLookedAndReadsText) {
                         "/bin/../lib/cncert_exporter/cncert_pdf_reader.so: "
                         "cannot open shared object file"));
   EXPECT_THAT(out.text, HasSubstr("\"cncert_security_posture_rating\": 3"));
+}
+
+TEST(CliTest, TheFrontMapsOnlyTheParsersLibraries) {
+  // `parse` of text starts without the libraries of serving, fetching, TLS
+  // and OCR: they took two thirds of its start-up.
+  const testing::Output out =
+      testing::RunCommand({"readelf", "--dynamic", CNCERT_EXPORTER_BINARY});
+  ASSERT_EQ(out.status, 0) << out.text;
+  EXPECT_THAT(out.text, HasSubstr("[libre2.so"));
+  for (const char* library :
+       {"libcpp-httplib", "libssl", "libcrypto", "libprometheus-cpp",
+        "libcrypt.", "libtesseract", "libpoppler"}) {
+    EXPECT_THAT(out.text, Not(HasSubstr(std::string("[") + library)))
+        << library;
+  }
+}
+
+TEST(CliTest, EveryOtherCommandIsTheWholeExportersAsBefore) {
+  const auto help = RunExporter({"--help"});
+  EXPECT_EQ(help.status, 0) << help.err;
+  for (const char* command :
+       {"parse", "check-rules", "serve", "backfill", "fetch"}) {
+    EXPECT_THAT(help.out, HasSubstr(command));
+  }
+  const auto version = RunExporter({"--version"});
+  EXPECT_EQ(version.status, 0);
+  EXPECT_THAT(version.out, HasSubstr("cncert_exporter "));
+  const auto parse_help = RunExporter({"parse", "--help"});
+  EXPECT_EQ(parse_help.status, 0);
+  EXPECT_THAT(parse_help.out, HasSubstr("--provenance"));
+  const auto check = RunExporter(
+      {"check-rules", SourcePath("parsers/rules/cncert_weekly.yaml")});
+  EXPECT_EQ(check.status, 0) << check.err;
+}
+
+TEST(CliTest, AFrontCopiedAloneSaysWhereItLookedForTheWholeExporter) {
+  const std::string dir = testing::MakeTempDir();
+  std::filesystem::create_directory(dir + "/bin");
+  std::filesystem::copy_file(CNCERT_EXPORTER_BINARY, dir + "/bin/e");
+  const testing::Output out = testing::RunCommand(
+      {dir + "/bin/e", "serve", "--web.listen-address", "127.0.0.1:0"});
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(out.status, 1) << out.text;
+  EXPECT_THAT(out.text,
+              HasSubstr("cannot run the whole exporter, " + dir +
+                        "/bin/../lib/cncert_exporter/cncert_exporter: No such "
+                        "file or directory"));
 }
 
 TEST(CliTest, UnknownOutputFormatIsAUsageError) {
