@@ -12,8 +12,9 @@ namespace cncert {
 inline constexpr const char* kPdfReaderPlugin = "cncert_pdf_reader.so";
 inline constexpr const char* kOcrReaderPlugin = "cncert_ocr_reader.so";
 // The whole exporter, which the parse-only front execs for every other
-// command (exporter/cli/front_main.cc).
-inline constexpr const char* kWholeExporter = "cncert_exporter";
+// command (exporter/cli/front_main.cc). Its first fifteen characters, what
+// ps and top show of a process, are the front's name.
+inline constexpr const char* kWholeExporter = "cncert_exporter_whole";
 
 // Where the plugin `file` is: ../lib/cncert_exporter from the running
 // binary's directory, or that directory itself when the binary is the

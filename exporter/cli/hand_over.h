@@ -9,8 +9,8 @@ namespace cncert {
 // The command line to hand over: main()'s argv, which outlives the call.
 void SetHandOverArguments(char** argv);
 
-// Execs the whole exporter (`cncert_exporter` among the plugins). Returns
-// only if it cannot, after saying why on stderr.
+// Execs the whole exporter (`cncert_exporter_whole` among the plugins).
+// Returns only if it cannot, after saying why on stderr.
 void HandOver();
 
 }  // namespace cncert

@@ -178,10 +178,11 @@ TEST(CliTest, AFrontCopiedAloneSaysWhereItLookedForTheWholeExporter) {
       {dir + "/bin/e", "serve", "--web.listen-address", "127.0.0.1:0"});
   std::filesystem::remove_all(dir);
   EXPECT_EQ(out.status, 1) << out.text;
-  EXPECT_THAT(out.text,
-              HasSubstr("cannot run the whole exporter, " + dir +
-                        "/bin/../lib/cncert_exporter/cncert_exporter: No such "
-                        "file or directory"));
+  EXPECT_THAT(
+      out.text,
+      HasSubstr("cannot run the whole exporter, " + dir +
+                "/bin/../lib/cncert_exporter/cncert_exporter_whole: No such "
+                "file or directory"));
 }
 
 TEST(CliTest, UnknownOutputFormatIsAUsageError) {
