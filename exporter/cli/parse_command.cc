@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <utility>
 
 #include "exporter/base/files.h"
 #include "exporter/base/parallel.h"
@@ -46,6 +47,14 @@ void PrintText(std::ostream& out, const std::string& file, const Bulletin& b) {
         << "      in: " << SentenceAround(b, p) << "\n";
   }
   for (const auto& w : b.warnings) out << "  warning: " << w << "\n";
+}
+
+// Frees what `value` holds. Assigning it an empty one would not: a string
+// keeps its buffer when given a short one (libstdc++ copies the characters
+// in), so each bulletin's normalised text and JSON stayed to the end.
+template <typename T>
+void Release(T& value) {
+  const T gone = std::move(value);
 }
 
 }  // namespace
@@ -115,7 +124,7 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
         p.ok = p.bulletin.ok();
         p.json = BulletinJsonText(p.bulletin, path, opts->provenance,
                                   /*depth=*/1);
-        p.bulletin = Bulletin{};  // what is printed is not needed again
+        Release(p.bulletin);  // what is printed is not needed again
       };
       // Every file's text on all cores, and its JSON with it; then, in order
       // and one at a time, the files that reference images again with their
@@ -149,11 +158,11 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
         if (json) {
           failed = failed || !p.ok;
           std::cout << p.json << (i + 1 < parsed.size() ? ",\n" : "\n");
-          p.json = std::string();
+          Release(p.json);
         } else {
           failed = failed || !p.bulletin.ok();
           PrintText(std::cout, path, p.bulletin);
-          p.bulletin = Bulletin{};
+          Release(p.bulletin);
         }
       }
       if (json) std::cout << "]\n";
