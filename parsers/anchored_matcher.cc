@@ -508,7 +508,12 @@ class AnchoredMatcher::Compiler {
       }
       case Op::kClass: {
         const CharClass& c = out_.classes_[in.a];
-        for (std::size_t b = 0; b < 0x80; ++b) starts.keys[b] = c.ascii[b];
+        // The class's ASCII members are the keys below 0x80: set a word at
+        // a time (bit by bit, this was a tenth of loading the rules).
+        constexpr std::bitset<0x80> kLow(~0ULL);
+        starts.keys = std::bitset<kStartKeys>((c.ascii >> 64).to_ullong());
+        starts.keys <<= 64;
+        starts.keys |= std::bitset<kStartKeys>((c.ascii & kLow).to_ullong());
         if (c.negated || c.han || !c.ranges.empty()) starts.keys |= NonAscii();
         break;
       }
