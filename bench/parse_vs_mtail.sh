@@ -14,21 +14,24 @@ trap 'rm -rf "$work"' EXIT
 cat "$work"/corpus/* > "$work/all.log"
 bytes=$(stat -c %s "$work/all.log")
 
-best() {  # best of 7 wall-clock runs of "$@", in seconds (the machine is noisy)
-  local best=999999
-  for _ in 1 2 3 4 5 6 7; do
-    local s e
-    s=$(date +%s.%N)
-    "$@" >/dev/null 2>&1
-    e=$(date +%s.%N)
-    best=$(echo "$e - $s" | bc -l | awk -v b="$best" '{print ($1 < b) ? $1 : b}')
-  done
-  echo "$best"
+# The best of 9 wall-clock runs of each, the two alternating: the machine's
+# speed drifts, and blocks of one tool's runs would each catch a phase.
+ours=999999
+theirs=999999
+elapsed() {  # elapsed "$@": seconds of one run
+  local s e
+  s=$(date +%s.%N)
+  "$@" >/dev/null 2>&1
+  e=$(date +%s.%N)
+  echo "$e - $s" | bc -l
 }
-
-ours=$(best "$exporter" parse --output json "$work"/corpus/*)
-theirs=$(best mtail --one_shot --one_shot_format=prometheus --progs bench/cncert.mtail \
-  --logs "$work/all.log" --logtostderr)
+for _ in 1 2 3 4 5 6 7 8 9; do
+  t=$(elapsed "$exporter" parse --output json "$work"/corpus/*)
+  ours=$(echo "$t" | awk -v b="$ours" '{print ($1 < b) ? $1 : b}')
+  t=$(elapsed mtail --one_shot --one_shot_format=prometheus --progs bench/cncert.mtail \
+    --logs "$work/all.log" --logtostderr)
+  theirs=$(echo "$t" | awk -v b="$theirs" '{print ($1 < b) ? $1 : b}')
+done
 printf 'corpus: 1000 bulletins, %d bytes\n' "$bytes"
 printf 'cncert_exporter parse: %.3f s\n' "$ours"
 printf 'mtail --one_shot:      %.3f s\n' "$theirs"
