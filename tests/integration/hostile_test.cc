@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <latch>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -468,8 +469,13 @@ TEST_F(HostileTest, TheBulletinsApiServesAFewClientsAtATime) {
   constexpr int kClients = 8;  // as many as the server has workers
   std::vector<HttpResult> results(kClients);
   std::vector<std::thread> clients;
+  // All ask at once, not as each thread happens to start: under load a
+  // late thread could ask after an earlier answer was out, and be served
+  // in a slot that had come free.
+  std::latch start(kClients);
   for (int i = 0; i < kClients; ++i) {
-    clients.emplace_back([port, &results, i] {
+    clients.emplace_back([port, &results, &start, i] {
+      start.arrive_and_wait();
       results[i] = HttpGet(port, "/api/v1/bulletins?provenance=1");
     });
   }
