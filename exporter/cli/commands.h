@@ -12,6 +12,11 @@
 
 namespace cncert {
 
+// What --help says the program is: the same in the front and the whole
+// exporter.
+inline constexpr const char* kAppDescription =
+    "Prometheus exporter for CNCERT's weekly security bulletins";
+
 // Runs after parsing the command line; returns the exit status.
 using CommandRunner = std::function<int()>;
 

@@ -19,7 +19,7 @@ int main(int argc, char** argv) try {
     cncert::HandOver();
     return 1;
   }
-  CLI::App app{"Prometheus exporter for CNCERT's weekly security bulletins"};
+  CLI::App app{cncert::kAppDescription};
   app.require_subcommand(1);
   cncert::CommandRunner run;
   cncert::AddParseCommand(app, &run);

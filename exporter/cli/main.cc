@@ -6,7 +6,7 @@
 #include "exporter/version.h"
 
 int main(int argc, char** argv) try {
-  CLI::App app{"Prometheus exporter for CNCERT's weekly security bulletins"};
+  CLI::App app{cncert::kAppDescription};
   app.set_version_flag("--version",
                        std::string("cncert_exporter ") + cncert::kVersion);
   app.require_subcommand(1);
