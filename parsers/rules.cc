@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
@@ -217,6 +218,13 @@ class Loader {
   }
 
   static std::unique_ptr<RE2::Set> HeadingSet(const RuleSet& set) {
+    const bool all_anchored =
+        std::ranges::all_of(set.sections, [](const SectionDef& section) {
+          return std::ranges::all_of(
+              section.anchored_headings,
+              [](const auto& m) { return m != nullptr; });
+        });
+    if (all_anchored) return nullptr;
     std::unique_ptr<RE2::Set> any;
     for (const auto& section : set.sections) {
       for (const auto& heading : section.headings) {
@@ -315,6 +323,8 @@ class Loader {
           if (!Expand(source, section.name, Line(h))) continue;
           if (auto re = Compile(source, section.name, Line(h), "heading")) {
             section.headings.push_back(std::move(re));
+            section.anchored_headings.push_back(
+                AnchoredMatcher::Compile(source));
           }
         }
       }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "parsers/anchored_matcher.h"
 #include "parsers/images.h"
 #include "parsers/utf8.h"
 
@@ -48,6 +49,26 @@ bool EndsSentence(std::string_view text) {
   return false;
 }
 
+// RE2::Consume(probe, section.headings[h]), by the own matcher when it has
+// the heading and is sure.
+bool ConsumeHeading(const SectionDef& section, std::size_t h,
+                    re2::StringPiece* probe) {
+  if (const auto& anchored = section.anchored_headings[h]) {
+    re2::StringPiece whole;
+    switch (anchored->Match(std::string_view(probe->data(), probe->size()), 0,
+                            probe->size(), &whole, 1)) {
+      case AnchoredMatcher::Outcome::kMatch:
+        probe->remove_prefix(whole.size());
+        return true;
+      case AnchoredMatcher::Outcome::kNoMatch:
+        return false;
+      case AnchoredMatcher::Outcome::kUnsure:
+        break;
+    }
+  }
+  return RE2::Consume(probe, *section.headings[h]);
+}
+
 // A heading line names one section; text may follow a heading after a colon.
 const SectionDef* MatchHeading(std::string_view line, const RuleSet& rules,
                                std::string_view* rest) {
@@ -58,9 +79,9 @@ const SectionDef* MatchHeading(std::string_view line, const RuleSet& rules,
     return nullptr;
   }
   for (const auto& section : rules.sections) {
-    for (const auto& heading : section.headings) {
+    for (std::size_t h = 0; h < section.headings.size(); ++h) {
       re2::StringPiece probe = stripped;
-      if (!RE2::Consume(&probe, *heading)) continue;
+      if (!ConsumeHeading(section, h, &probe)) continue;
       if (!probe.empty() && probe[0] == ':')
         probe.remove_prefix(1);
       else if (!probe.empty())

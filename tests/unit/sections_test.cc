@@ -32,6 +32,48 @@ TEST(SectionsTest, NumberedHeadingsStartSections) {
   EXPECT_FALSE(l.sections.back().extract);
 }
 
+TEST(SectionsTest, TheShippedHeadingsAreAllTriedByTheOwnMatcher) {
+  // Then no RE2 set is built to screen lines first: the tries are cheaper.
+  const auto rules = DefaultRules();
+  EXPECT_EQ(rules->any_heading, nullptr);
+  for (const auto& section : rules->sections) {
+    ASSERT_EQ(section.anchored_headings.size(), section.headings.size());
+    for (const auto& heading : section.anchored_headings)
+      EXPECT_NE(heading, nullptr) << section.name;
+  }
+}
+
+TEST(SectionsTest, HeadingsBeyondTheOwnMatcherAreLeftToRe2) {
+  // \x{…} is beyond the own matcher: that heading is RE2's, and a set of
+  // all headings screens the lines; the other is still the matcher's.
+  const std::string yaml = R"(
+sections:
+  - name: plain
+    headings: ['(?:本周)?网站安全(?:情况)?']
+  - name: escaped
+    headings: ['本周\x{52A8}态']
+rules:
+  - metric: m
+    section: plain
+    transform: number
+    patterns: ['篡改网站(?P<value>\d+)个']
+)";
+  std::vector<RuleError> errors;
+  const auto rules = LoadRules(yaml, "x.yaml", &errors);
+  ASSERT_NE(rules, nullptr) << (errors.empty() ? "" : errors[0].ToString());
+  EXPECT_NE(rules->any_heading, nullptr);
+  EXPECT_NE(rules->sections[0].anchored_headings[0], nullptr);
+  EXPECT_EQ(rules->sections[1].anchored_headings[0], nullptr);
+  const Layout l = SegmentSections(
+      NormalizeText("标题\n本周动态\n动态。\n网站安全情况：篡改网站3个。\n"
+                    "本周动态来了\n"),
+      *rules);
+  EXPECT_EQ(Names(l), (std::vector<std::string>{"lead", "escaped", "plain"}));
+  EXPECT_EQ(l.Text(l.sections[1]), "动态。");
+  EXPECT_EQ(l.Text(l.sections[2]), "篡改网站3个。\n本周动态来了")
+      << "a heading is the whole line, or what comes before a colon";
+}
+
 TEST(SectionsTest, ASentenceStartingLikeAHeadingIsNotOne) {
   const Layout l = SegmentRaw("本周事件处理情况良好,共处理网络安全事件5起。\n");
   EXPECT_FALSE(l.has_headings);
