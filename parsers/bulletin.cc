@@ -3,17 +3,37 @@
 #include <re2/re2.h>
 
 #include <cstdio>
+#include <functional>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 
 #include "parsers/utf8.h"
 
 namespace cncert {
 
 std::string FormatDate(const Date& date) {
-  char buf[16];
-  std::snprintf(
-      buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()),
-      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return buf;
+  // Every JSON element and page prints a few: digits placed, not formatted.
+  const int year = static_cast<int>(date.year());
+  const auto month = static_cast<unsigned>(date.month());
+  const auto day = static_cast<unsigned>(date.day());
+  if (year < 0 || year > 9999 || month > 99 || day > 99) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", year, month, day);
+    return buf;
+  }
+  const auto digit = [](unsigned n) { return static_cast<char>('0' + n % 10); };
+  const auto y = static_cast<unsigned>(year);
+  return {digit(y / 1000),
+          digit(y / 100),
+          digit(y / 10),
+          digit(y),
+          '-',
+          digit(month / 10),
+          digit(month),
+          '-',
+          digit(day / 10),
+          digit(day)};
 }
 
 std::optional<Date> MakeDate(int year, int month, int day) {
@@ -120,23 +140,54 @@ std::string_view SentenceAround(const Bulletin& b, const Provenance& p) {
 
 std::string SeriesKey(const std::string& metric, const Labels& labels) {
   if (labels.empty()) return metric;
-  std::string out = metric + "{";
+  std::string out;
+  out.reserve(metric.size() + 2 + 24 * labels.size());
+  out += metric;
+  out += '{';
   bool first = true;
   for (const auto& [name, value] : labels) {
-    if (!first) out += ",";
+    if (!first) out += ',';
     first = false;
-    out += name + "=\"";
-    for (char c : LabelSafe(value)) {
-      if (c == '\\' || c == '"') out += '\\';
-      if (c == '\n') {
-        out += "\\n";
-        continue;
-      }
-      out += c;
+    out += name;
+    out += "=\"";
+    const bool valid = utf8::IsValid(value);
+    const std::string encoded = valid ? std::string() : LabelSafe(value);
+    std::string_view rest = valid ? value : encoded;
+    // Runs without '\\', '"' or a line break are copied whole.
+    for (std::size_t special = rest.find_first_of("\\\"\n");
+         special != std::string_view::npos;
+         special = rest.find_first_of("\\\"\n")) {
+      out.append(rest.substr(0, special));
+      out += rest[special] == '\n'  ? "\\n"
+             : rest[special] == '"' ? "\\\""
+                                    : "\\\\";
+      rest.remove_prefix(special + 1);
     }
-    out += "\"";
+    out.append(rest);
+    out += '"';
   }
-  return out + "}";
+  out += '}';
+  return out;
+}
+
+const std::string& InternedSeriesKey(const Name& metric,
+                                     const LabelSet& labels) {
+  // Keyed by the interned strings' addresses, which are never reused; a
+  // cache each thread, without a lock.
+  struct PairHash {
+    std::size_t operator()(const std::pair<const void*, const void*>& p) const {
+      return std::hash<const void*>()(p.first) * 31 +
+             std::hash<const void*>()(p.second);
+    }
+  };
+  thread_local std::unordered_map<std::pair<const void*, const void*>,
+                                  std::string, PairHash>
+      keys;
+  const std::pair<const void*, const void*> id{&metric.str(), &labels.map()};
+  auto it = keys.find(id);
+  if (it == keys.end())
+    it = keys.emplace(id, SeriesKey(metric, labels.map())).first;
+  return it->second;
 }
 
 std::string Identity::IssueLabel() const {

@@ -79,6 +79,10 @@ std::string RuleName(const Value& v);
 // Prometheus series notation with labels sorted by name: name{a="x",b="y"};
 // values that are not UTF-8 are percent-encoded.
 std::string SeriesKey(const std::string& metric, const Labels& labels);
+// The same for interned names and labels (a value's), worked out once per
+// thread and kept: there are as few as the rules have series.
+const std::string& InternedSeriesKey(const Name& metric,
+                                     const LabelSet& labels);
 
 struct Identity {
   std::string kind;  // "cncert_weekly" when the file is a weekly bulletin

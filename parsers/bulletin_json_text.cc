@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -152,8 +153,14 @@ class JsonText {
   void Number(double value) {
     if (const auto whole = WholeNumber(value)) {
       Integer(*whole);
+    } else if (!std::isfinite(value)) {
+      out_ += "null";
     } else {
-      Dumped(NumberToJson(value));
+      // What nlohmann's dump prints for a double (its shortest digits that
+      // read back the same), without building a tree to print.
+      std::array<char, 64> buf;
+      out_.append(buf.data(), nlohmann::detail::to_chars(
+                                  buf.data(), buf.data() + buf.size(), value));
     }
   }
   void Bool(bool value) { out_ += value ? "true" : "false"; }
@@ -260,19 +267,16 @@ std::string IndentedJson(const nlohmann::json& json, int depth) {
 
 std::string BulletinJsonText(const Bulletin& bulletin, std::string_view file,
                              bool provenance, int depth) {
-  // The series in the order of their keys, as the tree's map holds them
-  // (views sorted, not the strings: moved in each merge).
-  std::vector<std::string> keys;
-  keys.reserve(bulletin.values.size());
-  for (const Value& v : bulletin.values)
-    keys.push_back(SeriesKey(v.metric, v.labels));
+  // The series in the order of their keys, as the tree's map holds them;
+  // equal keys in the values' order, as the tree meets them.
   std::vector<std::pair<std::string_view, const Value*>> series;
-  series.reserve(keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i)
-    series.emplace_back(keys[i], &bulletin.values[i]);
-  std::stable_sort(
-      series.begin(), series.end(),
-      [](const auto& a, const auto& b) { return a.first < b.first; });
+  series.reserve(bulletin.values.size());
+  for (const Value& v : bulletin.values)
+    series.emplace_back(InternedSeriesKey(v.metric, v.labels), &v);
+  std::sort(series.begin(), series.end(), [](const auto& a, const auto& b) {
+    const int order = a.first.compare(b.first);
+    return order < 0 || (order == 0 && a.second < b.second);
+  });
   // A key given twice merges in the tree (the last value, the union of its
   // sources' fields): left to the tree.
   if (std::adjacent_find(series.begin(), series.end(),

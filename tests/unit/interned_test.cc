@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "parsers/bulletin.h"
+
 namespace cncert {
 namespace {
 
@@ -73,6 +75,33 @@ TEST(InternedTest, ThreadsThatInternTheSameNamesGetTheSameOnes) {
   for (auto& t : threads) t.join();
   for (const auto* s : seen) EXPECT_EQ(s, seen[0]);
   EXPECT_EQ(*seen[0], "metric_49");
+}
+
+TEST(InternedTest, SeriesKeysEscapeLikePrometheusAndEncodeWhatIsNotUtf8) {
+  EXPECT_EQ(SeriesKey("m", {}), "m");
+  EXPECT_EQ(SeriesKey("m", {{"b", "x"}, {"a", "say \"hi\"\\\n"}}),
+            R"(m{a="say \"hi\"\\\n",b="x"})");
+  EXPECT_EQ(SeriesKey("m", {{"f", "网站"}}), "m{f=\"网站\"}");
+  // A byte that is no UTF-8 and '%' become %XX, so distinct values stay so.
+  EXPECT_EQ(SeriesKey("m", {{"f", "a\xFF%"}}), "m{f=\"a%FF%25\"}");
+  EXPECT_EQ(SeriesKey("m", {{"f", "a%"}}), "m{f=\"a%\"}");
+}
+
+TEST(InternedTest, AnInternedSeriesKeyIsWorkedOutOncePerThread) {
+  const Name metric("cncert_vulnerabilities");
+  const LabelSet labels({{"severity", "high"}, {"note", "a \"b\""}});
+  const std::string& key = InternedSeriesKey(metric, labels);
+  EXPECT_EQ(key, SeriesKey(metric, labels.map()));
+  EXPECT_EQ(
+      &InternedSeriesKey(Name("cncert_vulnerabilities"),
+                         LabelSet({{"note", "a \"b\""}, {"severity", "high"}})),
+      &key)
+      << "the same series, built again, is the same key";
+  EXPECT_EQ(InternedSeriesKey(metric, LabelSet()), "cncert_vulnerabilities");
+  EXPECT_NE(InternedSeriesKey(Name("cncert_other"), labels), key);
+  std::string elsewhere;
+  std::thread([&] { elsewhere = InternedSeriesKey(metric, labels); }).join();
+  EXPECT_EQ(elsewhere, key);
 }
 
 }  // namespace
