@@ -1,5 +1,7 @@
 #include "parsers/normalize.h"
 
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "parsers/utf8.h"
@@ -80,16 +82,17 @@ class MappedReader {
   // characters that map to themselves. The reader moves past it.
   std::string_view PlainHanRun() {
     const std::size_t start = pos_;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text_.data());
     while (pos_ + 2 < text_.size()) {
-      const auto b0 = static_cast<unsigned char>(text_[pos_]);
-      const auto b1 = static_cast<unsigned char>(text_[pos_ + 1]);
-      const auto b2 = static_cast<unsigned char>(text_[pos_ + 2]);
-      if (b0 < 0xE4 || b0 > 0xE9 || (b1 & 0xC0) != 0x80 ||
-          (b2 & 0xC0) != 0x80) {
-        break;
-      }
+      const unsigned b0 = bytes[pos_];
+      // Both continuation bytes at once: the same mask and value in each
+      // byte, whatever the byte order.
+      std::uint16_t tail = 0;
+      std::memcpy(&tail, bytes + pos_ + 1, sizeof tail);
+      if (b0 - 0xE4 > 0xE9 - 0xE4 || (tail & 0xC0C0) != 0x8080) break;
       const char32_t cp = (char32_t{b0} & 0x0F) << 12 |
-                          (char32_t{b1} & 0x3F) << 6 | (char32_t{b2} & 0x3F);
+                          (char32_t{bytes[pos_ + 1]} & 0x3F) << 6 |
+                          (char32_t{bytes[pos_ + 2]} & 0x3F);
       if (cp < 0x4E00 || (*markers_)[cp]) break;
       pos_ += 3;
     }

@@ -1,5 +1,6 @@
 #include "parsers/utf8.h"
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 
@@ -69,12 +70,19 @@ void AppendMultiByte(std::string& out, char32_t cp) {
 }
 
 std::size_t ValidPrefix(std::string_view text) {
+  // Leads E1-EC and EE-EF take any two continuation bytes (no overlong
+  // form, no surrogate): the Han characters of a bulletin, checked without
+  // decoding them.
+  static constexpr auto kFreeLead = [] {
+    std::array<bool, 256> free{};
+    for (std::size_t b = 0xE1; b <= 0xEF; ++b) free[b] = b != 0xED;
+    return free;
+  }();
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t size = text.size();
   std::size_t pos = 0;
   while (pos < size) {
-    const unsigned char lead = bytes[pos];
-    if (lead < 0x80) {
+    if (bytes[pos] < 0x80) {
       // ASCII runs, eight bytes at a time.
       ++pos;
       for (std::uint64_t word = 0; pos + sizeof word <= size;
@@ -84,15 +92,14 @@ std::size_t ValidPrefix(std::string_view text) {
       }
       continue;
     }
-    // Leads E1-EC and EE-EF take any two continuation bytes (no overlong
-    // form, no surrogate): the Han characters of a bulletin, checked
-    // without decoding them.
-    if (((lead >= 0xE1 && lead <= 0xEC) || lead >= 0xEE) && lead <= 0xEF &&
-        pos + 2 < size && (bytes[pos + 1] & 0xC0) == 0x80 &&
-        (bytes[pos + 2] & 0xC0) == 0x80) {
-      pos += 3;
-      continue;
+    // A run of them; both continuation bytes tested at once (the same mask
+    // and value in each byte: whatever the byte order).
+    for (std::uint16_t next = 0; pos + 2 < size && kFreeLead[bytes[pos]];
+         pos += 3) {
+      std::memcpy(&next, bytes + pos + 1, sizeof next);
+      if ((next & 0xC0C0) != 0x8080) break;
     }
+    if (pos >= size || bytes[pos] < 0x80) continue;
     // Only an invalid byte decodes to U+FFFD in one byte.
     const std::size_t start = pos;
     if (NextMultiByte(text, pos) == 0xFFFD && pos == start + 1) return start;
