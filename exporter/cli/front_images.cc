@@ -10,6 +10,7 @@ namespace {
 class HandedOver : public ParseImages {
  public:
   void Start() override { HandOver(); }
+  bool HandsOver() const override { return true; }
   std::unique_ptr<ImageReader> ForFile(const std::string& /*path*/) override {
     return nullptr;  // only when the hand-over failed: said on stderr
   }

@@ -2,7 +2,7 @@
 // the contract in docs/metrics.md.
 #include <unistd.h>
 
-#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <iostream>
 #include <utility>
@@ -119,6 +119,7 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
         Bulletin bulletin;
         std::string json;  // set once final: the element of the array
         bool ok = false;
+        bool parsed = false;
       };
       auto finish = [&opts](const std::string& path, Parsed& p) {
         p.ok = p.bulletin.ok();
@@ -128,20 +129,35 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
       };
       // Every file's text on all cores, and its JSON with it; then, in order
       // and one at a time, the files that reference images again with their
-      // images (OCR and its progress line are not shared).
+      // images (OCR and its progress line are not shared). Where the images
+      // go with the whole command to another process (the front's), which
+      // parses every file again, parsing stops at the first that has one.
+      bool stop_at_images = opts->images.ocr && images->HandsOver();
+      std::atomic<bool> images_found{false};
       std::vector<Parsed> parsed(opts->files.size());
-      ParallelFor(parsed.size(), kMaxParseThreads, kFilesPerThread,
-                  [&](std::size_t i) {
-                    Parsed& p = parsed[i];
-                    p.bulletin = parse(opts->files[i], nullptr);
-                    if (json && p.bulletin.images.empty())
-                      finish(opts->files[i], p);
-                  });
-      if (opts->images.ocr &&
-          std::any_of(parsed.begin(), parsed.end(), [](const Parsed& p) {
-            return !p.bulletin.images.empty();
-          })) {
+      auto parse_text = [&](std::size_t i) {
+        if (stop_at_images && images_found.load(std::memory_order_relaxed))
+          return;
+        Parsed& p = parsed[i];
+        p.bulletin = parse(opts->files[i], nullptr);
+        p.parsed = true;
+        if (!p.bulletin.images.empty()) {
+          images_found.store(true, std::memory_order_relaxed);
+        } else if (json) {
+          finish(opts->files[i], p);
+        }
+      };
+      ParallelFor(parsed.size(), kMaxParseThreads, kFilesPerThread, parse_text);
+      if (opts->images.ocr && images_found) {
         images->Start();
+        // Not handed over after all: the files left are parsed here.
+        stop_at_images = false;
+        std::vector<std::size_t> left;
+        for (std::size_t i = 0; i < parsed.size(); ++i) {
+          if (!parsed[i].parsed) left.push_back(i);
+        }
+        ParallelFor(left.size(), kMaxParseThreads, kFilesPerThread,
+                    [&](std::size_t k) { parse_text(left[k]); });
       }
       bool failed = false;
       if (json) std::cout << (parsed.empty() ? "[" : "[\n");

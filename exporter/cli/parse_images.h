@@ -19,6 +19,10 @@ class ParseImages {
   // Called once, before anything is printed, when a file references
   // images and --ocr is on.
   virtual void Start() {}
+  // Whether Start() hands the whole command to another process (which
+  // parses every file again) and returns only if it could not: then no
+  // more files need parsing here once one that references images is found.
+  virtual bool HandsOver() const { return false; }
   // The reader of a file's images (relative to its directory), or null
   // when they are not read.
   virtual std::unique_ptr<ImageReader> ForFile(const std::string& path) = 0;

@@ -185,6 +185,31 @@ TEST(CliTest, AFrontCopiedAloneSaysWhereItLookedForTheWholeExporter) {
                 "file or directory"));
 }
 
+TEST(CliTest, AFrontThatCannotHandImagesOverParsesEveryFileItself) {
+  // The front stops parsing at the first file that references images, as
+  // the whole exporter parses them all again; when it cannot be run, the
+  // files left are parsed here after all, without their images.
+  const std::string dir = testing::MakeTempDir();
+  std::filesystem::create_directory(dir + "/bin");
+  std::filesystem::copy_file(CNCERT_EXPORTER_BINARY, dir + "/bin/e");
+  const testing::Output out = testing::RunCommand(
+      {dir + "/bin/e", "parse", SourcePath("tests/golden/seed_wechat_2024.md"),
+       SourcePath("tests/golden/full_layout_2018.txt"),
+       SourcePath("tests/golden/seed_wechat_2024.md")});
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(out.status, 0) << out.text;
+  EXPECT_THAT(out.text, HasSubstr("cannot run the whole exporter"));
+  const std::size_t json = out.text.find("[\n");
+  ASSERT_NE(json, std::string::npos) << out.text;
+  const auto parsed = nlohmann::json::parse(
+      out.text.substr(json, out.text.rfind(']') + 1 - json));
+  ASSERT_EQ(parsed.size(), 3u);
+  EXPECT_EQ(parsed[0]["values"]["cncert_incidents_handled"], 177);
+  EXPECT_EQ(parsed[1]["values"]["cncert_cnvd_vulnerabilities"], 298);
+  EXPECT_EQ(parsed[2]["values"]["cncert_incidents_handled"], 177);
+  EXPECT_FALSE(parsed[2]["images"].empty());
+}
+
 TEST(CliTest, UnknownOutputFormatIsAUsageError) {
   const auto r = RunExporter({"parse", "--output", "xml", "x"});
   EXPECT_NE(r.status, 0);
