@@ -56,25 +56,23 @@ inline int StartKey(std::string_view text, std::size_t at) {
   return 0x80 + static_cast<int>(((c0 & 0x0Fu) << 6) | (c1 & 0x3Fu));
 }
 
+// memcmp(a, b, n) == 0 for n from sizeof(Word) to twice that: the first
+// and the last Word of each, overlapping.
+template <typename Word>
+bool SameEnds(const char* a, const char* b, std::size_t n) {
+  Word a0 = 0, b0 = 0, a1 = 0, b1 = 0;
+  std::memcpy(&a0, a, sizeof(Word));
+  std::memcpy(&b0, b, sizeof(Word));
+  std::memcpy(&a1, a + n - sizeof(Word), sizeof(Word));
+  std::memcpy(&b1, b + n - sizeof(Word), sizeof(Word));
+  return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
 // memcmp(a, b, n) == 0 for the short literals of a wording (a few Han
 // characters), in two loads of each instead of a call.
 inline bool SameBytes(const char* a, const char* b, std::size_t n) {
-  if (n >= 8 && n <= 16) {
-    std::uint64_t a0 = 0, b0 = 0, a1 = 0, b1 = 0;
-    std::memcpy(&a0, a, 8);
-    std::memcpy(&b0, b, 8);
-    std::memcpy(&a1, a + n - 8, 8);
-    std::memcpy(&b1, b + n - 8, 8);
-    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-  }
-  if (n >= 4 && n < 8) {
-    std::uint32_t a0 = 0, b0 = 0, a1 = 0, b1 = 0;
-    std::memcpy(&a0, a, 4);
-    std::memcpy(&b0, b, 4);
-    std::memcpy(&a1, a + n - 4, 4);
-    std::memcpy(&b1, b + n - 4, 4);
-    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-  }
+  if (n >= 8 && n <= 16) return SameEnds<std::uint64_t>(a, b, n);
+  if (n >= 4 && n < 8) return SameEnds<std::uint32_t>(a, b, n);
   return std::memcmp(a, b, n) == 0;
 }
 
