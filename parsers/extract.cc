@@ -45,7 +45,7 @@ class LiteralIndex {
   // `memo` is the index's storage: three positions a literal.
   LiteralIndex(std::string_view text, const RuleSet& rules,
                std::vector<std::array<std::size_t, 3>>* memo)
-      : text_(text), literals_(rules.literals), memo_(*memo) {
+      : text_(text), literals_(rules.literal_searches), memo_(*memo) {
     memo_.assign(literals_.size(), {kNone, kNone, kNone});
   }
 
@@ -68,7 +68,7 @@ class LiteralIndex {
     if (searched_end != end || from > pos || next < pos) {
       searched_end = end;
       from = pos;
-      next = Find(literals_[id], pos, end);
+      next = pos < end ? literals_[id].Find(text_, pos, end) : kNone;
     }
     return next;
   }
@@ -98,19 +98,8 @@ class LiteralIndex {
 
   static constexpr std::size_t kNone = std::string_view::npos;
 
-  std::size_t Find(const std::string& literal, std::size_t pos,
-                   std::size_t end) const {
-    if (pos >= end) return std::string_view::npos;
-    const void* found =
-        ::memmem(text_.data() + pos, end - pos, literal.data(), literal.size());
-    return found == nullptr
-               ? std::string_view::npos
-               : static_cast<std::size_t>(static_cast<const char*>(found) -
-                                          text_.data());
-  }
-
   std::string_view text_;
-  const std::vector<std::string>& literals_;
+  const std::vector<LiteralSearch>& literals_;
   std::vector<std::array<std::size_t, 3>>& memo_;
 };
 

@@ -192,6 +192,9 @@ class Loader {
         }
       }
     }
+    set.literal_searches.reserve(set.literals.size());
+    for (const std::string& literal : set.literals)
+      set.literal_searches.emplace_back(literal);
   }
 
   // The whole characters that every one of several literals ends with,
