@@ -9,6 +9,7 @@
 #ifndef CNCERT_PARSERS_ANCHORED_MATCHER_H_
 #define CNCERT_PARSERS_ANCHORED_MATCHER_H_
 
+#include <re2/re2.h>
 #include <re2/stringpiece.h>
 
 #include <bitset>
@@ -113,6 +114,27 @@ class AnchoredMatcher {
   std::map<std::string, int> named_groups_;
   int loops_ = 0;
 };
+
+// RE2::Match(text, pos, end, RE2::ANCHOR_START, groups, n): by `anchored`
+// where there is one and it is sure, else by the RE2 that `regex()` gives
+// (asked for only then: it may compile it).
+template <typename RegexOf>
+bool MatchAnchored(const AnchoredMatcher* anchored, const RegexOf& regex,
+                   std::string_view text, std::size_t pos, std::size_t end,
+                   re2::StringPiece* groups, int n) {
+  if (anchored != nullptr) {
+    switch (anchored->Match(text, pos, end, groups, n)) {
+      case AnchoredMatcher::Outcome::kMatch:
+        return true;
+      case AnchoredMatcher::Outcome::kNoMatch:
+        return false;
+      case AnchoredMatcher::Outcome::kUnsure:
+        break;
+    }
+  }
+  const RE2& re = regex();
+  return re.Match(text, pos, end, RE2::ANCHOR_START, groups, n);
+}
 
 }  // namespace cncert
 

@@ -45,7 +45,7 @@ class LiteralIndex {
   // `memo` is the index's storage: three positions a literal.
   LiteralIndex(std::string_view text, const RuleSet& rules,
                std::vector<std::array<std::size_t, 3>>* memo)
-      : text_(text), literals_(rules.literal_searches), memo_(*memo) {
+      : text_(text), literals_(rules.literals), memo_(*memo) {
     memo_.assign(literals_.size(), {kNone, kNone, kNone});
   }
 
@@ -107,17 +107,10 @@ class LiteralIndex {
 // one and is sure.
 bool MatchAt(const Pattern& pattern, std::string_view text, std::size_t at,
              std::size_t stop, re2::StringPiece* captures, int n) {
-  if (pattern.anchored) {
-    switch (pattern.anchored->Match(text, at, stop, captures, n)) {
-      case AnchoredMatcher::Outcome::kMatch:
-        return true;
-      case AnchoredMatcher::Outcome::kNoMatch:
-        return false;
-      case AnchoredMatcher::Outcome::kUnsure:
-        break;
-    }
-  }
-  return pattern.regex().Match(text, at, stop, RE2::ANCHOR_START, captures, n);
+  return MatchAnchored(
+      pattern.anchored.get(),
+      [&pattern]() -> const RE2& { return pattern.regex(); }, text, at, stop,
+      captures, n);
 }
 
 // The leftmost match in [pos, end). Where every match starts with one of a

@@ -22,6 +22,10 @@ class LiteralSearch {
   std::size_t Find(std::string_view text, std::size_t pos,
                    std::size_t end) const;
   const std::string& literal() const { return literal_; }
+  // The same literal: its table is made from it alone.
+  friend bool operator==(const LiteralSearch& a, const LiteralSearch& b) {
+    return a.literal_ == b.literal_;
+  }
 
  private:
   std::string literal_;

@@ -174,7 +174,7 @@ class Loader {
     const auto id = [&](const std::string& literal) {
       const auto [it, added] = ids.try_emplace(
           literal, static_cast<std::uint32_t>(set.literals.size()));
-      if (added) set.literals.push_back(literal);
+      if (added) set.literals.emplace_back(literal);
       return it->second;
     };
     for (auto& rule : set.rules) {
@@ -192,9 +192,6 @@ class Loader {
         }
       }
     }
-    set.literal_searches.reserve(set.literals.size());
-    for (const std::string& literal : set.literals)
-      set.literal_searches.emplace_back(literal);
   }
 
   // The whole characters that every one of several literals ends with,

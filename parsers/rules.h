@@ -105,10 +105,8 @@ struct RuleSet {
   std::string name;  // file name, or "<default>"
   std::vector<SectionDef> sections;
   std::vector<Rule> rules;
-  // Every pattern's literal prefixes, each once, and the same ready to be
-  // searched for.
-  std::vector<std::string> literals;
-  std::vector<LiteralSearch> literal_searches;
+  // Every pattern's literal prefixes, each once, ready to be searched for.
+  std::vector<LiteralSearch> literals;
   // Every section's headings in one automaton, anchored at the start: a
   // line that begins no heading (nearly every line) is told so in one pass
   // instead of one RE2 call per heading. Null: try each heading (so when

@@ -53,20 +53,16 @@ bool EndsSentence(std::string_view text) {
 // the heading and is sure.
 bool ConsumeHeading(const SectionDef& section, std::size_t h,
                     re2::StringPiece* probe) {
-  if (const auto& anchored = section.anchored_headings[h]) {
-    re2::StringPiece whole;
-    switch (anchored->Match(std::string_view(probe->data(), probe->size()), 0,
-                            probe->size(), &whole, 1)) {
-      case AnchoredMatcher::Outcome::kMatch:
-        probe->remove_prefix(whole.size());
-        return true;
-      case AnchoredMatcher::Outcome::kNoMatch:
-        return false;
-      case AnchoredMatcher::Outcome::kUnsure:
-        break;
-    }
+  const std::string_view text(probe->data(), probe->size());
+  re2::StringPiece whole;
+  if (!MatchAnchored(
+          section.anchored_headings[h].get(),
+          [&section, h]() -> const RE2& { return *section.headings[h]; }, text,
+          0, text.size(), &whole, 1)) {
+    return false;
   }
-  return RE2::Consume(probe, *section.headings[h]);
+  probe->remove_prefix(whole.size());
+  return true;
 }
 
 // A heading line names one section; text may follow a heading after a colon.

@@ -260,7 +260,7 @@ rules:
     ASSERT_NE(rules, nullptr) << (errors.empty() ? "" : errors[0].ToString());
     const Pattern& loaded = rules->rules[0].patterns[0];
     ASSERT_TRUE(loaded.literal_tail.has_value()) << c.pattern;
-    EXPECT_EQ(rules->literals[*loaded.literal_tail], c.tail);
+    EXPECT_EQ(rules->literals[*loaded.literal_tail].literal(), c.tail);
     EXPECT_EQ(loaded.literal_heads.size(), c.heads);
     const RE2 regex(c.pattern);
     int found = 0;
