@@ -1,7 +1,7 @@
 #include "parsers/html_tree.h"
 
 #include <algorithm>
-#include <array>
+#include <vector>
 
 namespace cncert {
 
@@ -12,44 +12,69 @@ bool IsNameChar(char c) {
          (c >= '0' && c <= '9');
 }
 
-// Whether `name` is one of `names` (lower case), ignoring ASCII case.
-template <std::size_t N>
-bool NameIn(std::string_view name,
-            const std::array<std::string_view, N>& names) {
-  for (const auto n : names) {
-    if (name.size() != n.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < n.size() && same; ++i) {
-      same = (name[i] | 0x20) == n[i];
-    }
-    if (same) return true;
+}  // namespace
+
+bool IsFormattingElement(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_A:
+    case GUMBO_TAG_B:
+    case GUMBO_TAG_BIG:
+    case GUMBO_TAG_CODE:
+    case GUMBO_TAG_EM:
+    case GUMBO_TAG_FONT:
+    case GUMBO_TAG_I:
+    case GUMBO_TAG_NOBR:
+    case GUMBO_TAG_S:
+    case GUMBO_TAG_SMALL:
+    case GUMBO_TAG_STRIKE:
+    case GUMBO_TAG_STRONG:
+    case GUMBO_TAG_TT:
+    case GUMBO_TAG_U:
+      return true;
+    default:
+      return false;
   }
-  return false;
 }
 
-// The formatting elements of the HTML parsing algorithm: those gumbo keeps in
-// its list of active formatting elements.
-bool IsFormatting(std::string_view name) {
-  static constexpr std::array<std::string_view, 14> kNames = {
-      "a",    "b", "big",   "code",   "em",     "font", "i",
-      "nobr", "s", "small", "strike", "strong", "tt",   "u"};
-  return NameIn(name, kNames);
-}
+namespace {
 
 // Elements that have no end tag, or whose end tag is implied by the next:
 // they do not add to the nesting.
-bool IsSelfClosing(std::string_view name) {
-  static constexpr std::array<std::string_view, 22> kNames = {
-      "area",   "base",  "br", "col",  "dd",    "dt",     "embed", "hr",
-      "img",    "input", "li", "link", "meta",  "option", "p",     "param",
-      "source", "td",    "th", "tr",   "track", "wbr"};
-  return NameIn(name, kNames);
+bool IsSelfClosing(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_AREA:
+    case GUMBO_TAG_BASE:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_COL:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_EMBED:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_IMG:
+    case GUMBO_TAG_INPUT:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_LINK:
+    case GUMBO_TAG_META:
+    case GUMBO_TAG_OPTION:
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_PARAM:
+    case GUMBO_TAG_SOURCE:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_TRACK:
+    case GUMBO_TAG_WBR:
+      return true;
+    default:
+      return false;
+  }
 }
 
 struct Tag {
   std::size_t name_begin = 0;
   std::size_t name_end = 0;
   bool closing = false;
+  GumboTag tag = GUMBO_TAG_UNKNOWN;  // by name, in any case
 };
 
 // Calls `f` for each tag-like "<name" or "</name" in `text`.
@@ -63,30 +88,35 @@ void ForEachTag(std::string_view text, F f) {
     std::size_t end = at;
     while (end < text.size() && IsNameChar(text[end])) ++end;
     if (end == at) continue;
-    f(Tag{at, end, closing});
+    f(Tag{at, end, closing,
+          gumbo_tagn_enum(text.data() + at, static_cast<unsigned>(end - at))});
   }
 }
 
 }  // namespace
 
-HtmlTree::HtmlTree(std::string_view utf8) : text_(utf8) {
-  std::size_t tags = 0;
+TagCensus CountTags(std::string_view utf8) {
+  TagCensus census;
   int open = 0;
-  int most_open = 0;
   int depth = 0;
-  int deepest = 0;
-  ForEachTag(text_, [&](const Tag& t) {
-    ++tags;
-    const std::string_view name(text_.data() + t.name_begin,
-                                t.name_end - t.name_begin);
-    if (!IsSelfClosing(name)) {
+  ForEachTag(utf8, [&](const Tag& t) {
+    ++census.tags;
+    if (!IsSelfClosing(t.tag)) {
       depth = std::max(0, depth + (t.closing ? -1 : 1));
-      deepest = std::max(deepest, depth);
+      census.deepest = std::max(census.deepest, depth);
     }
-    if (!IsFormatting(name)) return;
+    if (!IsFormattingElement(t.tag)) return;
     open = std::max(0, open + (t.closing ? -1 : 1));
-    most_open = std::max(most_open, open);
+    census.most_open_formatting = std::max(census.most_open_formatting, open);
   });
+  return census;
+}
+
+HtmlTree::HtmlTree(std::string_view utf8, const TagCensus& census)
+    : text_(utf8) {
+  const std::size_t tags = census.tags;
+  const int deepest = census.deepest;
+  const int most_open = census.most_open_formatting;
   if (tags > kMaxTags) {
     error_ = "HTML with " + std::to_string(tags) + " tags, more than the " +
              std::to_string(kMaxTags) + " that are parsed";
@@ -105,9 +135,7 @@ HtmlTree::HtmlTree(std::string_view utf8) : text_(utf8) {
     out.reserve(text_.size());
     std::size_t copied = 0;
     ForEachTag(text_, [&](const Tag& t) {
-      const std::string_view name(text_.data() + t.name_begin,
-                                  t.name_end - t.name_begin);
-      if (!IsFormatting(name)) return;
+      if (!IsFormattingElement(t.tag)) return;
       out.append(text_, copied, t.name_begin - copied);
       out += "span";
       copied = t.name_end;
@@ -123,6 +151,57 @@ HtmlTree::HtmlTree(std::string_view utf8) : text_(utf8) {
 
 HtmlTree::~HtmlTree() {
   if (output_) gumbo_destroy_output(&kGumboDefaultOptions, output_);
+}
+
+// gumbo's tree, in document order, as ArticleText's events. Depth-first
+// with a stack of its own: HtmlTree lets documents nest thousands of
+// elements deep, deeper than a recursion may go.
+void ReplayTree(const GumboNode* root, ArticleText& text) {
+  struct Step {
+    const GumboNode* node;
+    bool leave;
+  };
+  std::vector<Step> stack{{root, false}};
+  std::vector<HtmlAttribute> attributes;
+  while (!stack.empty()) {
+    const Step step = stack.back();
+    stack.pop_back();
+    if (step.leave) {
+      text.Leave();
+      continue;
+    }
+    const GumboNode* node = step.node;
+    const GumboVector* children = nullptr;
+    switch (node->type) {
+      case GUMBO_NODE_TEXT:
+      case GUMBO_NODE_CDATA:
+      case GUMBO_NODE_WHITESPACE:
+        text.Text(node->v.text.text, node->type == GUMBO_NODE_WHITESPACE);
+        continue;
+      case GUMBO_NODE_DOCUMENT:
+        children = &node->v.document.children;
+        break;
+      case GUMBO_NODE_ELEMENT: {
+        const GumboElement& el = node->v.element;
+        attributes.clear();
+        for (unsigned i = 0; i < el.attributes.length; ++i) {
+          const auto* a =
+              static_cast<const GumboAttribute*>(el.attributes.data[i]);
+          attributes.push_back({a->name, a->value});
+        }
+        text.Enter(el.tag, attributes);
+        stack.push_back({node, true});
+        children = &el.children;
+        break;
+      }
+      default:  // comments; <template> contents are not the page's
+        continue;
+    }
+    for (unsigned i = children->length; i > 0; --i) {
+      stack.push_back(
+          {static_cast<const GumboNode*>(children->data[i - 1]), false});
+    }
+  }
 }
 
 }  // namespace cncert

@@ -11,7 +11,18 @@
 #include <string>
 #include <string_view>
 
+#include "parsers/article_text.h"
+
 namespace cncert {
+
+// What the limits below are checked against: a count of tag-like "<name"
+// and "</name" anywhere in the page (scripts and comments too).
+struct TagCensus {
+  std::size_t tags = 0;
+  int deepest = 0;  // elements open at once
+  int most_open_formatting = 0;
+};
+TagCensus CountTags(std::string_view utf8);
 
 class HtmlTree {
  public:
@@ -22,8 +33,15 @@ class HtmlTree {
   // Elements open at once (elements that close themselves not counted).
   static constexpr int kMaxDepth = 10'000;
 
-  // `utf8`: the page, already converted to UTF-8.
-  explicit HtmlTree(std::string_view utf8);
+  // Whether gumbo reads the page as it is: not refused, nothing defused.
+  static bool TakesAsIs(const TagCensus& census) {
+    return census.tags <= kMaxTags && census.deepest <= kMaxDepth &&
+           census.most_open_formatting <= kMaxOpenFormatting;
+  }
+
+  // `utf8`: the page, already converted to UTF-8; `census`: its CountTags.
+  HtmlTree(std::string_view utf8, const TagCensus& census);
+  explicit HtmlTree(std::string_view utf8) : HtmlTree(utf8, CountTags(utf8)) {}
   ~HtmlTree();
   HtmlTree(const HtmlTree&) = delete;
   HtmlTree& operator=(const HtmlTree&) = delete;
@@ -42,6 +60,16 @@ class HtmlTree {
   std::string error_;
   bool defused_ = false;
 };
+
+// The formatting elements of the HTML parsing algorithm: those gumbo keeps in
+// its list of active formatting elements.
+bool IsFormattingElement(GumboTag tag);
+inline bool IsHeading(GumboTag tag) {
+  return tag >= GUMBO_TAG_H1 && tag <= GUMBO_TAG_H6;
+}
+
+// The tree's elements and text in document order, as ArticleText's events.
+void ReplayTree(const GumboNode* root, ArticleText& text);
 
 }  // namespace cncert
 
