@@ -702,10 +702,38 @@ class Stream {
     }
   }
 
+  // The head's own elements, wherever they stand (in the body gumbo reads
+  // them by its rules for the head, into the current element); false for
+  // any other tag.
+  bool HeadElement(GumboTag tag, HtmlAttributes attributes, bool head_child) {
+    switch (tag) {
+      case GUMBO_TAG_BASE:
+      case GUMBO_TAG_BASEFONT:
+      case GUMBO_TAG_BGSOUND:
+      case GUMBO_TAG_LINK:
+      case GUMBO_TAG_META:
+        Void(tag, attributes, head_child);
+        return true;
+      case GUMBO_TAG_TITLE:
+        RawElement(tag, attributes, Raw::kRcdata, head_child);
+        return true;
+      case GUMBO_TAG_NOFRAMES:
+      case GUMBO_TAG_STYLE:
+        RawElement(tag, attributes, Raw::kRawtext, head_child);
+        return true;
+      case GUMBO_TAG_SCRIPT:
+        RawElement(tag, attributes, Raw::kScript, head_child);
+        return true;
+      default:
+        return false;
+    }
+  }
+
   // The head's elements, in the head or after it; false for a tag that
   // starts the body.
   bool HeadStartTag(GumboTag tag, HtmlAttributes attributes) {
     const bool after = mode_ == Mode::kAfterHead;
+    if (HeadElement(tag, attributes, after)) return true;
     switch (tag) {
       case GUMBO_TAG_HTML:
       case GUMBO_TAG_NOSCRIPT:
@@ -720,23 +748,6 @@ class Stream {
         if (!after) return false;
         Push(GUMBO_TAG_BODY, attributes);
         mode_ = Mode::kInBody;
-        return true;
-      case GUMBO_TAG_BASE:
-      case GUMBO_TAG_BASEFONT:
-      case GUMBO_TAG_BGSOUND:
-      case GUMBO_TAG_LINK:
-      case GUMBO_TAG_META:
-        Void(tag, attributes, after);
-        return true;
-      case GUMBO_TAG_TITLE:
-        RawElement(tag, attributes, Raw::kRcdata, after);
-        return true;
-      case GUMBO_TAG_NOFRAMES:
-      case GUMBO_TAG_STYLE:
-        RawElement(tag, attributes, Raw::kRawtext, after);
-        return true;
-      case GUMBO_TAG_SCRIPT:
-        RawElement(tag, attributes, Raw::kScript, after);
         return true;
       default:
         return false;
@@ -758,12 +769,8 @@ class Stream {
       if (ok_) Push(tag, attributes);
       return;
     }
+    if (HeadElement(tag, attributes, false)) return;
     switch (tag) {
-      case GUMBO_TAG_BASE:
-      case GUMBO_TAG_BASEFONT:
-      case GUMBO_TAG_BGSOUND:
-      case GUMBO_TAG_LINK:
-      case GUMBO_TAG_META:
       case GUMBO_TAG_AREA:
       case GUMBO_TAG_BR:
       case GUMBO_TAG_EMBED:
@@ -779,15 +786,9 @@ class Stream {
         CloseParagraph();
         if (ok_) Void(tag, attributes);
         return;
-      case GUMBO_TAG_TITLE:
-        return RawElement(tag, attributes, Raw::kRcdata);
-      case GUMBO_TAG_NOFRAMES:
-      case GUMBO_TAG_STYLE:
       case GUMBO_TAG_IFRAME:
       case GUMBO_TAG_NOEMBED:
         return RawElement(tag, attributes, Raw::kRawtext);
-      case GUMBO_TAG_SCRIPT:
-        return RawElement(tag, attributes, Raw::kScript);
       case GUMBO_TAG_PRE:
       case GUMBO_TAG_LISTING:
         CloseParagraph();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "parsers/article_text.h"
+
 namespace cncert {
 
 namespace {

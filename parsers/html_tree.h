@@ -11,9 +11,9 @@
 #include <string>
 #include <string_view>
 
-#include "parsers/article_text.h"
-
 namespace cncert {
+
+class ArticleText;
 
 // What the limits below are checked against: a count of tag-like "<name"
 // and "</name" anywhere in the page (scripts and comments too).
