@@ -6,7 +6,8 @@
 # tests build one in BUILD_DIR/tests/image_fixtures); without one the OCR
 # line is left out. Each script's own output is kept in $GOALS_LOG_DIR
 # (default: a temporary directory, removed afterwards).
-# Takes about three minutes on two cores; needs mtail, wrk, nginx, curl.
+# Takes about four minutes on two cores; needs mtail, wrk, nginx, curl (and
+# valgrind for the OCR line's instruction count).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build/release}
@@ -79,6 +80,13 @@ if [[ -d $images ]]; then
   ocr=$(awk -v c="$(median ParseWithCachedImages)" -v t="$(median ParseSameBulletinAsText)" \
     'BEGIN {if (t > 0) printf "%.2f", c / t; else print "?"}')
   row "bulletin with cached images / same bulletin as text" "<= 1" "$ocr" "$(meets "$ocr" '<=' 1)"
+  if command -v valgrind >/dev/null; then
+    echo "the same in instructions (callgrind)..." >&2
+    bench/instructions_per_parse.sh "$build" "$images" >"$logs/instructions.txt"
+    instructions=$(awk -F': ' '/ratio/ {print $2}' "$logs/instructions.txt")
+    row "  the same, instructions (callgrind)" "<= 1" "$instructions" \
+      "$(meets "$instructions" '<=' 1)"
+  fi
 fi
 
 printf '%-60s %-16s %-22s %s\n' measure "goal (stretch)" now met

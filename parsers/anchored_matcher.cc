@@ -594,6 +594,27 @@ std::unique_ptr<const AnchoredMatcher> AnchoredMatcher::Compile(
   return matcher;
 }
 
+void AnchoredMatcher::StartSet::Add(const AnchoredMatcher* matcher) {
+  static_assert(kStartKeys == 128 + 1024);
+  if (matcher == nullptr) {
+    unknown_ = true;
+    return;
+  }
+  known_ = true;
+  keys_ |= matcher->starts_.front().keys;
+  may_be_empty_ = may_be_empty_ || matcher->starts_.front().may_be_empty;
+}
+
+bool AnchoredMatcher::StartSet::MayStartAt(std::string_view text,
+                                           std::size_t pos) const {
+  if (!known_ || unknown_) return true;
+  // As Match() rules its first position out.
+  const int key = StartKey(text, pos);
+  return may_be_empty_ ||
+         (key != kAtEnd &&
+          (key == kAnyKey || keys_[static_cast<std::size_t>(key)]));
+}
+
 AnchoredMatcher::Outcome AnchoredMatcher::Match(std::string_view text,
                                                 std::size_t pos,
                                                 std::size_t end,

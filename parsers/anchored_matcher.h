@@ -51,6 +51,22 @@ class AnchoredMatcher {
     return named_groups_;
   }
 
+  // What several patterns' matches may start with, to rule a position out
+  // for all of them at once: Match() of each returns kNoMatch where
+  // MayStartAt() is false. Until a matcher is added, and once a pattern the
+  // matcher does not take (null) is, it rules nothing out.
+  class StartSet {
+   public:
+    void Add(const AnchoredMatcher* matcher);
+    bool MayStartAt(std::string_view text, std::size_t pos) const;
+
+   private:
+    std::bitset<128 + 1024> keys_;  // kStartKeys
+    bool may_be_empty_ = false;
+    bool known_ = false;    // a matcher was added
+    bool unknown_ = false;  // a pattern without one was
+  };
+
   ~AnchoredMatcher();
   AnchoredMatcher(const AnchoredMatcher&) = delete;
   AnchoredMatcher& operator=(const AnchoredMatcher&) = delete;

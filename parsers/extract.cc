@@ -290,9 +290,16 @@ void MatchRange(const Rule& rule, std::size_t pattern_index,
 // Where the text and an image both state a figure, the text wins: OCR may
 // misread, typed text does not. A different value read from an image is
 // named in a warning.
-void PreferText(const Layout& layout, const std::string& key,
+template <typename Key>
+void PreferText(const Layout& layout, const Key& key,
                 std::vector<Candidate>* candidates,
                 std::vector<std::string>* warnings) {
+  std::size_t from_images = 0;
+  for (const auto& c : *candidates) {
+    from_images += layout.InImage(c.provenance.begin, c.provenance.end);
+  }
+  // All from images or all typed (nearly every rule): nothing to weigh.
+  if (from_images == 0 || from_images == candidates->size()) return;
   std::vector<Candidate> text;
   std::vector<double> image_values;
   for (auto& c : *candidates) {
@@ -302,13 +309,9 @@ void PreferText(const Layout& layout, const std::string& key,
       text.push_back(std::move(c));
     }
   }
-  if (text.empty()) {
-    // Nothing moved: `candidates` is intact.
-    return;
-  }
   for (const double v : image_values) {
     if (v != text.front().value) {
-      warnings->push_back(key + ": an image states " + FormatNumber(v) +
+      warnings->push_back(key() + ": an image states " + FormatNumber(v) +
                           ", the text " + FormatNumber(text.front().value) +
                           "; the text wins");
     }
@@ -366,7 +369,7 @@ Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
     // Named only in warnings, which most bulletins do not have.
     const auto key = [&rule] { return SeriesKey(rule.metric, rule.labels); };
     if (!layout.image_spans.empty())
-      PreferText(layout, key(), &candidates, &result.warnings);
+      PreferText(layout, key, &candidates, &result.warnings);
     const Candidate* chosen = &candidates.front();
     if (rule.pick == Pick::kLast) chosen = &candidates.back();
     if (rule.pick == Pick::kUnique) {

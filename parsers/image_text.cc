@@ -12,27 +12,6 @@ namespace cncert {
 
 namespace {
 
-// The section each image marker lands in, by a first segmentation.
-std::map<long, const SectionSpan*> MarkerSections(const Layout& layout) {
-  std::map<long, const SectionSpan*> out;
-  constexpr std::string_view kMarker = "\xEE\x80\x80";
-  std::size_t pos = 0;
-  while ((pos = layout.text.find(kMarker, pos)) != std::string::npos) {
-    std::size_t end = pos + kMarker.size();
-    while (end < layout.text.size() && layout.text[end] >= '0' &&
-           layout.text[end] <= '9') {
-      ++end;
-    }
-    const long index =
-        ImageMarkerIndex(std::string_view(layout.text).substr(pos, end - pos));
-    for (const auto& s : layout.sections) {
-      if (pos >= s.begin && pos < s.end) out[index] = &s;
-    }
-    pos = end;
-  }
-  return out;
-}
-
 // A word's place in the spliced text, character by character where the
 // normalized word has as many characters as the recognised one.
 void AddWord(const OcrWord& w, std::string_view normalized, std::size_t at,
@@ -51,8 +30,28 @@ void AddWord(const OcrWord& w, std::string_view normalized, std::size_t at,
   }
 }
 
+// An image's text as it is spliced, from offset 0: the same in every
+// bulletin that shows the image. Kept by the image's key, so that a cached
+// image costs a copy of its text instead of normalizing and repairing each
+// line, and its lines' words are shared, not copied.
+struct PreparedLine {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::vector<SplicedLine::Word> words;
+};
+
+}  // namespace
+
+struct PreparedImage {
+  std::string text;  // its lines, a hard break after each block
+  std::vector<PreparedLine> lines;
+  std::string image_text;  // its lines alone
+};
+
+namespace {
+
 // Appends one recognised line, normalized and repaired, with its words.
-void AppendLine(const OcrLine& line, std::size_t image, Spliced* out) {
+void AppendLine(const OcrLine& line, PreparedImage* out) {
   std::string raw;
   for (const auto& w : line.words) {
     if (!raw.empty()) raw += ' ';
@@ -65,8 +64,7 @@ void AppendLine(const OcrLine& line, std::size_t image, Spliced* out) {
   text = FixOcrConfusions(text);
   StripMarkers(text);
   if (text.empty()) return;
-  SplicedLine spliced{
-      out->text.size(), out->text.size() + text.size(), image, {}};
+  PreparedLine prepared{out->text.size(), out->text.size() + text.size(), {}};
   std::size_t cursor = 0;
   for (const auto& w : line.words) {
     std::string word = NormalizeText(w.text);
@@ -78,34 +76,30 @@ void AppendLine(const OcrLine& line, std::size_t image, Spliced* out) {
       at = text.find(word, cursor);
     }
     if (at == std::string::npos || word.empty()) continue;
-    AddWord(w, word, spliced.begin + at, &spliced.words);
+    AddWord(w, word, prepared.begin + at, &prepared.words);
     cursor = at + word.size();
   }
   out->text += text;
   out->text += '\n';
-  out->image_text[image] += text + "\n";
-  out->lines.push_back(std::move(spliced));
+  out->image_text += text + "\n";
+  out->lines.push_back(std::move(prepared));
 }
 
-void AppendImage(const ImageText& text, std::size_t image, Spliced* out) {
+std::shared_ptr<const PreparedImage> PrepareNow(const ImageText& text) {
+  auto prepared = std::make_shared<PreparedImage>();
   for (const auto& block : text.blocks) {
-    for (const auto& line : block.lines) AppendLine(line, image, out);
-    out->text += kHardBreak;
-    out->text += '\n';
+    for (const auto& line : block.lines) AppendLine(line, prepared.get());
+    prepared->text += kHardBreak;
+    prepared->text += '\n';
   }
+  return prepared;
 }
 
-// An image's text as AppendImage makes it, from offset 0. It is the same in
-// every bulletin that shows the image: kept by the image's key, so that a
-// cached image costs a copy instead of normalizing and repairing each line.
-struct PreparedImage {
-  std::string text;
-  std::vector<SplicedLine> lines;
-  std::string image_text;
-};
-
+// Prepared once per key for as long as the process runs; an image without
+// a key is prepared each time.
 std::shared_ptr<const PreparedImage> Prepare(const std::string& key,
                                              const ImageText& text) {
+  if (key.empty()) return PrepareNow(text);
   static std::mutex mutex;
   static std::map<std::string, std::shared_ptr<const PreparedImage>> memo;
   constexpr std::size_t kMaxImages = 256;
@@ -114,33 +108,23 @@ std::shared_ptr<const PreparedImage> Prepare(const std::string& key,
     const auto it = memo.find(key);
     if (it != memo.end()) return it->second;
   }
-  Spliced scratch;
-  scratch.image_text.resize(1);
-  AppendImage(text, 0, &scratch);
-  auto prepared = std::make_shared<PreparedImage>(
-      PreparedImage{std::move(scratch.text), std::move(scratch.lines),
-                    std::move(scratch.image_text[0])});
+  auto prepared = PrepareNow(text);
   const std::lock_guard<std::mutex> lock(mutex);
   if (memo.size() >= kMaxImages) memo.clear();
   memo.emplace(key, prepared);
   return prepared;
 }
 
-void AppendPrepared(const PreparedImage& prepared, std::size_t image,
-                    Spliced* out) {
-  const std::size_t offset = out->text.size();
-  out->text += prepared.text;
-  for (SplicedLine line : prepared.lines) {
-    line.begin += offset;
-    line.end += offset;
-    line.image = image;
-    for (auto& w : line.words) {
-      w.begin += offset;
-      w.end += offset;
-    }
-    out->lines.push_back(std::move(line));
+void AppendPrepared(std::shared_ptr<const PreparedImage> prepared,
+                    std::size_t image, Spliced* out) {
+  const std::size_t shift = out->text.size();
+  out->text += prepared->text;
+  for (const PreparedLine& line : prepared->lines) {
+    out->lines.push_back(
+        {line.begin + shift, line.end + shift, image, line.words, shift});
   }
-  out->image_text[image] += prepared.image_text;
+  out->image_text[image] += prepared->image_text;
+  out->prepared.push_back(std::move(prepared));
 }
 
 }  // namespace
@@ -159,8 +143,11 @@ Spliced SpliceImages(std::string_view normalized,
     out.text = normalized;
     return out;
   }
-  const Layout first = SegmentSections(normalized, rules);
-  const auto sections = MarkerSections(first);
+  out.text.reserve(normalized.size());
+  // The section each image stands in, as SegmentSections would place it in
+  // the text without images: the last heading's before it (none: the lead,
+  // or the whole text, where figures are read).
+  const SectionDef* section = nullptr;
   std::size_t pos = 0;
   while (pos < normalized.size()) {
     std::size_t eol = normalized.find('\n', pos);
@@ -170,6 +157,9 @@ Spliced SpliceImages(std::string_view normalized,
     const long index = ImageMarkerIndex(line);
     if (index < 0 || static_cast<std::size_t>(index) >= images.size()) {
       if (index < 0) {
+        if (const SectionDef* opened = OpensSection(line, rules)) {
+          section = opened;
+        }
         out.text.append(line);
         out.text += '\n';
       }
@@ -177,14 +167,12 @@ Spliced SpliceImages(std::string_view normalized,
     }
     const auto i = static_cast<std::size_t>(index);
     ImageUse& use = out.uses[i];
-    const auto section = sections.find(index);
     if (IsDecorativeImage(images[i])) {
       use.reason = images[i].src.empty() ? "no source" : "decorative";
       continue;
     }
-    if (section != sections.end() && !section->second->extract) {
-      use.reason =
-          "outside the bulletin's sections (" + section->second->name + ")";
+    if (section != nullptr && !section->extract) {
+      use.reason = "outside the bulletin's sections (" + section->name + ")";
       continue;
     }
     if (!reader) {
@@ -198,20 +186,20 @@ Spliced SpliceImages(std::string_view normalized,
     if (lookup.status != ImageStatus::kRead || !lookup.text) continue;
     out.text += kHardBreak;
     out.text += '\n';
-    if (lookup.key.empty()) {
-      AppendImage(*lookup.text, i, &out);
-    } else {
-      AppendPrepared(*Prepare(lookup.key, *lookup.text), i, &out);
-    }
+    AppendPrepared(Prepare(lookup.key, *lookup.text), i, &out);
   }
   return out;
 }
 
 void MarkImageSpans(const Spliced& spliced, Layout* layout) {
+  // Pieces follow their input, so the first line that begins after each
+  // piece is found by walking the lines once alongside them.
+  auto it = spliced.lines.begin();
+  std::size_t previous_input = 0;
   for (const TextPiece& piece : layout->pieces) {
-    const auto it = std::upper_bound(
-        spliced.lines.begin(), spliced.lines.end(), piece.input_begin,
-        [](std::size_t o, const SplicedLine& l) { return o < l.begin; });
+    if (piece.input_begin < previous_input) it = spliced.lines.begin();
+    previous_input = piece.input_begin;
+    while (it != spliced.lines.end() && it->begin <= piece.input_begin) ++it;
     if (it == spliced.lines.begin()) continue;
     const SplicedLine& line = *std::prev(it);
     if (piece.input_begin >= line.end) continue;
@@ -268,7 +256,7 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
       for (; l != spliced.lines.end() && l->begin < input_to; ++l) {
         if (l->end <= input_from || &*l == previous) continue;
         if (!lines.empty()) lines += '\n';
-        lines += spliced.text.substr(l->begin, l->end - l->begin);
+        lines.append(spliced.text, l->begin, l->end - l->begin);
         previous = &*l;
       }
     }
@@ -277,8 +265,9 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
     // word that is all figure; a word that also holds other characters ("%"
     // or ";", often less sure) counts by the figure's characters alone.
     // Where nothing can be told apart, the whole line's words count.
-    const std::size_t b = *vb;
-    const std::size_t e = (ve ? *ve : b) + 1;
+    // Words are placed in their image's own text: so are `b` and `e`.
+    const std::size_t b = *vb - line->shift;
+    const std::size_t e = (ve ? *ve - line->shift : b) + 1;
     float confidence = 100;
     bool found = false;
     // Words lie in the order of where they begin, each word's symbols after
@@ -307,7 +296,7 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
       if (overlaps && !w.symbol && !inside) {
         static constexpr std::string_view kNeighbours = "%;,.:()个万亿起";
         std::string_view word(spliced.text);
-        word = word.substr(w.begin, w.end - w.begin);
+        word = word.substr(w.begin + line->shift, w.end - w.begin);
         for (std::size_t pos = 0; pos < word.size();) {
           const std::size_t at = w.begin + pos;
           const std::size_t start = pos;

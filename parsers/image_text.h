@@ -5,6 +5,8 @@
 #define CNCERT_PARSERS_IMAGE_TEXT_H_
 
 #include <cstddef>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,18 +18,23 @@
 
 namespace cncert {
 
+// The text of one image as it is spliced: kept by the image's key and shared
+// by every bulletin that shows it (image_text.cc).
+struct PreparedImage;
+
 // One recognised line in the spliced text.
 struct SplicedLine {
   std::size_t begin = 0;  // span in Spliced::text
   std::size_t end = 0;
   std::size_t image = 0;  // index into the document's images
   struct Word {
-    std::size_t begin = 0;  // span in Spliced::text
+    std::size_t begin = 0;  // span in the image's own text: add `shift`
     std::size_t end = 0;
     float confidence = 0;
     bool symbol = false;  // one character of a word
   };
-  std::vector<Word> words;
+  std::span<const SplicedLine::Word> words;  // held by Spliced::prepared
+  std::size_t shift = 0;  // where the image's own text begins in Spliced::text
 };
 
 struct Spliced {
@@ -35,6 +42,7 @@ struct Spliced {
   std::vector<SplicedLine> lines;       // in order of `begin`
   std::vector<ImageUse> uses;           // one per image of the document
   std::vector<std::string> image_text;  // per image: its normalized text
+  std::vector<std::shared_ptr<const PreparedImage>> prepared;
 };
 
 // Reads each image that stands inside an extracted section (covers, avatars

@@ -3,7 +3,9 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -16,21 +18,31 @@ namespace {
 
 bool FromImage(const Value& v) { return !v.provenance.image().empty(); }
 
-// Removes the values for which `drop` says why, with a warning each.
+// Removes the values for which `drop` says why, with a warning each; moves
+// none when none goes (the usual case).
 template <typename F>
-void DropIf(Bulletin* b, F drop) {
+bool DropIf(Bulletin* b, F drop) {
   std::vector<Value> kept;
-  for (Value& v : b->values) {
+  bool dropping = false;
+  for (std::size_t i = 0; i < b->values.size(); ++i) {
+    Value& v = b->values[i];
     const std::string why = FromImage(v) ? drop(v) : "";
     if (why.empty()) {
-      kept.push_back(std::move(v));
-    } else {
-      b->warnings.push_back(SeriesKey(v.metric, v.labels) + " = " +
-                            FormatNumber(v.value) + " read from image " +
-                            v.provenance.image() + " is not served: " + why);
+      if (dropping) kept.push_back(std::move(v));
+      continue;
     }
+    if (!dropping) {
+      dropping = true;
+      kept.reserve(b->values.size() - 1);
+      std::move(b->values.begin(), b->values.begin() + static_cast<long>(i),
+                std::back_inserter(kept));
+    }
+    b->warnings.push_back(SeriesKey(v.metric, v.labels) + " = " +
+                          FormatNumber(v.value) + " read from image " +
+                          v.provenance.image() + " is not served: " + why);
   }
-  b->values = std::move(kept);
+  if (dropping) b->values = std::move(kept);
+  return dropping;
 }
 
 // The issue an image names ("2024年第29期"), if any.
@@ -47,13 +59,15 @@ std::string NamedIssue(const std::string& text) {
 
 }  // namespace
 
-void DropUntrustedImageValues(const std::vector<std::string>& image_text,
+bool DropUntrustedImageValues(const std::vector<std::string>& image_text,
                               const std::vector<ImageRef>& images,
-                              double min_confidence, Bulletin* bulletin) {
+                              double min_confidence,
+                              const std::vector<Inconsistency>& found,
+                              Bulletin* bulletin) {
   // Nothing to weigh when every figure is typed text (the usual case).
   if (std::none_of(bulletin->values.begin(), bulletin->values.end(),
                    [](const Value& v) { return FromImage(v); })) {
-    return;
+    return false;
   }
   // An image that names another issue belongs to another bulletin.
   const Identity& id = bulletin->identity;
@@ -70,7 +84,7 @@ void DropUntrustedImageValues(const std::vector<std::string>& image_text,
   // Consistency: a failed check drops the image figures it involves (which
   // of them was misread cannot be told); typed figures stay.
   std::map<std::string, std::string> suspect;  // series → why
-  std::vector<Inconsistency> found_all = FindInconsistencies(*bulletin);
+  std::vector<Inconsistency> shares;
   // Shares are stated to 0.1 %: recomputed from read counts they must agree
   // to that, not only to the percentage point the text check allows. A digit
   // misread in a count of thousands moves a share of 2 % by less than that.
@@ -86,30 +100,38 @@ void DropUntrustedImageValues(const std::vector<std::string>& image_text,
     if (!FromImage(*p) && !FromImage(*w) && !FromImage(*share)) continue;
     const double actual = p->value / w->value;
     if (std::fabs(actual - share->value) > 0.0015) {
-      found_all.push_back({"the share " + FormatNumber(share->value) +
-                               " read from an image " + "does not match " +
-                               FormatNumber(p->value) + " of " +
-                               FormatNumber(w->value),
-                           {std::string(part) + "_ratio", part, whole}});
+      shares.push_back({"the share " + FormatNumber(share->value) +
+                            " read from an image " + "does not match " +
+                            FormatNumber(p->value) + " of " +
+                            FormatNumber(w->value),
+                        {std::string(part) + "_ratio", part, whole}});
     }
   }
-  for (const Inconsistency& found : found_all) {
-    for (const Value& v : bulletin->values) {
-      const std::string key = SeriesKey(v.metric, v.labels);
-      if (FromImage(v) && std::find(found.series.begin(), found.series.end(),
-                                    key) != found.series.end()) {
-        std::string& why = suspect[key];
-        why += (why.empty() ? "" : "; ") + found.message;
+  const std::array<const std::vector<Inconsistency>*, 2> lists = {&found,
+                                                                  &shares};
+  for (const std::vector<Inconsistency>* list : lists) {
+    for (const Inconsistency& failed : *list) {
+      for (const Value& v : bulletin->values) {
+        const std::string& key = InternedSeriesKey(v.metric, v.labels);
+        if (FromImage(v) &&
+            std::find(failed.series.begin(), failed.series.end(), key) !=
+                failed.series.end()) {
+          std::string& why = suspect[key];
+          why += (why.empty() ? "" : "; ") + failed.message;
+        }
       }
     }
   }
-  DropIf(bulletin, [&](const Value& v) -> std::string {
-    const auto it = suspect.find(SeriesKey(v.metric, v.labels));
-    return it == suspect.end() ? "" : it->second;
-  });
+  bool dropped = false;
+  if (!suspect.empty()) {
+    dropped = DropIf(bulletin, [&](const Value& v) -> std::string {
+      const auto it = suspect.find(InternedSeriesKey(v.metric, v.labels));
+      return it == suspect.end() ? "" : it->second;
+    });
+  }
   // Then what was read with too little confidence. (The checks above also
   // weigh such figures: a doubtful share still exposes a misread count.)
-  DropIf(bulletin, [&](const Value& v) -> std::string {
+  dropped |= DropIf(bulletin, [&](const Value& v) -> std::string {
     if (foreign.contains(v.provenance.image())) {
       return "the image names another issue than " + own;
     }
@@ -121,6 +143,7 @@ void DropUntrustedImageValues(const std::vector<std::string>& image_text,
     }
     return "";
   });
+  return dropped;
 }
 
 }  // namespace cncert

@@ -9,13 +9,18 @@
 #include <vector>
 
 #include "parsers/bulletin.h"
+#include "parsers/checks.h"
 
 namespace cncert {
 
-// `image_text`: each image's normalized text (for the issue it names).
-void DropUntrustedImageValues(const std::vector<std::string>& image_text,
+// `image_text`: each image's normalized text (for the issue it names);
+// `found`: FindInconsistencies() of the bulletin as it is. Whether any
+// value was dropped.
+bool DropUntrustedImageValues(const std::vector<std::string>& image_text,
                               const std::vector<ImageRef>& images,
-                              double min_confidence, Bulletin* bulletin);
+                              double min_confidence,
+                              const std::vector<Inconsistency>& found,
+                              Bulletin* bulletin);
 
 }  // namespace cncert
 

@@ -3,12 +3,11 @@
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
-#include <array>
-
 #include "parsers/document.h"
 #include "parsers/encoding.h"
 #include "parsers/front_matter.h"
 #include "parsers/line_marks.h"
+#include "parsers/markdown_image.h"
 
 namespace cncert {
 
@@ -73,27 +72,21 @@ void ReadFrontMatter(Document& doc, std::string& body) {
 
 // ![alt](src "title") → a marker line; the reference goes to `images`.
 std::string MarkImages(const std::string& body, std::vector<ImageRef>* images) {
-  static const RE2 kImage(
-      R"((!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"\n]*")?\s*\)))");
-  // Every image starts with "![": the expression is tried anchored where
-  // one does (the leftmost match is the first that succeeds), not searched
-  // for over the text between images.
   std::size_t at = body.find("![");
   if (at == std::string::npos) return body;
   std::string out;
-  std::array<re2::StringPiece, 4> groups;  // whole, image, alt, src
   std::size_t copied = 0;
   for (; at != std::string::npos; at = body.find("![", at)) {
-    if (!kImage.Match(body, at, body.size(), RE2::ANCHOR_START, groups.data(),
-                      static_cast<int>(groups.size()))) {
+    const auto image = ReadMarkdownImage(body, at);
+    if (!image) {
       ++at;
       continue;
     }
     out.append(body, copied, at - copied);
     out += ImageMarker(images->size());
-    images->push_back({std::string(groups[3]), std::string(groups[2])});
-    // Never empty: a match holds at least "![]()".
-    copied = at + groups[0].size();
+    images->push_back({std::string(image->src), std::string(image->alt)});
+    // Never empty: a reference holds at least "![]()".
+    copied = at + image->length;
     at = copied;
   }
   out.append(body, copied);

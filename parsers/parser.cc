@@ -131,8 +131,14 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
         "no bulletin title found; identified as a weekly bulletin by its "
         "figures");
   }
-  DropUntrustedImageValues(spliced.image_text, doc.images,
-                           options.min_ocr_confidence, &bulletin);
+  // The checks weigh figures read from images, then warn about what is
+  // served: worked out again only when a figure was dropped.
+  std::vector<Inconsistency> inconsistencies = FindInconsistencies(bulletin);
+  if (DropUntrustedImageValues(spliced.image_text, doc.images,
+                               options.min_ocr_confidence, inconsistencies,
+                               &bulletin)) {
+    inconsistencies = FindInconsistencies(bulletin);
+  }
   for (const Value& v : bulletin.values) {
     for (ImageUse& use : bulletin.images) {
       if (!v.provenance.image().empty() && use.src == v.provenance.image()) {
@@ -151,9 +157,9 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
     bulletin.warnings.push_back(
         "text ends mid-sentence: the file may be truncated");
   }
-  const auto checks = CheckConsistency(bulletin);
-  bulletin.warnings.insert(bulletin.warnings.end(), checks.begin(),
-                           checks.end());
+  for (Inconsistency& found : inconsistencies) {
+    bulletin.warnings.push_back(std::move(found.message));
+  }
   return bulletin;
 }
 

@@ -165,6 +165,13 @@ class Loader {
     ReadRules(root["rules"], *set);
     if (!errors_->empty()) return nullptr;
     set->any_heading = HeadingSet(*set);
+    if (!set->any_heading) {
+      for (const auto& section : set->sections) {
+        for (const auto& heading : section.anchored_headings) {
+          set->heading_starts.Add(heading.get());
+        }
+      }
+    }
     ShareLiterals(*set);
     return set;
   }

@@ -112,6 +112,10 @@ struct RuleSet {
   // instead of one RE2 call per heading. Null: try each heading (so when
   // the own matcher takes every heading: its tries are cheaper than a pass).
   std::unique_ptr<RE2::Set> any_heading;
+  // Without it: what the headings may start with, all of them by the own
+  // matcher. Most lines (a chart's figures and labels read from an image)
+  // begin with none of it and are not tried at all.
+  AnchoredMatcher::StartSet heading_starts;
 
   const SectionDef* FindSection(std::string_view name) const;
   // HELP text of a metric family (first rule that states one).

@@ -6,33 +6,12 @@
 
 #include "parsers/anchored_matcher.h"
 #include "parsers/images.h"
+#include "parsers/line_marks.h"
 #include "parsers/utf8.h"
 
 namespace cncert {
 
 namespace {
-
-// Numbering and decoration before a heading: "一、", "(二)", "3.", "第一部分".
-// MayBeNumbered() knows what it can begin with: change both together.
-const RE2& NumberingPrefix() {
-  static const RE2 kPrefix(
-      R"(^(?:[#*●■◆▶>\s]*)(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[、.)]|第[一二三四五六七八九十\d]+部分[:、]?)?\s*)");
-  return kPrefix;
-}
-
-// Whether `line` begins with what NumberingPrefix() can consume; most lines
-// do not, and then it would consume nothing.
-bool MayBeNumbered(std::string_view line) {
-  if (line.empty()) return false;
-  static constexpr std::string_view kAscii = "#*> \t\n\f\r(";
-  if (kAscii.find(line[0]) != std::string_view::npos ||
-      (line[0] >= '0' && line[0] <= '9')) {
-    return true;
-  }
-  static constexpr std::u32string_view kOthers = U"●■◆▶一二三四五六七八九十第";
-  std::size_t pos = 0;
-  return kOthers.find(utf8::Next(line, pos)) != std::u32string_view::npos;
-}
 
 bool IsCaption(std::string_view line) {
   if (!line.starts_with("图")) return false;  // most lines, without RE2
@@ -69,9 +48,12 @@ bool ConsumeHeading(const SectionDef& section, std::size_t h,
 const SectionDef* MatchHeading(std::string_view line, const RuleSet& rules,
                                std::string_view* rest) {
   if (line.size() > 120) return nullptr;
-  re2::StringPiece stripped(line.data(), line.size());
-  if (MayBeNumbered(line)) RE2::Consume(&stripped, NumberingPrefix());
-  if (rules.any_heading && !rules.any_heading->Match(stripped, nullptr)) {
+  const std::size_t numbering = HeadingNumberingLength(line);
+  re2::StringPiece stripped(line.data() + numbering, line.size() - numbering);
+  if (rules.any_heading
+          ? !rules.any_heading->Match(stripped, nullptr)
+          : !rules.heading_starts.MayStartAt(
+                std::string_view(stripped.data(), stripped.size()), 0)) {
     return nullptr;
   }
   for (const auto& section : rules.sections) {
@@ -90,6 +72,12 @@ const SectionDef* MatchHeading(std::string_view line, const RuleSet& rules,
 }
 
 }  // namespace
+
+const SectionDef* OpensSection(std::string_view line, const RuleSet& rules) {
+  std::string_view rest;
+  if (line.empty() || IsCaption(line) || line == kHardBreak) return nullptr;
+  return MatchHeading(line, rules, &rest);
+}
 
 Layout SegmentSections(std::string_view normalized, const RuleSet& rules) {
   Layout layout;

@@ -52,6 +52,10 @@ struct Layout {
 // A line that is kHardBreak (parsers/images.h) ends running text there.
 Layout SegmentSections(std::string_view normalized, const RuleSet& rules);
 
+// The section that `line` (of normalized text) opens as SegmentSections
+// reads it, or null when it is no heading.
+const SectionDef* OpensSection(std::string_view line, const RuleSet& rules);
+
 }  // namespace cncert
 
 #endif  // CNCERT_PARSERS_SECTIONS_H_

@@ -94,40 +94,38 @@ std::size_t OcrService::backlog() const {
   return queue_.size();
 }
 
-namespace {
-
-// What tells a changed file: device, inode, size and modification time.
-std::string FileVersion(const std::string& path) {
+std::optional<OcrService::FileVersion> OcrService::VersionOf(
+    const std::string& path) {
   struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return "";
-  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +
-         std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) +
-         "." + std::to_string(st.st_mtim.tv_nsec);
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return std::nullopt;
+  }
+  return FileVersion{st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec,
+                     st.st_mtim.tv_nsec};
 }
 
-}  // namespace
-
-std::string OcrService::KnownHash(const Job& job) {
-  if (IsRemoteImage(job.src)) {
+std::string OcrService::KnownHash(const std::string& src,
+                                  const std::string& key) {
+  if (IsRemoteImage(src)) {
     return options_.fetch_remote
-               ? ImageStore(root_).StoredHash(ImageStore::Url(job.src))
+               ? ImageStore(root_).StoredHash(ImageStore::Url(src))
                : "";
   }
   std::lock_guard<std::mutex> lock(mutex_);
-  const auto it = hashes_.find(job.bulletin_dir + "\n" + job.src);
+  const auto it = hashes_.find(key);
   if (it == hashes_.end()) return "";
   const auto& [path, version, hash] = it->second;
-  return FileVersion(path) == version ? hash : "";
+  return VersionOf(path) == version ? hash : "";
 }
 
 void OcrService::RememberHash(const Job& job, const std::string& path,
                               const std::string& hash) {
   if (path.empty()) return;  // remote: the store names it
-  const std::string version = FileVersion(path);
-  if (version.empty()) return;
+  const auto version = VersionOf(path);
+  if (!version) return;
   std::lock_guard<std::mutex> lock(mutex_);
   if (hashes_.size() >= kMaxKnownHashes) hashes_.clear();
-  hashes_[job.bulletin_dir + "\n" + job.src] = {path, version, hash};
+  hashes_[job.bulletin_dir + "\n" + job.src] = {path, *version, hash};
 }
 
 ImageBytes OcrService::Bytes(const Job& job, bool may_fetch) {
@@ -184,18 +182,17 @@ ImageLookup OcrService::Lookup(
     const std::string& bulletin_dir, const ImageRef& ref,
     std::vector<std::shared_ptr<const ImageText>>* held) {
   if (metrics_) metrics_->ImageSeen();
-  const Job job{bulletin_dir, ref.src};
-  const bool inline_mode = mode_ == Mode::kInline;
+  const std::string key = bulletin_dir + "\n" + ref.src;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    const auto failed = failed_.find(bulletin_dir + "\n" + ref.src);
+    const auto failed = failed_.find(key);
     if (failed != failed_.end()) {
       return {ImageStatus::kFailed, nullptr, failed->second, ""};
     }
   }
   // A cache hit reads no image: a stored remote image is named by its hash,
   // a local one's hash is kept per version of the file.
-  if (const std::string known = KnownHash(job); !known.empty()) {
+  if (const std::string known = KnownHash(ref.src, key); !known.empty()) {
     if (auto cached = cache_.Load(known);
         cached && cached->failure == ImageFailure::kNone) {
       if (metrics_) metrics_->OcrCacheHit();
@@ -203,6 +200,8 @@ ImageLookup OcrService::Lookup(
       return {ImageStatus::kRead, held->back().get(), "", known};
     }
   }
+  const Job job{bulletin_dir, ref.src};
+  const bool inline_mode = mode_ == Mode::kInline;
   if (inline_mode && progress_) progress_(ref.src);
   ImageBytes image = Bytes(job, inline_mode);
   if (image.failure == ImageFailure::kNotFetched) {

@@ -12,11 +12,13 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -81,14 +83,25 @@ class OcrService : public ImageReaders {
     std::string bulletin_dir;
     std::string src;
   };
+  // What tells a changed file: device, inode, size and modification time.
+  struct FileVersion {
+    std::uint64_t device = 0;
+    std::uint64_t inode = 0;
+    std::int64_t size = 0;
+    std::int64_t seconds = 0;
+    std::int64_t nanoseconds = 0;
+    bool operator==(const FileVersion&) const = default;
+  };
+  static std::optional<FileVersion> VersionOf(const std::string& path);
   OcrService(std::string root, std::string cache_dir, ImageOptions options,
              Mode mode, SelfMetrics* metrics,
              std::unique_ptr<OcrEngine> engine);
   // Bytes of the image: local, or remote from the store (fetching it now
   // when `may_fetch`).
   ImageBytes Bytes(const Job& job, bool may_fetch);
-  // The hash of an image known without reading it ("" unknown).
-  std::string KnownHash(const Job& job);
+  // The hash of image `src` known without reading it ("" unknown); `key`
+  // is its bulletin dir + "\n" + src.
+  std::string KnownHash(const std::string& src, const std::string& key);
   void RememberHash(const Job& job, const std::string& path,
                     const std::string& hash);
   OcrResult ReadNow(const std::string& bytes, const std::string& hash);
@@ -98,7 +111,7 @@ class OcrService : public ImageReaders {
   // Local images: bulletin dir + src → (file, its version, hash).
   struct KnownFile {
     std::string path;
-    std::string version;
+    FileVersion version;
     std::string hash;
   };
   static constexpr std::size_t kMaxKnownHashes = 65536;

@@ -89,6 +89,53 @@ TEST(AnchoredMatcherTest, EveryShippedPatternIsCompiled) {
   }
 }
 
+// The headings' start set rules a line out only where every heading fails
+// at once, and it does rule out a chart's lines of figures and labels.
+TEST(AnchoredMatcherTest, StartSetRulesOutOnlyWhatEveryMatcherDoes) {
+  const auto rules = DefaultRules();
+  const auto weeks = testing::MakeSyntheticWeeks(
+      Date{std::chrono::year(2019), std::chrono::January, std::chrono::day(7)},
+      1, 4);
+  std::vector<std::string> lines = {
+      "6611", "第3周", "1,234", "", "本周网站安全情况", "近期回顾", "%"};
+  for (const auto& week : weeks) {
+    const std::string text = NormalizeText(week.body);
+    for (std::size_t pos = 0; pos < text.size();) {
+      const std::size_t eol = std::min(text.find('\n', pos), text.size());
+      lines.push_back(text.substr(pos, eol - pos));
+      pos = eol + 1;
+    }
+  }
+  int ruled_out = 0;
+  for (const std::string& line : lines) {
+    const bool may = rules->heading_starts.MayStartAt(line, 0);
+    ruled_out += may ? 0 : 1;
+    for (const auto& section : rules->sections) {
+      for (const auto& heading : section.anchored_headings) {
+        re2::StringPiece whole;
+        if (!may) {
+          EXPECT_EQ(heading->Match(line, 0, line.size(), &whole, 1),
+                    AnchoredMatcher::Outcome::kNoMatch)
+              << line;
+        }
+      }
+    }
+  }
+  for (const char* figures : {"6611", "第3周", "1,234", "%", ""}) {
+    EXPECT_FALSE(rules->heading_starts.MayStartAt(figures, 0)) << figures;
+  }
+  EXPECT_TRUE(rules->heading_starts.MayStartAt("近期回顾", 0));
+  EXPECT_GE(ruled_out, 5);
+  // A pattern the matcher does not take makes the set rule nothing out.
+  AnchoredMatcher::StartSet set;
+  EXPECT_TRUE(set.MayStartAt("6611", 0));
+  const auto matcher = AnchoredMatcher::Compile("近期回顾");
+  set.Add(matcher.get());
+  EXPECT_FALSE(set.MayStartAt("6611", 0));
+  set.Add(nullptr);
+  EXPECT_TRUE(set.MayStartAt("6611", 0));
+}
+
 TEST(AnchoredMatcherTest, SyntaxBeyondItIsLeftToRe2) {
   for (const char* regex :
        {"^a", "a$", "a\\b", "(?s:.)", "\\x{4e00}", "\\s", "[[:alpha:]]",

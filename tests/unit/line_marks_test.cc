@@ -50,5 +50,49 @@ TEST(StripLineMarksTest, LeavesWhatGlobalReplaceLeaves) {
   }
 }
 
+// What the section splitter consumed before a heading until it read the
+// numbering itself: the reference HeadingNumberingLength() must agree with.
+std::size_t ConsumedByExpression(std::string_view line) {
+  static const RE2 kPrefix(
+      R"(^(?:[#*●■◆▶>\s]*)(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[、.)]|第[一二三四五六七八九十\d]+部分[:、]?)?\s*)");
+  re2::StringPiece rest(line.data(), line.size());
+  EXPECT_TRUE(RE2::Consume(&rest, kPrefix));
+  return line.size() - rest.size();
+}
+
+TEST(HeadingNumberingTest, Examples) {
+  const auto stripped = [](std::string_view line) {
+    return line.substr(HeadingNumberingLength(line));
+  };
+  EXPECT_EQ(stripped("一、本周网络安全基本态势"), "本周网络安全基本态势");
+  EXPECT_EQ(stripped("## (二) 网站安全"), "网站安全");
+  EXPECT_EQ(stripped("● 3. 漏洞"), "漏洞");
+  EXPECT_EQ(stripped("第一部分:概况"), "概况");
+  EXPECT_EQ(stripped("第12部分、概况"), "概况");
+  // Numbers that are not numbering stay: a figure, a week of a chart.
+  EXPECT_EQ(stripped("6611"), "6611");
+  EXPECT_EQ(stripped("第3周"), "第3周");
+  EXPECT_EQ(stripped("十分"), "十分");
+  EXPECT_EQ(stripped("()空"), "()空");
+  EXPECT_EQ(stripped(""), "");
+}
+
+// Against the expression on lines made of what it reads: decorations,
+// blanks, numerals, digits, brackets and separators, and other characters.
+TEST(HeadingNumberingTest, ConsumesWhatTheExpressionConsumes) {
+  std::mt19937 random(11);
+  const std::string alphabet[] = {
+      " ", "\t", "\n", "#",  "●",  ">",  "三", "十", "7", "(",  ")",    "、",
+      ".", ":",  "第", "部", "分", "本", "a",  "\r", "▶", "周", "部分", "第二"};
+  constexpr std::size_t kLetters = std::size(alphabet);
+  for (int n = 0; n < 200000; ++n) {
+    std::string line;
+    const int length = static_cast<int>(random() % 12);
+    for (int i = 0; i < length; ++i) line += alphabet[random() % kLetters];
+    ASSERT_EQ(HeadingNumberingLength(line), ConsumedByExpression(line))
+        << "in \"" << line << "\"";
+  }
+}
+
 }  // namespace
 }  // namespace cncert
