@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <string_view>
@@ -102,7 +103,8 @@ const std::string& Provenance::image_line() const {
   return from_image ? from_image->image_line : kNone;
 }
 std::optional<double> Provenance::confidence() const {
-  return from_image ? from_image->confidence : std::nullopt;
+  if (std::isnan(image_confidence)) return std::nullopt;
+  return image_confidence;
 }
 
 std::string RuleName(const Value& v) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -36,19 +37,21 @@ long long DateToUnixSeconds(const Date& date);
 // Offsets are 32 bits: files are capped far below 4 GB, and an archive
 // keeps one Provenance per value.
 struct Provenance {
-  int pattern = 0;          // which of the rule's patterns matched, from 1
+  int pattern = 0;  // which of the rule's patterns matched, from 1
+  // Read from an image: the OCR confidence (0–100) of the figure's words;
+  // NaN for typed text. Beside `pattern`, it takes no room of its own.
+  float image_confidence = std::numeric_limits<float>::quiet_NaN();
   Name section;             // section of the bulletin the text lies in
   std::uint32_t begin = 0;  // byte span of the match in the normalized text
   std::uint32_t end = 0;
   std::uint32_t value_begin = 0;  // byte span of the figure itself
   std::uint32_t value_end = 0;
-  // Read from an image: which one (as the document references it), the
-  // recognised line(s), and the OCR confidence (0–100) of the figure's words.
-  // Held apart: most figures are typed, and an archive keeps thousands.
+  // Read from an image: which one (as the document references it) and the
+  // recognised line(s). Held apart, and shared by the figures read from the
+  // same lines: most figures are typed, and an archive keeps thousands.
   struct FromImage {
     std::string image;
     std::string image_line;
-    std::optional<double> confidence;
   };
   std::shared_ptr<const FromImage> from_image;  // null for typed text
 

@@ -38,6 +38,7 @@ struct PreparedLine {
   std::size_t begin = 0;
   std::size_t end = 0;
   std::vector<SplicedLine::Word> words;
+  LineVerdict verdict;  // by the rules it was prepared with
 };
 
 }  // namespace
@@ -50,8 +51,9 @@ struct PreparedImage {
 
 namespace {
 
-// Appends one recognised line, normalized and repaired, with its words.
-void AppendLine(const OcrLine& line, PreparedImage* out) {
+// Appends one recognised line, normalized and repaired, with its words and
+// what it is to SegmentSections.
+void AppendLine(const OcrLine& line, const RuleSet& rules, PreparedImage* out) {
   std::string raw;
   for (const auto& w : line.words) {
     if (!raw.empty()) raw += ' ';
@@ -64,7 +66,10 @@ void AppendLine(const OcrLine& line, PreparedImage* out) {
   text = FixOcrConfusions(text);
   StripMarkers(text);
   if (text.empty()) return;
-  PreparedLine prepared{out->text.size(), out->text.size() + text.size(), {}};
+  PreparedLine prepared{out->text.size(),
+                        out->text.size() + text.size(),
+                        {},
+                        ReadLineVerdict(text, out->text.size(), rules)};
   std::size_t cursor = 0;
   for (const auto& w : line.words) {
     std::string word = NormalizeText(w.text);
@@ -85,33 +90,40 @@ void AppendLine(const OcrLine& line, PreparedImage* out) {
   out->lines.push_back(std::move(prepared));
 }
 
-std::shared_ptr<const PreparedImage> PrepareNow(const ImageText& text) {
+std::shared_ptr<const PreparedImage> PrepareNow(const ImageText& text,
+                                                const RuleSet& rules) {
   auto prepared = std::make_shared<PreparedImage>();
   for (const auto& block : text.blocks) {
-    for (const auto& line : block.lines) AppendLine(line, prepared.get());
+    for (const auto& line : block.lines) {
+      AppendLine(line, rules, prepared.get());
+    }
     prepared->text += kHardBreak;
     prepared->text += '\n';
   }
   return prepared;
 }
 
-// Prepared once per key for as long as the process runs; an image without
-// a key is prepared each time.
+// Prepared once per key and set of rules for as long as the process runs;
+// an image without a key is prepared each time.
 std::shared_ptr<const PreparedImage> Prepare(const std::string& key,
-                                             const ImageText& text) {
-  if (key.empty()) return PrepareNow(text);
+                                             const ImageText& text,
+                                             const RuleSet& rules) {
+  if (key.empty()) return PrepareNow(text, rules);
   static std::mutex mutex;
   static std::map<std::string, std::shared_ptr<const PreparedImage>> memo;
   constexpr std::size_t kMaxImages = 256;
+  std::string memo_key = key;
+  memo_key += '/';
+  memo_key += std::to_string(rules.id);
   {
     const std::lock_guard<std::mutex> lock(mutex);
-    const auto it = memo.find(key);
+    const auto it = memo.find(memo_key);
     if (it != memo.end()) return it->second;
   }
-  auto prepared = PrepareNow(text);
+  auto prepared = PrepareNow(text, rules);
   const std::lock_guard<std::mutex> lock(mutex);
   if (memo.size() >= kMaxImages) memo.clear();
-  memo.emplace(key, prepared);
+  memo.emplace(std::move(memo_key), prepared);
   return prepared;
 }
 
@@ -122,6 +134,8 @@ void AppendPrepared(std::shared_ptr<const PreparedImage> prepared,
   for (const PreparedLine& line : prepared->lines) {
     out->lines.push_back(
         {line.begin + shift, line.end + shift, image, line.words, shift});
+    out->verdicts.push_back(line.verdict);
+    out->verdicts.back().begin += shift;
   }
   out->image_text[image] += prepared->image_text;
   out->prepared.push_back(std::move(prepared));
@@ -157,8 +171,11 @@ Spliced SpliceImages(std::string_view normalized,
     const long index = ImageMarkerIndex(line);
     if (index < 0 || static_cast<std::size_t>(index) >= images.size()) {
       if (index < 0) {
-        if (const SectionDef* opened = OpensSection(line, rules)) {
-          section = opened;
+        if (!line.empty()) {
+          out.verdicts.push_back(ReadLineVerdict(line, out.text.size(), rules));
+          if (out.verdicts.back().section >= 0) {
+            section = &rules.sections[out.verdicts.back().section];
+          }
         }
         out.text.append(line);
         out.text += '\n';
@@ -186,7 +203,7 @@ Spliced SpliceImages(std::string_view normalized,
     if (lookup.status != ImageStatus::kRead || !lookup.text) continue;
     out.text += kHardBreak;
     out.text += '\n';
-    AppendPrepared(Prepare(lookup.key, *lookup.text), i, &out);
+    AppendPrepared(Prepare(lookup.key, *lookup.text, rules), i, &out);
   }
   return out;
 }
@@ -213,6 +230,51 @@ void MarkImageSpans(const Spliced& spliced, Layout* layout) {
   }
 }
 
+namespace {
+
+// An account of recognised lines that figures share: each is made once.
+struct SharedFromImage {
+  const SplicedLine* first = nullptr;  // the lines, in order, each once
+  const SplicedLine* last = nullptr;
+  std::size_t image = 0;
+  std::shared_ptr<const Provenance::FromImage> from_image;
+};
+
+// The image and recognised `lines` of a figure that begins on `line`: the
+// same as another figure's where it stands on the same run of lines.
+std::shared_ptr<const Provenance::FromImage> SharedSource(
+    const SplicedLine& line, const std::vector<ImageRef>& images,
+    std::string_view text, const std::vector<const SplicedLine*>& lines,
+    std::vector<SharedFromImage>* shared) {
+  // A run of consecutive lines is told by its ends; others are not shared.
+  const bool run = !lines.empty() &&
+                   static_cast<std::size_t>(lines.back() - lines.front()) + 1 ==
+                       lines.size();
+  if (run) {
+    for (const SharedFromImage& s : *shared) {
+      if (s.first == lines.front() && s.last == lines.back() &&
+          s.image == line.image) {
+        return s.from_image;
+      }
+    }
+  }
+  auto source = std::make_shared<Provenance::FromImage>();
+  source->image = images[line.image].src;
+  std::size_t size = 0;
+  for (const SplicedLine* l : lines) size += l->end - l->begin + 1;
+  source->image_line.reserve(size);
+  for (const SplicedLine* l : lines) {
+    if (!source->image_line.empty()) source->image_line += '\n';
+    source->image_line.append(text.substr(l->begin, l->end - l->begin));
+  }
+  if (run) {
+    shared->push_back({lines.front(), lines.back(), line.image, source});
+  }
+  return source;
+}
+
+}  // namespace
+
 void TraceImageValues(const Layout& layout, const Spliced& spliced,
                       const std::vector<ImageRef>& images,
                       std::vector<Value>* values) {
@@ -224,6 +286,8 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
     const SplicedLine* line = &*std::prev(it);
     return input < line->end ? line : nullptr;
   };
+  std::vector<const SplicedLine*> on_lines;
+  std::vector<SharedFromImage> shared;
   for (Value& v : *values) {
     Provenance& p = v.provenance;
     if (!layout.InImage(p.begin, p.end)) continue;
@@ -232,12 +296,9 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
         p.value_end > p.value_begin ? p.value_end - 1 : p.value_begin);
     const SplicedLine* line = vb ? line_at(*vb) : nullptr;
     if (!line) continue;
-    Provenance::FromImage source;
-    source.image = images[line->image].src;
     // The recognised lines the whole match stands on: those the input of
     // each piece of text within the match overlaps, in order.
-    std::string lines;
-    const SplicedLine* previous = nullptr;
+    on_lines.clear();
     auto piece = std::upper_bound(
         layout.pieces.begin(), layout.pieces.end(), std::size_t{p.begin},
         [](std::size_t o, const TextPiece& t) { return o < t.begin; });
@@ -254,13 +315,12 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
           [](std::size_t o, const SplicedLine& s) { return o < s.begin; });
       if (l != spliced.lines.begin()) --l;
       for (; l != spliced.lines.end() && l->begin < input_to; ++l) {
-        if (l->end <= input_from || &*l == previous) continue;
-        if (!lines.empty()) lines += '\n';
-        lines.append(spliced.text, l->begin, l->end - l->begin);
-        previous = &*l;
+        if (l->end <= input_from) continue;
+        if (!on_lines.empty() && on_lines.back() == &*l) continue;
+        on_lines.push_back(&*l);
       }
     }
-    source.image_line = std::move(lines);
+    p.from_image = SharedSource(*line, images, spliced.text, on_lines, &shared);
     // The confidence of what makes the figure: its characters, and each
     // word that is all figure; a word that also holds other characters ("%"
     // or ";", often less sure) counts by the figure's characters alone.
@@ -317,9 +377,7 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
       for (const auto& w : line->words)
         confidence = std::min(confidence, w.confidence);
     }
-    source.confidence = confidence;
-    p.from_image =
-        std::make_shared<const Provenance::FromImage>(std::move(source));
+    p.image_confidence = confidence;
   }
 }
 

@@ -43,6 +43,9 @@ struct Spliced {
   std::vector<ImageUse> uses;           // one per image of the document
   std::vector<std::string> image_text;  // per image: its normalized text
   std::vector<std::shared_ptr<const PreparedImage>> prepared;
+  // On the lines of `text` read on the way (all but those of documents
+  // without images), in order of `begin`: SegmentSections reads none twice.
+  std::vector<LineVerdict> verdicts;
 };
 
 // Reads each image that stands inside an extracted section (covers, avatars

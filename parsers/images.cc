@@ -16,6 +16,7 @@ constexpr std::string_view kMarker = "\xEE\x80\x80";  // U+E000
 
 bool IsDecorativeImage(const ImageRef& ref) {
   if (ref.src.empty()) return true;
+  if (ref.alt.empty()) return false;  // most content images: no RE2 call
   static const RE2 kDecorative(
       R"((?i)cover|头像|二维码|qr ?code|avatar|logo|封面)");
   return RE2::PartialMatch(ref.alt, kDecorative);

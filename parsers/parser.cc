@@ -106,7 +106,7 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
     bulletin.failure = Failure::kTooLarge;
     return bulletin;
   }
-  Layout layout = SegmentSections(spliced.text, rules);
+  Layout layout = SegmentSections(spliced.text, rules, spliced.verdicts);
   MarkImageSpans(spliced, &layout);
   bulletin.identity = ReadIdentity(doc, layout, &bulletin.warnings);
   Extraction extraction = ExtractValues(layout, rules);

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
@@ -559,6 +560,12 @@ const RE2& Pattern::regex() const {
   });
   return *compiled;
 }
+
+RuleSet::RuleSet()
+    : id([] {
+        static std::atomic<std::uint64_t> next{1};
+        return next++;
+      }()) {}
 
 const SectionDef* RuleSet::FindSection(std::string_view section_name) const {
   for (const auto& s : sections) {

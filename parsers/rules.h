@@ -102,7 +102,14 @@ struct SectionDef {
 };
 
 struct RuleSet {
+  RuleSet();
+  RuleSet(const RuleSet&) = delete;
+  RuleSet& operator=(const RuleSet&) = delete;
+
   std::string name;  // file name, or "<default>"
+  // Unique to this set for as long as the process runs: what is worked out
+  // from the rules and kept beyond them (an image's lines) is kept by it.
+  const std::uint64_t id;
   std::vector<SectionDef> sections;
   std::vector<Rule> rules;
   // Every pattern's literal prefixes, each once, ready to be searched for.

@@ -73,13 +73,25 @@ const SectionDef* MatchHeading(std::string_view line, const RuleSet& rules,
 
 }  // namespace
 
-const SectionDef* OpensSection(std::string_view line, const RuleSet& rules) {
+LineVerdict ReadLineVerdict(std::string_view line, std::size_t begin,
+                            const RuleSet& rules) {
+  LineVerdict verdict{begin, IsCaption(line), -1, 0};
+  if (verdict.caption || line.empty() || line == kHardBreak) return verdict;
   std::string_view rest;
-  if (line.empty() || IsCaption(line) || line == kHardBreak) return nullptr;
-  return MatchHeading(line, rules, &rest);
+  if (const SectionDef* section = MatchHeading(line, rules, &rest)) {
+    verdict.section = static_cast<int>(section - rules.sections.data());
+    verdict.heading_length = line.size() - rest.size();
+  }
+  return verdict;
 }
 
-Layout SegmentSections(std::string_view normalized, const RuleSet& rules) {
+const SectionDef* OpensSection(std::string_view line, const RuleSet& rules) {
+  const LineVerdict verdict = ReadLineVerdict(line, 0, rules);
+  return verdict.section < 0 ? nullptr : &rules.sections[verdict.section];
+}
+
+Layout SegmentSections(std::string_view normalized, const RuleSet& rules,
+                       std::span<const LineVerdict> known) {
   Layout layout;
   layout.text.reserve(normalized.size());
   SectionSpan current{"lead", 0, 0, true};
@@ -103,13 +115,15 @@ Layout SegmentSections(std::string_view normalized, const RuleSet& rules) {
     layout.text.append(line);
   };
 
+  auto next_known = known.begin();
   std::size_t pos = 0;
   while (pos < normalized.size()) {
     std::size_t eol = normalized.find('\n', pos);
     if (eol == std::string_view::npos) eol = normalized.size();
     const std::string_view line = normalized.substr(pos, eol - pos);
+    const std::size_t begin = pos;
     pos = eol + 1;
-    if (line.empty() || IsCaption(line)) continue;
+    if (line.empty()) continue;
     if (line == kHardBreak) {
       if (!layout.text.empty() && !layout.text.ends_with("\n") &&
           layout.text.size() > current.begin) {
@@ -117,19 +131,28 @@ Layout SegmentSections(std::string_view normalized, const RuleSet& rules) {
       }
       continue;
     }
-    std::string_view rest;
-    if (const SectionDef* section = MatchHeading(line, rules, &rest)) {
+    while (next_known != known.end() && next_known->begin < begin) {
+      ++next_known;
+    }
+    const LineVerdict verdict =
+        next_known != known.end() && next_known->begin == begin
+            ? *next_known
+            : ReadLineVerdict(line, begin, rules);
+    if (verdict.caption) continue;
+    if (verdict.section >= 0) {
+      const SectionDef& section = rules.sections[verdict.section];
+      const std::string_view rest = line.substr(verdict.heading_length);
       close();
       if (!layout.text.empty() && !layout.text.ends_with("\n"))
         layout.text += '\n';
       layout.pieces.push_back(
           {layout.text.size(),
            static_cast<std::size_t>(line.data() - normalized.data()),
-           line.size() - rest.size()});
-      layout.text.append(line.substr(0, line.size() - rest.size()));
+           verdict.heading_length});
+      layout.text.append(line.substr(0, verdict.heading_length));
       layout.text += '\n';
       current =
-          SectionSpan{section->name, layout.text.size(), 0, section->extract};
+          SectionSpan{section.name, layout.text.size(), 0, section.extract};
       layout.has_headings = true;
       if (!rest.empty()) append(rest);
       continue;

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -49,8 +50,25 @@ struct Layout {
   }
 };
 
+// What SegmentSections makes of one line of normalized text (neither empty
+// nor kHardBreak): worked out once per line, where the line was read before
+// (SpliceImages) or kept with an image's text.
+struct LineVerdict {
+  std::size_t begin = 0;  // the line's offset in the input
+  bool caption = false;   // a figure's caption: left out
+  int section = -1;       // index in RuleSet::sections of the section it opens
+  std::size_t heading_length = 0;  // of the heading; running text may follow
+};
+
+// The verdict on `line`, whose offset is `begin`.
+LineVerdict ReadLineVerdict(std::string_view line, std::size_t begin,
+                            const RuleSet& rules);
+
 // A line that is kHardBreak (parsers/images.h) ends running text there.
-Layout SegmentSections(std::string_view normalized, const RuleSet& rules);
+// `known` holds verdicts on some of the lines of `normalized`, in order of
+// `begin`: the rest are worked out.
+Layout SegmentSections(std::string_view normalized, const RuleSet& rules,
+                       std::span<const LineVerdict> known = {});
 
 // The section that `line` (of normalized text) opens as SegmentSections
 // reads it, or null when it is no heading.

@@ -43,7 +43,7 @@ std::vector<std::string> Components(const std::string& path) {
 }
 
 ImageBytes Refused(std::string why) {
-  return {"", ImageFailure::kUnreadable, std::move(why), ""};
+  return {"", ImageFailure::kUnreadable, std::move(why), "", {}};
 }
 
 }  // namespace
@@ -54,31 +54,49 @@ bool IsRemoteImage(const std::string& src) {
          lower.starts_with("//");
 }
 
-ImageBytes ReadLocalImage(const std::string& root,
-                          const std::string& bulletin_dir,
-                          const std::string& src, std::size_t max_bytes) {
+LocalImagePath ResolveLocalImage(const std::string& root,
+                                 const std::string& bulletin_dir,
+                                 const std::string& src) {
+  LocalImagePath out;
   std::string path = PercentDecode(src.substr(0, src.find_first_of("?#")));
   if (path.empty() || path[0] == '/' || path.find('\0') != std::string::npos ||
       path.find(':') != std::string::npos) {
-    return Refused("not a relative path inside the archive: " + src);
+    out.error = "not a relative path inside the archive: " + src;
+    return out;
   }
   // The bulletin's directory relative to the root, then the image's path.
   std::string relative_dir;
   if (bulletin_dir != root) {
     if (!bulletin_dir.starts_with(root + "/")) {
-      return Refused("the bulletin lies outside the archive");
+      out.error = "the bulletin lies outside the archive";
+      return out;
     }
     relative_dir = bulletin_dir.substr(root.size() + 1);
   }
-  std::vector<std::string> parts =
-      Components(relative_dir.empty() ? path : relative_dir + "/" + path);
-  std::vector<std::string> clean;
-  for (const auto& p : parts) {
+  for (auto& p :
+       Components(relative_dir.empty() ? path : relative_dir + "/" + path)) {
     if (p.empty() || p == ".") continue;
-    if (p == "..") return Refused("'..' in an image path: " + src);
-    clean.push_back(p);
+    if (p == "..") {
+      out.error = "'..' in an image path: " + src;
+      return out;
+    }
+    out.components.push_back(std::move(p));
   }
-  if (clean.empty()) return Refused("empty image path");
+  if (out.components.empty()) {
+    out.error = "empty image path";
+    return out;
+  }
+  out.path = root;
+  for (const auto& p : out.components) out.path += "/" + p;
+  return out;
+}
+
+ImageBytes ReadLocalImage(const std::string& root,
+                          const std::string& bulletin_dir,
+                          const std::string& src, std::size_t max_bytes) {
+  LocalImagePath resolved = ResolveLocalImage(root, bulletin_dir, src);
+  if (!resolved.error.empty()) return Refused(std::move(resolved.error));
+  const std::vector<std::string>& clean = resolved.components;
   int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return Refused("cannot open the archive: " +
@@ -98,14 +116,20 @@ ImageBytes ReadLocalImage(const std::string& root,
     }
     fd = next;
   }
+  // Taken before reading: a file changed while it is read shows a newer
+  // version next time, and is read again.
+  struct stat st {};
+  std::optional<FileVersion> version;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    version = FileVersion::Of(st);
+  }
   FileContent file = ReadOpenFile(fd, max_bytes);
   if (file.failure == Failure::kTooLarge) {
-    return {"", ImageFailure::kTooLarge, src + ": " + file.error, ""};
+    return {"", ImageFailure::kTooLarge, src + ": " + file.error, "", {}};
   }
   if (!file.error.empty()) return Refused(src + ": " + file.error);
-  std::string resolved = root;
-  for (const auto& p : clean) resolved += "/" + p;
-  return {std::move(file.bytes), ImageFailure::kNone, "", std::move(resolved)};
+  return {std::move(file.bytes), ImageFailure::kNone, "",
+          std::move(resolved.path), version};
 }
 
 }  // namespace cncert

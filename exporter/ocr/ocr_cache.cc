@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "exporter/base/files.h"
 
@@ -30,42 +31,184 @@ std::string OcrResultToJson(const OcrResult& result,
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+namespace {
+
+// Reads the cache's JSON into an OcrResult as it is parsed, without a tree
+// of it first: a restart reads every image's results, and the tree's nodes
+// cost more than the parse. Anything but the shape OcrResultToJson writes
+// stops it (a broken entry is read as no entry).
+class ResultReader : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  // Top-level keys; kOther's values are skipped.
+  enum class Key { kNone, kVersion, kFailure, kError, kBlocks, kOther };
+
+  bool null() override { return Scalar(); }
+  bool boolean(bool /*value*/) override { return Scalar(); }
+  bool number_integer(number_integer_t value) override {
+    return Number(static_cast<float>(value));
+  }
+  bool number_unsigned(number_unsigned_t value) override {
+    return Number(static_cast<float>(value));
+  }
+  bool number_float(number_float_t value, const string_t& /*raw*/) override {
+    return Number(static_cast<float>(value));
+  }
+  bool string(string_t& value) override {
+    if (skipping()) return true;  // a top-level kOther: below
+    if (depth_ == 1) {
+      switch (key_) {
+        case Key::kVersion:
+          version_ = std::move(value);
+          return true;
+        case Key::kFailure:
+          failure_ = std::move(value);
+          return true;
+        case Key::kError:
+          result_.error = std::move(value);
+          return true;
+        case Key::kOther:
+          return true;
+        default:
+          return false;
+      }
+    }
+    if (depth_ != 5 || field_ != 0) return false;
+    Word().text = std::move(value);
+    field_ = 1;
+    return true;
+  }
+  bool binary(binary_t& /*value*/) override { return Scalar(); }
+
+  bool start_object(std::size_t /*elements*/) override {
+    if (depth_ == 0) {
+      depth_ = 1;
+      return true;
+    }
+    if (skipping() || Skipped()) {
+      ++skip_;
+      return true;
+    }
+    return false;
+  }
+  bool key(string_t& name) override {
+    if (skipping()) return true;
+    Key key = Key::kOther;
+    if (name == "version") key = Key::kVersion;
+    if (name == "failure") key = Key::kFailure;
+    if (name == "error") key = Key::kError;
+    if (name == "blocks") key = Key::kBlocks;
+    // A name given twice would be read twice.
+    if (key != Key::kOther && !seen_.insert(key).second) return false;
+    key_ = key;
+    return true;
+  }
+  bool end_object() override {
+    if (skipping()) {
+      --skip_;
+      return true;
+    }
+    return --depth_ == 0;
+  }
+
+  bool start_array(std::size_t /*elements*/) override {
+    if (skipping() || Skipped()) {
+      ++skip_;
+      return true;
+    }
+    switch (depth_) {
+      case 1:
+        if (key_ != Key::kBlocks) return false;
+        has_blocks_ = true;
+        break;
+      case 2:
+        result_.text.blocks.emplace_back();
+        break;
+      case 3:
+        result_.text.blocks.back().lines.emplace_back();
+        break;
+      case 4:
+        result_.text.blocks.back().lines.back().words.emplace_back();
+        field_ = 0;
+        break;
+      case 5:
+        if (field_ != 2) return false;
+        break;
+      default:
+        return false;
+    }
+    ++depth_;
+    return true;
+  }
+  bool end_array() override {
+    if (skipping()) {
+      --skip_;
+      return true;
+    }
+    if (depth_ == 6) field_ = 3;
+    if (depth_ == 5 && field_ != 3) return false;  // [text, conf, symbols]
+    --depth_;
+    return true;
+  }
+
+  bool parse_error(std::size_t /*position*/, const std::string& /*token*/,
+                   const nlohmann::detail::exception& /*ex*/) override {
+    return false;
+  }
+
+  // After a parse that succeeded.
+  std::optional<OcrResult> Take(const std::string& version) {
+    if (version_ != version || !has_blocks_) return std::nullopt;
+    for (const ImageFailure f : kAllImageFailures) {
+      if (ImageFailureName(f) == failure_) result_.failure = f;
+    }
+    if (!failure_.empty() && result_.failure == ImageFailure::kNone) {
+      return std::nullopt;
+    }
+    return std::move(result_);
+  }
+
+ private:
+  bool skipping() const { return skip_ > 0; }
+  // The value of a top-level key that is not read.
+  bool Skipped() const { return depth_ == 1 && key_ == Key::kOther; }
+  // A value that is neither a string nor a number: only where skipped.
+  bool Scalar() const { return skipping() || Skipped(); }
+  bool Number(float value) {
+    if (Scalar()) return true;
+    if (depth_ == 5 && field_ == 1) {
+      Word().confidence = value;
+      field_ = 2;
+      return true;
+    }
+    if (depth_ == 6) {
+      Word().symbols.push_back(value);
+      return true;
+    }
+    return false;
+  }
+  OcrWord& Word() {
+    return result_.text.blocks.back().lines.back().words.back();
+  }
+
+  OcrResult result_;
+  std::string version_;
+  std::string failure_;
+  std::set<Key> seen_;
+  bool has_blocks_ = false;
+  int depth_ = 0;  // 1: the object; 2: blocks; 3: a block; 4: a line; 5: a
+                   // word; 6: its symbols
+  int field_ = 0;  // of the word: 0 text, 1 confidence, 2 symbols, 3 done
+  int skip_ = 0;   // depth inside a skipped value
+  Key key_ = Key::kNone;
+};
+
+}  // namespace
+
 std::optional<OcrResult> OcrResultFromJson(std::string_view json,
                                            const std::string& version) {
-  const auto j = nlohmann::json::parse(json, nullptr, false);
-  if (!j.is_object() || j.value("version", "") != version) return std::nullopt;
-  OcrResult r;
-  const std::string failure = j.value("failure", "");
-  for (const ImageFailure f : kAllImageFailures) {
-    if (ImageFailureName(f) == failure) r.failure = f;
-  }
-  if (!failure.empty() && r.failure == ImageFailure::kNone) return std::nullopt;
-  r.error = j.value("error", "");
-  const auto& blocks = j["blocks"];
-  if (!blocks.is_array()) return std::nullopt;
-  for (const auto& b : blocks) {
-    if (!b.is_array()) return std::nullopt;
-    OcrBlock block;
-    for (const auto& l : b) {
-      if (!l.is_array()) return std::nullopt;
-      OcrLine line;
-      for (const auto& w : l) {
-        if (!w.is_array() || w.size() != 3 || !w[0].is_string() ||
-            !w[1].is_number() || !w[2].is_array()) {
-          return std::nullopt;
-        }
-        OcrWord word{w[0].get<std::string>(), w[1].get<float>(), {}};
-        for (const auto& s : w[2]) {
-          if (!s.is_number()) return std::nullopt;
-          word.symbols.push_back(s.get<float>());
-        }
-        line.words.push_back(std::move(word));
-      }
-      block.lines.push_back(std::move(line));
-    }
-    r.text.blocks.push_back(std::move(block));
-  }
-  return r;
+  ResultReader reader;
+  if (!nlohmann::json::sax_parse(json, &reader)) return std::nullopt;
+  return reader.Take(version);
 }
 
 OcrCache::OcrCache(std::string dir, std::string engine_version)
@@ -75,6 +218,58 @@ OcrCache::OcrCache(std::string dir, std::string engine_version)
 
 std::string OcrCache::Path(const std::string& image_sha256) const {
   return dir_ + "/" + image_sha256 + "-" + version_digest_ + ".json";
+}
+
+// One file per image file, named by its device and inode (a path may be
+// given relative to any directory): its version and its hash.
+std::string OcrCache::FilePath(const FileVersion& version) const {
+  return dir_ + "/files/" + std::to_string(version.device) + "-" +
+         std::to_string(version.inode);
+}
+
+namespace {
+
+constexpr std::string_view kFileHeader = "cncert-ocr-file 1\n";
+
+std::string FileRecord(const FileVersion& v) {
+  return std::to_string(v.size) + " " + std::to_string(v.modified_seconds) +
+         " " + std::to_string(v.modified_nanoseconds) + " " +
+         std::to_string(v.changed_seconds) + " " +
+         std::to_string(v.changed_nanoseconds) + "\n";
+}
+
+bool IsSha256Hex(std::string_view s) {
+  return s.size() == 64 &&
+         s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+}  // namespace
+
+std::string OcrCache::KnownFile(const FileVersion& version) const {
+  if (dir_.empty()) return "";
+  const FileContent file =
+      ReadFileCapped(FilePath(version), 4096, FileOrigin::kArchive);
+  if (!file.error.empty()) return "";
+  std::string_view rest = file.bytes;
+  const std::string record = FileRecord(version);
+  if (!rest.starts_with(kFileHeader)) return "";
+  rest.remove_prefix(kFileHeader.size());
+  if (!rest.starts_with(record)) return "";
+  rest.remove_prefix(record.size());
+  if (!rest.ends_with("\n")) return "";
+  rest.remove_suffix(1);
+  return IsSha256Hex(rest) ? std::string(rest) : "";
+}
+
+void OcrCache::RememberFile(const FileVersion& version,
+                            const std::string& image_sha256) const {
+  if (dir_.empty() || !IsSha256Hex(image_sha256)) return;
+  ::mkdir(dir_.c_str(), 0755);
+  ::mkdir((dir_ + "/files").c_str(), 0755);
+  // Not remembered only costs a hash next time.
+  (void)WriteFileAtomically(
+      FilePath(version),
+      std::string(kFileHeader) + FileRecord(version) + image_sha256 + "\n");
 }
 
 std::shared_ptr<const OcrResult> OcrCache::Load(

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "exporter/base/digest.h"
+#include "exporter/ocr/file_version.h"
 #include "exporter/ocr/ocr_engine.h"
 
 namespace cncert {
@@ -29,8 +30,16 @@ class OcrCache {
   void Store(const std::string& image_sha256, const OcrResult& result) const;
   const std::string& dir() const { return dir_; }
 
+  // The SHA-256 of the image file at `version`, as remembered (by any
+  // process sharing the directory): a restart finds its results without
+  // reading and hashing every image again. "" when not known.
+  std::string KnownFile(const FileVersion& version) const;
+  void RememberFile(const FileVersion& version,
+                    const std::string& image_sha256) const;
+
  private:
   std::string Path(const std::string& image_sha256) const;
+  std::string FilePath(const FileVersion& version) const;
   std::string dir_;
   std::string version_;
   std::string version_digest_;

@@ -1,7 +1,5 @@
 #include "exporter/ocr/ocr_service.h"
 
-#include <sys/stat.h>
-
 #include <chrono>
 
 #include "exporter/base/files.h"
@@ -94,38 +92,43 @@ std::size_t OcrService::backlog() const {
   return queue_.size();
 }
 
-std::optional<OcrService::FileVersion> OcrService::VersionOf(
-    const std::string& path) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    return std::nullopt;
-  }
-  return FileVersion{st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec,
-                     st.st_mtim.tv_nsec};
-}
-
-std::string OcrService::KnownHash(const std::string& src,
+std::string OcrService::KnownHash(const std::string& bulletin_dir,
+                                  const std::string& src,
                                   const std::string& key) {
   if (IsRemoteImage(src)) {
     return options_.fetch_remote
                ? ImageStore(root_).StoredHash(ImageStore::Url(src))
                : "";
   }
-  std::lock_guard<std::mutex> lock(mutex_);
-  const auto it = hashes_.find(key);
-  if (it == hashes_.end()) return "";
-  const auto& [path, version, hash] = it->second;
-  return VersionOf(path) == version ? hash : "";
-}
-
-void OcrService::RememberHash(const Job& job, const std::string& path,
-                              const std::string& hash) {
-  if (path.empty()) return;  // remote: the store names it
-  const auto version = VersionOf(path);
-  if (!version) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = hashes_.find(key);
+    if (it != hashes_.end()) {
+      const auto& [path, version, hash] = it->second;
+      return FileVersion::OfPath(path) == version ? hash : "";
+    }
+  }
+  // Not seen by this process: perhaps by an earlier one.
+  const LocalImagePath resolved = ResolveLocalImage(root_, bulletin_dir, src);
+  if (!resolved.error.empty()) return "";
+  const auto version = FileVersion::OfPath(resolved.path);
+  if (!version) return "";
+  std::string hash = cache_.KnownFile(*version);
+  if (hash.empty()) return "";
   std::lock_guard<std::mutex> lock(mutex_);
   if (hashes_.size() >= kMaxKnownHashes) hashes_.clear();
-  hashes_[job.bulletin_dir + "\n" + job.src] = {path, *version, hash};
+  hashes_[key] = {resolved.path, *version, hash};
+  return hash;
+}
+
+void OcrService::RememberHash(const Job& job, const ImageBytes& image,
+                              const std::string& hash) {
+  if (image.path.empty() || !image.version) return;  // remote: the store
+  cache_.RememberFile(*image.version, hash);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (hashes_.size() >= kMaxKnownHashes) hashes_.clear();
+  hashes_[job.bulletin_dir + "\n" + job.src] = {image.path, *image.version,
+                                                hash};
 }
 
 ImageBytes OcrService::Bytes(const Job& job, bool may_fetch) {
@@ -135,23 +138,29 @@ ImageBytes OcrService::Bytes(const Job& job, bool may_fetch) {
   }
   const std::string url = ImageStore::Url(job.src);
   if (!options_.fetch_remote) {
-    return {"", ImageFailure::kNotFetched,
-            "remote image; fetching images is off (--images.fetch)", ""};
+    return {"",
+            ImageFailure::kNotFetched,
+            "remote image; fetching images is off (--images.fetch)",
+            "",
+            {}};
   }
   const ImageStore store(root_);
   if (auto stored = store.Stored(url, options_.limits.max_bytes)) {
-    return {std::move(*stored), {}, "", ""};
+    return {std::move(*stored), {}, "", "", {}};
   }
-  if (!may_fetch) return {"", ImageFailure::kNone, "", ""};  // not fetched yet
+  if (!may_fetch) return {"", ImageFailure::kNone, "", "", {}};  // not yet
   const FetchResult r = HttpGet(url, options_.http);
   if (!r.ok || r.not_modified) {
-    return {"", ImageFailure::kFetch,
-            std::string(FetchFailureName(r.reason)) + ": " + r.message, ""};
+    return {"",
+            ImageFailure::kFetch,
+            std::string(FetchFailureName(r.reason)) + ": " + r.message,
+            "",
+            {}};
   }
   if (const Status s = store.Put(url, r.body); !s.ok()) {
     log::Warn("cannot store a fetched image", {{"err", s.message()}});
   }
-  return {r.body, {}, "", ""};
+  return {r.body, {}, "", "", {}};
 }
 
 OcrResult OcrService::ReadNow(const std::string& bytes,
@@ -192,7 +201,8 @@ ImageLookup OcrService::Lookup(
   }
   // A cache hit reads no image: a stored remote image is named by its hash,
   // a local one's hash is kept per version of the file.
-  if (const std::string known = KnownHash(ref.src, key); !known.empty()) {
+  if (const std::string known = KnownHash(bulletin_dir, ref.src, key);
+      !known.empty()) {
     if (auto cached = cache_.Load(known);
         cached && cached->failure == ImageFailure::kNone) {
       if (metrics_) metrics_->OcrCacheHit();
@@ -217,7 +227,7 @@ ImageLookup OcrService::Lookup(
   std::string hash;
   if (!image.bytes.empty()) {
     hash = Sha256Hex(image.bytes);
-    RememberHash(job, image.path, hash);
+    RememberHash(job, image, hash);
     result = cache_.Load(hash);
     if (result && metrics_) metrics_->OcrCacheHit();
   }
@@ -270,6 +280,7 @@ void OcrService::Work() {
     const ImageBytes image = Bytes(job, true);
     if (image.failure == ImageFailure::kNone && !image.bytes.empty()) {
       const std::string hash = Sha256Hex(image.bytes);
+      RememberHash(job, image, hash);
       if (!cache_.Load(hash)) ReadNow(image.bytes, hash);
     } else if (metrics_) {
       metrics_->ImageFailed(ImageFailureName(image.failure));

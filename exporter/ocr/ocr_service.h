@@ -83,16 +83,6 @@ class OcrService : public ImageReaders {
     std::string bulletin_dir;
     std::string src;
   };
-  // What tells a changed file: device, inode, size and modification time.
-  struct FileVersion {
-    std::uint64_t device = 0;
-    std::uint64_t inode = 0;
-    std::int64_t size = 0;
-    std::int64_t seconds = 0;
-    std::int64_t nanoseconds = 0;
-    bool operator==(const FileVersion&) const = default;
-  };
-  static std::optional<FileVersion> VersionOf(const std::string& path);
   OcrService(std::string root, std::string cache_dir, ImageOptions options,
              Mode mode, SelfMetrics* metrics,
              std::unique_ptr<OcrEngine> engine);
@@ -101,8 +91,10 @@ class OcrService : public ImageReaders {
   ImageBytes Bytes(const Job& job, bool may_fetch);
   // The hash of image `src` known without reading it ("" unknown); `key`
   // is its bulletin dir + "\n" + src.
-  std::string KnownHash(const std::string& src, const std::string& key);
-  void RememberHash(const Job& job, const std::string& path,
+  std::string KnownHash(const std::string& bulletin_dir, const std::string& src,
+                        const std::string& key);
+  // After reading `image` of `job`, hashed to `hash`.
+  void RememberHash(const Job& job, const ImageBytes& image,
                     const std::string& hash);
   OcrResult ReadNow(const std::string& bytes, const std::string& hash);
   void Work();

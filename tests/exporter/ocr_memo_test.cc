@@ -1,5 +1,6 @@
-// An image read before is known by its file's version: a cache hit reads
-// and hashes no image bytes again, and a changed file is read again.
+// An image read before is known by its file's version, in this process and,
+// through the cache directory, in the next: a cache hit reads and hashes no
+// image bytes, and a changed file is read again.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -14,46 +15,97 @@
 namespace cncert {
 namespace {
 
-TEST(OcrMemoTest, ACachedImageIsNotReadAgainUntilItsFileChanges) {
-  const std::string dir = testing::MakeTempDir();
-  const std::string image = dir + "/1.png";
-  // Not an image at all: if it were read and recognised, it would fail.
-  const std::string bytes(4096, 'a');
-  testing::WriteFile(image, bytes);
-  std::string error;
-  const auto engine = OcrEngine::Create(&error);
-  ASSERT_TRUE(engine) << error;
-  OcrResult known;
-  known.text.blocks.push_back({{{{{"本周", 95, {}}}}}});
-  OcrCache(dir + "/cache", engine->version()).Store(Sha256Hex(bytes), known);
-  auto service = OcrService::Create(dir, dir + "/cache", ImageOptions{},
-                                    OcrService::Mode::kInline, nullptr, &error);
-  ASSERT_TRUE(service) << error;
+class OcrMemoTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::MakeTempDir();
+    image_ = dir_ + "/1.png";
+    cache_dir_ = dir_ + "/cache";
+    // Not an image at all: if it were read and recognised, it would fail.
+    testing::WriteFile(image_, std::string(4096, 'a'));
+    std::string error;
+    engine_ = OcrEngine::Create(&error);
+    ASSERT_TRUE(engine_) << error;
+    known_.text.blocks.push_back({{{{{"本周", 95, {}}}}}});
+    Cache().Store(Sha256Hex(std::string(4096, 'a')), known_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  auto lookup = [&] {
+  OcrCache Cache() const { return OcrCache(cache_dir_, engine_->version()); }
+  std::unique_ptr<OcrService> Service() const {
+    std::string error;
+    auto service =
+        OcrService::Create(dir_, cache_dir_, ImageOptions{},
+                           OcrService::Mode::kInline, nullptr, &error);
+    EXPECT_TRUE(service) << error;
+    return service;
+  }
+  // The first word read from the image, or what became of it.
+  std::string Lookup(OcrService& service) const {
     std::vector<std::shared_ptr<const ImageText>> held;
     const ImageLookup found =
-        service->Lookup(dir, ImageRef{"1.png", ""}, &held);
+        service.Lookup(dir_, ImageRef{"1.png", ""}, &held);
     return found.status == ImageStatus::kRead && found.text &&
                    !found.text->blocks.empty()
                ? found.text->blocks[0].lines[0].words[0].text
                : "status " + std::to_string(static_cast<int>(found.status)) +
                      ": " + found.reason;
-  };
-  EXPECT_EQ(lookup(), "本周");
-  // Other bytes, same size, same modification time: taken for the same
-  // file, so its bytes are not read (a read would miss the cache and fail).
+  }
+  std::string dir_;
+  std::string image_;
+  std::string cache_dir_;
+  std::unique_ptr<OcrEngine> engine_;
+  OcrResult known_;
+};
+
+TEST_F(OcrMemoTest, AnImageHashedByAnEarlierProcessIsNotReadAgain) {
+  EXPECT_EQ(Lookup(*Service()), "本周");
+  // The results now stand under a hash the bytes do not have, and the
+  // directory says the file has it: only a service that neither reads nor
+  // hashes the file finds them.
+  const std::string other(64, 'f');
+  const auto version = FileVersion::OfPath(image_);
+  ASSERT_TRUE(version);
+  std::filesystem::remove_all(cache_dir_);
+  Cache().Store(other, known_);
+  Cache().RememberFile(*version, other);
+  EXPECT_EQ(Cache().KnownFile(*version), other);
+  EXPECT_EQ(Lookup(*Service()), "本周");
+}
+
+TEST_F(OcrMemoTest, AChangedFileIsReadAgainEvenWithItsOldModificationTime) {
+  const auto service = Service();
+  EXPECT_EQ(Lookup(*service), "本周");
+  EXPECT_EQ(Lookup(*service), "本周");
+  // Other bytes, same size, the modification time set back: the change
+  // time tells, so it is read again, is not in the cache, and no image.
   struct stat st {};
-  ASSERT_EQ(::stat(image.c_str(), &st), 0);
-  testing::WriteFile(image, std::string(4096, 'b'));
+  ASSERT_EQ(::stat(image_.c_str(), &st), 0);
+  testing::WriteFile(image_, std::string(4096, 'b'));
   const timespec times[2] = {st.st_atim, st.st_mtim};
-  ASSERT_EQ(::utimensat(AT_FDCWD, image.c_str(), times, 0), 0);
-  EXPECT_EQ(lookup(), "本周");
-  // A new modification time: read again, not in the cache, not an image.
-  const timespec later[2] = {st.st_atim, {st.st_mtim.tv_sec + 10, 0}};
-  ASSERT_EQ(::utimensat(AT_FDCWD, image.c_str(), later, 0), 0);
-  EXPECT_NE(lookup(), "本周");
-  std::filesystem::remove_all(dir);
+  ASSERT_EQ(::utimensat(AT_FDCWD, image_.c_str(), times, 0), 0);
+  EXPECT_NE(Lookup(*service), "本周");
+  // Nor does a new process take the old hash for it.
+  EXPECT_NE(Lookup(*Service()), "本周");
+}
+
+TEST_F(OcrMemoTest, ARecordOfAnotherVersionIsNotTaken) {
+  auto version = FileVersion::OfPath(image_);
+  ASSERT_TRUE(version);
+  Cache().RememberFile(*version, std::string(64, 'f'));
+  FileVersion older = *version;
+  older.modified_seconds -= 10;
+  EXPECT_EQ(Cache().KnownFile(older), "");
+  EXPECT_EQ(Cache().KnownFile(*version), std::string(64, 'f'));
+  // Not a hash: not remembered.
+  FileVersion other = *version;
+  other.inode += 1;
+  Cache().RememberFile(other, "../../etc/passwd");
+  EXPECT_EQ(Cache().KnownFile(other), "");
+  // Without a directory nothing is remembered.
+  const OcrCache memory("", engine_->version());
+  memory.RememberFile(*version, std::string(64, 'f'));
+  EXPECT_EQ(memory.KnownFile(*version), "");
 }
 
 }  // namespace

@@ -125,8 +125,8 @@ TEST(BulletinJsonTextTest, ImagesAndTheirProvenance) {
   auto image = std::make_shared<Provenance::FromImage>();
   image->image = "a.png";
   image->image_line = "境内被篡改网站 177";
-  image->confidence = 91.26;
   b.values[0].provenance.from_image = image;
+  b.values[0].provenance.image_confidence = 91.26F;
   auto unsure = std::make_shared<Provenance::FromImage>();
   unsure->image = "a.png";
   unsure->image_line = "512";

@@ -9,6 +9,7 @@
 
 #include "parsers/document.h"
 #include "parsers/parser.h"
+#include "parsers/strings.h"
 #include "tests/support/test_support.h"
 
 namespace cncert::testing {
@@ -20,8 +21,10 @@ using ::testing::HasSubstr;
 // Text per image source; every word with the same confidence.
 class FakeReader : public ImageReader {
  public:
-  void Add(const std::string& src, std::vector<std::vector<std::string>> blocks,
-           float confidence = 95) {
+  void Add(const std::string& src,
+           const std::vector<std::vector<std::string>>& blocks,
+           float confidence = 95, std::string key = "") {
+    keys_[src] = std::move(key);
     ImageText text;
     for (const auto& lines : blocks) {
       OcrBlock block;
@@ -39,12 +42,13 @@ class FakeReader : public ImageReader {
     const auto it = texts_.find(ref.src);
     if (it == texts_.end())
       return {ImageStatus::kFailed, nullptr, "missing", ""};
-    return {ImageStatus::kRead, &it->second, "", ""};
+    return {ImageStatus::kRead, &it->second, "", keys_.at(ref.src)};
   }
   mutable std::vector<std::string> read_;
 
  private:
   std::map<std::string, ImageText> texts_;
+  std::map<std::string, std::string> keys_;  // "": prepared each time
 };
 
 std::string Article(const std::string& images, const std::string& after = "") {
@@ -287,6 +291,41 @@ TEST(ImagesTest, KnownMisreadingsAreRepairedOnlyInTheirContext) {
   for (const auto& c : cases) {
     EXPECT_EQ(FixOcrConfusions(c.misread), c.repaired) << c.misread;
   }
+}
+
+// An image the parser keeps prepared (its reader names it) is prepared
+// again for other rules: its lines' headings are the rules'.
+TEST(ImagesTest, AnImageKeptPreparedIsReadAfreshUnderOtherRules) {
+  std::string yaml(DefaultRulesYaml());
+  const std::string heading = "headings: ['(?:本周)?网站安全(?:情况)?']";
+  ASSERT_NE(yaml.find(heading), std::string::npos);
+  yaml.replace(yaml.find(heading), heading.size(),
+               "headings: ['网站安全概况']");
+  std::vector<RuleError> errors;
+  const auto other = LoadRules(yaml, "other.yaml", &errors);
+  ASSERT_TRUE(other);
+  const auto parse = [](const RuleSet& rules, const std::string& key) {
+    FakeReader reader;
+    reader.Add("files/1.png", {kWebsite}, 95, key);
+    ParseOptions options;
+    options.images = &reader;
+    const Bulletin b =
+        ParseBulletin(Article("![](files/1.png)"), rules, options);
+    std::string out;
+    for (const Value& v : b.values) {
+      out += InternedSeriesKey(v.metric, v.labels) + "=" +
+             FormatNumber(v.value) + " in " + v.provenance.section.str() + "\n";
+    }
+    for (const std::string& w : b.warnings) out += w + "\n";
+    return out;
+  };
+  const std::string shipped = parse(*DefaultRules(), "image-1");
+  EXPECT_THAT(shipped, HasSubstr("cncert_defaced_websites=1234 in website"));
+  // Without its heading the image's figures are borrowed, with a warning.
+  const std::string under_other = parse(*other, "image-1");
+  EXPECT_EQ(under_other, parse(*other, ""));
+  EXPECT_THAT(under_other, HasSubstr("without a 'website' heading"));
+  EXPECT_EQ(parse(*DefaultRules(), "image-1"), shipped);
 }
 
 }  // namespace

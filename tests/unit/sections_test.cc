@@ -116,5 +116,39 @@ TEST(SectionsTest, RecentIssuesAreNotExtracted) {
   EXPECT_FALSE(l.sections[1].extract);
 }
 
+// Verdicts worked out before (SpliceImages, an image's prepared lines) are
+// taken as they are: the same layout as working them out, and a line is not
+// read again.
+TEST(SectionsTest, KnownVerdictsAreTakenForTheirLines) {
+  const auto rules = DefaultRules();
+  const std::string text = NormalizeText(
+      "周报\n一、本周网站安全情况\n境内被篡改网站数量为5个;\n图1 数量\n"
+      "二、本周事件处理情况:共处理网络安全事件5起。\n近期回顾\n周报\n");
+  std::vector<LineVerdict> verdicts;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t eol = text.find('\n', pos);
+    const std::string_view line(text.data() + pos, eol - pos);
+    if (!line.empty()) verdicts.push_back(ReadLineVerdict(line, pos, *rules));
+    pos = eol + 1;
+  }
+  const Layout worked_out = SegmentSections(text, *rules);
+  const Layout known = SegmentSections(text, *rules, verdicts);
+  EXPECT_EQ(known.text, worked_out.text);
+  EXPECT_EQ(Names(known), Names(worked_out));
+  EXPECT_EQ(Names(known), (std::vector<std::string>{"lead", "website",
+                                                    "incident", "recent"}));
+  ASSERT_EQ(known.pieces.size(), worked_out.pieces.size());
+  for (std::size_t i = 0; i < known.pieces.size(); ++i) {
+    EXPECT_EQ(known.pieces[i].input_begin, worked_out.pieces[i].input_begin);
+    EXPECT_EQ(known.pieces[i].length, worked_out.pieces[i].length);
+  }
+  // A verdict that says otherwise is believed: the website heading opens
+  // news.
+  verdicts[1].section =
+      static_cast<int>(rules->FindSection("news") - rules->sections.data());
+  EXPECT_EQ(Names(SegmentSections(text, *rules, verdicts)),
+            (std::vector<std::string>{"lead", "news", "incident", "recent"}));
+}
+
 }  // namespace
 }  // namespace cncert

@@ -1,0 +1,208 @@
+// The OCR cache's entries: read back as they were written, and a broken or
+// hostile entry read as no entry. The reader parses as it goes; it is held
+// against a reading through a whole JSON tree, on entries cut and garbled.
+#include "exporter/ocr/ocr_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+
+namespace cncert {
+namespace {
+
+const std::string kVersion = "tesseract-5-chi_sim-test";
+
+// The entry read through a whole tree: what the cache did before it parsed
+// as it went. nullopt where a top-level name is given twice (the tree keeps
+// the last, the reader refuses) or a value has the wrong type.
+std::optional<OcrResult> ThroughTree(std::string_view json) {
+  std::set<std::string> top;
+  bool twice = false;
+  const auto j = nlohmann::json::parse(
+      json,
+      [&](int depth, nlohmann::json::parse_event_t event,
+          nlohmann::json& parsed) {
+        if (event == nlohmann::json::parse_event_t::key && depth == 1) {
+          twice = twice || !top.insert(parsed.get<std::string>()).second;
+        }
+        return true;
+      },
+      false);
+  if (twice || !j.is_object()) return std::nullopt;
+  for (const char* name : {"version", "failure", "error"}) {
+    if (j.contains(name) && !j[name].is_string()) return std::nullopt;
+  }
+  if (j.value("version", "") != kVersion) return std::nullopt;
+  OcrResult r;
+  const std::string failure = j.value("failure", "");
+  for (const ImageFailure f : kAllImageFailures) {
+    if (ImageFailureName(f) == failure) r.failure = f;
+  }
+  if (!failure.empty() && r.failure == ImageFailure::kNone) return std::nullopt;
+  r.error = j.value("error", "");
+  if (!j.contains("blocks") || !j["blocks"].is_array()) return std::nullopt;
+  for (const auto& b : j["blocks"]) {
+    if (!b.is_array()) return std::nullopt;
+    OcrBlock block;
+    for (const auto& l : b) {
+      if (!l.is_array()) return std::nullopt;
+      OcrLine line;
+      for (const auto& w : l) {
+        if (!w.is_array() || w.size() != 3 || !w[0].is_string() ||
+            !w[1].is_number() || !w[2].is_array()) {
+          return std::nullopt;
+        }
+        OcrWord word{w[0].get<std::string>(), w[1].get<float>(), {}};
+        for (const auto& s : w[2]) {
+          if (!s.is_number()) return std::nullopt;
+          word.symbols.push_back(s.get<float>());
+        }
+        line.words.push_back(std::move(word));
+      }
+      block.lines.push_back(std::move(line));
+    }
+    r.text.blocks.push_back(std::move(block));
+  }
+  return r;
+}
+
+std::string Written(const std::optional<OcrResult>& r) {
+  return r ? OcrResultToJson(*r, kVersion) : "nothing";
+}
+
+OcrResult Random(std::mt19937& random) {
+  static const std::vector<std::string> kWords = {
+      "本周", "境内", "3534", "个", ";", "91.6%", "CNCERT", "", "\"q\"", "\\"};
+  auto pick = [&random](int n) {
+    return std::uniform_int_distribution<int>(0, n)(random);
+  };
+  OcrResult r;
+  for (int b = pick(3); b > 0; --b) {
+    OcrBlock block;
+    for (int l = pick(3); l > 0; --l) {
+      OcrLine line;
+      for (int w = pick(4); w > 0; --w) {
+        OcrWord word;
+        word.text = kWords[pick(static_cast<int>(kWords.size()) - 1)];
+        word.confidence = std::uniform_real_distribution<float>(0, 100)(random);
+        if (pick(4) == 0) word.confidence = static_cast<float>(pick(100));
+        for (int s = pick(3); s > 0; --s) {
+          word.symbols.push_back(
+              std::uniform_real_distribution<float>(0, 100)(random));
+        }
+        line.words.push_back(std::move(word));
+      }
+      block.lines.push_back(std::move(line));
+    }
+    r.text.blocks.push_back(std::move(block));
+  }
+  if (pick(5) == 0) {
+    r.failure = ImageFailure::kTruncated;
+    r.error = "cut short";
+  }
+  return r;
+}
+
+TEST(OcrCacheTest, AnEntryReadsBackAsWritten) {
+  std::mt19937 random(7);
+  for (int i = 0; i < 2000; ++i) {
+    const OcrResult r = Random(random);
+    const std::string json = OcrResultToJson(r, kVersion);
+    const auto read = OcrResultFromJson(json, kVersion);
+    ASSERT_TRUE(read) << json;
+    EXPECT_EQ(Written(read), json);
+    EXPECT_EQ(read->failure, r.failure);
+    // Confidences come back as the same floats, not merely close ones.
+    for (std::size_t b = 0; b < r.text.blocks.size(); ++b) {
+      for (std::size_t l = 0; l < r.text.blocks[b].lines.size(); ++l) {
+        const auto& words = r.text.blocks[b].lines[l].words;
+        const auto& back = read->text.blocks[b].lines[l].words;
+        for (std::size_t w = 0; w < words.size(); ++w) {
+          EXPECT_EQ(back[w].confidence, words[w].confidence);
+          EXPECT_EQ(back[w].symbols, words[w].symbols);
+        }
+      }
+    }
+  }
+}
+
+TEST(OcrCacheTest, BrokenEntriesAreNoEntries) {
+  const std::string word = R"([[[["本周",95.5,[99.0,98]]]]])";
+  const auto read = [](const std::string& json) {
+    return OcrResultFromJson(json, kVersion).has_value();
+  };
+  const std::string good = R"({"blocks":)" + word +
+                           R"(,"error":"","failure":"","version":")" +
+                           kVersion + R"("})";
+  EXPECT_TRUE(read(good));
+  // Another engine's entry.
+  EXPECT_FALSE(read(R"({"blocks":[],"version":"tesseract-4"})"));
+  EXPECT_FALSE(read(R"({"blocks":[]})"));
+  // A version that is no string, once a crash.
+  EXPECT_FALSE(read(R"({"blocks":[],"version":5})"));
+  EXPECT_FALSE(read(R"({"blocks":[],"version":["x"]})"));
+  EXPECT_FALSE(read(R"({"version":")" + kVersion + R"("})"));  // no blocks
+  EXPECT_FALSE(read(good + " x"));
+  EXPECT_FALSE(read(good.substr(0, good.size() - 5)));
+  EXPECT_FALSE(read(R"({"blocks":[[[["w",1]]]],"version":")" + kVersion +
+                    R"("})"));  // a word without its symbols
+  EXPECT_FALSE(
+      read(R"({"blocks":[[[["w",1,[],2]]]],"version":")" + kVersion + R"("})"));
+  EXPECT_FALSE(read(R"({"blocks":[[{}]],"version":")" + kVersion + R"("})"));
+  EXPECT_FALSE(
+      read(R"({"blocks":[],"blocks":[],"version":")" + kVersion + R"("})"));
+  EXPECT_FALSE(read(R"({"blocks":[],"failure":"melted","version":")" +
+                    kVersion + R"("})"));
+  // Names it does not know are passed over, whatever they hold.
+  const auto other = OcrResultFromJson(
+      R"({"note":{"a":[1,{"b":null}],"blocks":2},"blocks":)" + word +
+          R"(,"more":[[true]],"version":")" + kVersion + R"("})",
+      kVersion);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->text.blocks[0].lines[0].words[0].text, "本周");
+  EXPECT_EQ(other->text.blocks[0].lines[0].words[0].symbols,
+            (std::vector<float>{99.0F, 98.0F}));
+  const auto failed = OcrResultFromJson(
+      R"({"blocks":[],"error":"cut","failure":"truncated","version":")" +
+          kVersion + R"("})",
+      kVersion);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->failure, ImageFailure::kTruncated);
+  EXPECT_EQ(failed->error, "cut");
+}
+
+// Entries cut short and garbled byte by byte read as the tree reads them.
+TEST(OcrCacheTest, GarbledEntriesReadAsThroughATree) {
+  std::mt19937 random(11);
+  const std::string alphabet = "[]{},:\"0159.-eatrunl \\x";
+  int agreed = 0;
+  int read = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string json = OcrResultToJson(Random(random), kVersion);
+    for (int edits = 1 + static_cast<int>(random() % 3); edits > 0; --edits) {
+      const std::size_t at = random() % (json.size() + 1);
+      switch (random() % 3) {
+        case 0:
+          json.insert(at, 1, alphabet[random() % alphabet.size()]);
+          break;
+        case 1:
+          if (at < json.size()) json.erase(at, 1);
+          break;
+        default:
+          if (at < json.size()) json[at] = alphabet[random() % alphabet.size()];
+      }
+    }
+    const auto parsed = OcrResultFromJson(json, kVersion);
+    ASSERT_EQ(Written(parsed), Written(ThroughTree(json))) << json;
+    ++agreed;
+    read += parsed.has_value();
+  }
+  EXPECT_EQ(agreed, 20000);
+  // Not all broken: some garbling leaves a valid entry.
+  EXPECT_GT(read, 100);
+}
+
+}  // namespace
+}  // namespace cncert
