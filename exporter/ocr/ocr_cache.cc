@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -175,6 +176,9 @@ class ResultReader : public nlohmann::json_sax<nlohmann::json> {
   bool Scalar() const { return skipping() || Skipped(); }
   bool Number(float value) {
     if (Scalar()) return true;
+    // A confidence beyond a float's range was never written: no entry (it
+    // would be written back as null).
+    if (!std::isfinite(value)) return false;
     if (depth_ == 5 && field_ == 1) {
       Word().confidence = value;
       field_ = 2;

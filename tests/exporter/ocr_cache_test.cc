@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -16,7 +17,8 @@ const std::string kVersion = "tesseract-5-chi_sim-test";
 
 // The entry read through a whole tree: what the cache did before it parsed
 // as it went. nullopt where a top-level name is given twice (the tree keeps
-// the last, the reader refuses) or a value has the wrong type.
+// the last, the reader refuses), a value has the wrong type, or a number is
+// beyond a float's range.
 std::optional<OcrResult> ThroughTree(std::string_view json) {
   std::set<std::string> top;
   bool twice = false;
@@ -55,8 +57,11 @@ std::optional<OcrResult> ThroughTree(std::string_view json) {
           return std::nullopt;
         }
         OcrWord word{w[0].get<std::string>(), w[1].get<float>(), {}};
+        if (!std::isfinite(word.confidence)) return std::nullopt;
         for (const auto& s : w[2]) {
-          if (!s.is_number()) return std::nullopt;
+          if (!s.is_number() || !std::isfinite(s.get<float>())) {
+            return std::nullopt;
+          }
           word.symbols.push_back(s.get<float>());
         }
         line.words.push_back(std::move(word));
@@ -154,6 +159,12 @@ TEST(OcrCacheTest, BrokenEntriesAreNoEntries) {
   EXPECT_FALSE(
       read(R"({"blocks":[],"blocks":[],"version":")" + kVersion + R"("})"));
   EXPECT_FALSE(read(R"({"blocks":[],"failure":"melted","version":")" +
+                    kVersion + R"("})"));
+  // A confidence no float holds (found by the fuzzer: it read as infinity
+  // and was written back as null).
+  EXPECT_FALSE(read(R"({"blocks":[[[["w",1e99,[]]]]],"version":")" + kVersion +
+                    R"("})"));
+  EXPECT_FALSE(read(R"({"blocks":[[[["w",1,[1e999]]]]],"version":")" +
                     kVersion + R"("})"));
   // Names it does not know are passed over, whatever they hold.
   const auto other = OcrResultFromJson(
