@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 
+#include "parsers/image_trust.h"
 #include "parsers/normalize.h"
 #include "parsers/utf8.h"
 
@@ -30,6 +31,8 @@ void AddWord(const OcrWord& w, std::string_view normalized, std::size_t at,
   }
 }
 
+}  // namespace
+
 // An image's text as it is spliced, from offset 0: the same in every
 // bulletin that shows the image. Kept by the image's key, so that a cached
 // image costs a copy of its text instead of normalizing and repairing each
@@ -39,14 +42,16 @@ struct PreparedLine {
   std::size_t end = 0;
   std::vector<SplicedLine::Word> words;
   LineVerdict verdict;  // by the rules it was prepared with
+  // The account of the figures that stand on this line alone (most do):
+  // made for the first, shared by the rest, in any bulletin that names the
+  // image alike. Guarded by g_from_line_mutex.
+  mutable std::shared_ptr<const Provenance::FromImage> from_image;
 };
-
-}  // namespace
 
 struct PreparedImage {
   std::string text;  // its lines, a hard break after each block
   std::vector<PreparedLine> lines;
-  std::string image_text;  // its lines alone
+  std::string named_issue;  // IssueNamedIn() its lines
 };
 
 namespace {
@@ -69,7 +74,8 @@ void AppendLine(const OcrLine& line, const RuleSet& rules, PreparedImage* out) {
   PreparedLine prepared{out->text.size(),
                         out->text.size() + text.size(),
                         {},
-                        ReadLineVerdict(text, out->text.size(), rules)};
+                        ReadLineVerdict(text, out->text.size(), rules),
+                        nullptr};
   std::size_t cursor = 0;
   for (const auto& w : line.words) {
     std::string word = NormalizeText(w.text);
@@ -86,7 +92,6 @@ void AppendLine(const OcrLine& line, const RuleSet& rules, PreparedImage* out) {
   }
   out->text += text;
   out->text += '\n';
-  out->image_text += text + "\n";
   out->lines.push_back(std::move(prepared));
 }
 
@@ -100,6 +105,8 @@ std::shared_ptr<const PreparedImage> PrepareNow(const ImageText& text,
     prepared->text += kHardBreak;
     prepared->text += '\n';
   }
+  // No name spans a line: the breaks between blocks change nothing.
+  prepared->named_issue = IssueNamedIn(prepared->text);
   return prepared;
 }
 
@@ -132,12 +139,12 @@ void AppendPrepared(std::shared_ptr<const PreparedImage> prepared,
   const std::size_t shift = out->text.size();
   out->text += prepared->text;
   for (const PreparedLine& line : prepared->lines) {
-    out->lines.push_back(
-        {line.begin + shift, line.end + shift, image, line.words, shift});
+    out->lines.push_back({line.begin + shift, line.end + shift, image,
+                          line.words, shift, &line});
     out->verdicts.push_back(line.verdict);
     out->verdicts.back().begin += shift;
   }
-  out->image_text[image] += prepared->image_text;
+  out->named_issues[image] = prepared->named_issue;
   out->prepared.push_back(std::move(prepared));
 }
 
@@ -148,7 +155,7 @@ Spliced SpliceImages(std::string_view normalized,
                      const ImageReader* reader) {
   Spliced out;
   out.uses.resize(images.size());
-  out.image_text.resize(images.size());
+  out.named_issues.resize(images.size());
   for (std::size_t i = 0; i < images.size(); ++i) {
     out.uses[i].src = images[i].src;
   }
@@ -240,12 +247,36 @@ struct SharedFromImage {
   std::shared_ptr<const Provenance::FromImage> from_image;
 };
 
+std::mutex g_from_line_mutex;
+
+std::shared_ptr<const Provenance::FromImage> MakeSource(
+    const std::string& image, std::string_view text,
+    const std::vector<const SplicedLine*>& lines) {
+  auto source = std::make_shared<Provenance::FromImage>();
+  source->image = image;
+  std::size_t size = 0;
+  for (const SplicedLine* l : lines) size += l->end - l->begin + 1;
+  source->image_line.reserve(size);
+  for (const SplicedLine* l : lines) {
+    if (!source->image_line.empty()) source->image_line += '\n';
+    source->image_line.append(text.substr(l->begin, l->end - l->begin));
+  }
+  return source;
+}
+
 // The image and recognised `lines` of a figure that begins on `line`: the
-// same as another figure's where it stands on the same run of lines.
+// same as another figure's where it stands on the same run of lines. Called
+// with g_from_line_mutex held.
 std::shared_ptr<const Provenance::FromImage> SharedSource(
     const SplicedLine& line, const std::vector<ImageRef>& images,
     std::string_view text, const std::vector<const SplicedLine*>& lines,
     std::vector<SharedFromImage>* shared) {
+  const std::string& image = images[line.image].src;
+  if (lines.size() == 1 && lines.front()->prepared) {
+    auto& kept = lines.front()->prepared->from_image;
+    if (!kept || kept->image != image) kept = MakeSource(image, text, lines);
+    return kept;
+  }
   // A run of consecutive lines is told by its ends; others are not shared.
   const bool run = !lines.empty() &&
                    static_cast<std::size_t>(lines.back() - lines.front()) + 1 ==
@@ -258,15 +289,7 @@ std::shared_ptr<const Provenance::FromImage> SharedSource(
       }
     }
   }
-  auto source = std::make_shared<Provenance::FromImage>();
-  source->image = images[line.image].src;
-  std::size_t size = 0;
-  for (const SplicedLine* l : lines) size += l->end - l->begin + 1;
-  source->image_line.reserve(size);
-  for (const SplicedLine* l : lines) {
-    if (!source->image_line.empty()) source->image_line += '\n';
-    source->image_line.append(text.substr(l->begin, l->end - l->begin));
-  }
+  auto source = MakeSource(image, text, lines);
   if (run) {
     shared->push_back({lines.front(), lines.back(), line.image, source});
   }
@@ -288,6 +311,7 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
   };
   std::vector<const SplicedLine*> on_lines;
   std::vector<SharedFromImage> shared;
+  std::unique_lock<std::mutex> lock(g_from_line_mutex, std::defer_lock);
   for (Value& v : *values) {
     Provenance& p = v.provenance;
     if (!layout.InImage(p.begin, p.end)) continue;
@@ -320,6 +344,7 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
         on_lines.push_back(&*l);
       }
     }
+    if (!lock.owns_lock()) lock.lock();  // once, and only with image figures
     p.from_image = SharedSource(*line, images, spliced.text, on_lines, &shared);
     // The confidence of what makes the figure: its characters, and each
     // word that is all figure; a word that also holds other characters ("%"

@@ -21,6 +21,7 @@ namespace cncert {
 // The text of one image as it is spliced: kept by the image's key and shared
 // by every bulletin that shows it (image_text.cc).
 struct PreparedImage;
+struct PreparedLine;
 
 // One recognised line in the spliced text.
 struct SplicedLine {
@@ -35,13 +36,14 @@ struct SplicedLine {
   };
   std::span<const SplicedLine::Word> words;  // held by Spliced::prepared
   std::size_t shift = 0;  // where the image's own text begins in Spliced::text
+  const PreparedLine* prepared = nullptr;  // also held by Spliced::prepared
 };
 
 struct Spliced {
   std::string text;  // normalized; image text in place of the markers
-  std::vector<SplicedLine> lines;       // in order of `begin`
-  std::vector<ImageUse> uses;           // one per image of the document
-  std::vector<std::string> image_text;  // per image: its normalized text
+  std::vector<SplicedLine> lines;         // in order of `begin`
+  std::vector<ImageUse> uses;             // one per image of the document
+  std::vector<std::string> named_issues;  // per image: IssueNamedIn()
   std::vector<std::shared_ptr<const PreparedImage>> prepared;
   // On the lines of `text` read on the way (all but those of documents
   // without images), in order of `begin`: SegmentSections reads none twice.

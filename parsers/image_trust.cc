@@ -45,21 +45,20 @@ bool DropIf(Bulletin* b, F drop) {
   return dropping;
 }
 
-// The issue an image names ("2024年第29期"), if any.
-std::string NamedIssue(const std::string& text) {
+}  // namespace
+
+std::string IssueNamedIn(std::string_view image_text) {
   static const RE2 kIssue(R"((\d{4})年第(\d{1,3})期)");
   // Every match holds "年第"; most images hold none, and RE2 would search
   // all of their text.
-  if (text.find("年第") == std::string::npos) return "";
+  if (image_text.find("年第") == std::string_view::npos) return "";
   int year = 0;
   int issue = 0;
-  if (!RE2::PartialMatch(text, kIssue, &year, &issue)) return "";
+  if (!RE2::PartialMatch(image_text, kIssue, &year, &issue)) return "";
   return std::to_string(year) + "-" + std::to_string(issue);
 }
 
-}  // namespace
-
-bool DropUntrustedImageValues(const std::vector<std::string>& image_text,
+bool DropUntrustedImageValues(const std::vector<std::string>& named_issues,
                               const std::vector<ImageRef>& images,
                               double min_confidence,
                               const std::vector<Inconsistency>& found,
@@ -75,8 +74,8 @@ bool DropUntrustedImageValues(const std::vector<std::string>& image_text,
                                                     std::to_string(*id.issue)
                                               : "";
   std::set<std::string> foreign;
-  for (std::size_t i = 0; i < images.size() && i < image_text.size(); ++i) {
-    const std::string named = NamedIssue(image_text[i]);
+  for (std::size_t i = 0; i < images.size() && i < named_issues.size(); ++i) {
+    const std::string& named = named_issues[i];
     if (!own.empty() && !named.empty() && named != own) {
       foreign.insert(images[i].src);
     }

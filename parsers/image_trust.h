@@ -6,6 +6,7 @@
 #define CNCERT_PARSERS_IMAGE_TRUST_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "parsers/bulletin.h"
@@ -13,10 +14,14 @@
 
 namespace cncert {
 
-// `image_text`: each image's normalized text (for the issue it names);
-// `found`: FindInconsistencies() of the bulletin as it is. Whether any
-// value was dropped.
-bool DropUntrustedImageValues(const std::vector<std::string>& image_text,
+// The issue an image's normalized text names ("2024年第29期": "2024-29"), or
+// "".
+std::string IssueNamedIn(std::string_view image_text);
+
+// `named_issues`: per image, IssueNamedIn() its text; `found`:
+// FindInconsistencies() of the bulletin as it is. Whether any value was
+// dropped.
+bool DropUntrustedImageValues(const std::vector<std::string>& named_issues,
                               const std::vector<ImageRef>& images,
                               double min_confidence,
                               const std::vector<Inconsistency>& found,

@@ -134,7 +134,7 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
   // The checks weigh figures read from images, then warn about what is
   // served: worked out again only when a figure was dropped.
   std::vector<Inconsistency> inconsistencies = FindInconsistencies(bulletin);
-  if (DropUntrustedImageValues(spliced.image_text, doc.images,
+  if (DropUntrustedImageValues(spliced.named_issues, doc.images,
                                options.min_ocr_confidence, inconsistencies,
                                &bulletin)) {
     inconsistencies = FindInconsistencies(bulletin);

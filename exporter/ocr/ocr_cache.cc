@@ -1,43 +1,70 @@
 #include "exporter/ocr/ocr_cache.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "exporter/base/files.h"
+#include "parsers/utf8.h"
 
 namespace cncert {
 
-std::string OcrResultToJson(const OcrResult& result,
-                            const std::string& version) {
+namespace {
+
+// As JSON would write it: MessagePack holds any bytes, the parser wants
+// UTF-8.
+std::string ValidText(const std::string& s) {
+  if (utf8::IsValid(s)) return s;
+  std::string out;
+  for (std::size_t pos = 0; pos < s.size();) {
+    utf8::Append(out, utf8::Next(s, pos));
+  }
+  return out;
+}
+
+nlohmann::json ResultTree(const OcrResult& result, const std::string& version) {
   nlohmann::json blocks = nlohmann::json::array();
   for (const auto& block : result.text.blocks) {
     nlohmann::json lines = nlohmann::json::array();
     for (const auto& line : block.lines) {
       nlohmann::json words = nlohmann::json::array();
       for (const auto& w : line.words) {
-        words.push_back({w.text, w.confidence, w.symbols});
+        words.push_back({ValidText(w.text), w.confidence, w.symbols});
       }
       lines.push_back(std::move(words));
     }
     blocks.push_back(std::move(lines));
   }
-  const nlohmann::json j = {
-      {"version", version},
-      {"failure", std::string(ImageFailureName(result.failure))},
-      {"error", result.error},
-      {"blocks", std::move(blocks)}};
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return {{"version", version},
+          {"failure", std::string(ImageFailureName(result.failure))},
+          {"error", ValidText(result.error)},
+          {"blocks", std::move(blocks)}};
+}
+
+}  // namespace
+
+std::string OcrResultToJson(const OcrResult& result,
+                            const std::string& version) {
+  return ResultTree(result, version)
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string OcrResultToMessagePack(const OcrResult& result,
+                                   const std::string& version) {
+  std::string out;
+  nlohmann::json::to_msgpack(ResultTree(result, version), out);
+  return out;
 }
 
 namespace {
 
-// Reads the cache's JSON into an OcrResult as it is parsed, without a tree
-// of it first: a restart reads every image's results, and the tree's nodes
-// cost more than the parse. Anything but the shape OcrResultToJson writes
-// stops it (a broken entry is read as no entry).
+// Reads an entry into an OcrResult as it is parsed, without a tree of it
+// first: a restart reads every image's results, and the tree's nodes cost
+// more than the parse. Anything but the shape ResultTree makes stops it (a
+// broken entry is read as no entry).
 class ResultReader : public nlohmann::json_sax<nlohmann::json> {
  public:
   // Top-level keys; kOther's values are skipped.
@@ -55,7 +82,8 @@ class ResultReader : public nlohmann::json_sax<nlohmann::json> {
     return Number(static_cast<float>(value));
   }
   bool string(string_t& value) override {
-    if (skipping()) return true;  // a top-level kOther: below
+    if (skipping() || Skipped()) return true;
+    if (!utf8::IsValid(value)) return false;  // as JSON's own strings
     if (depth_ == 1) {
       switch (key_) {
         case Key::kVersion:
@@ -66,8 +94,6 @@ class ResultReader : public nlohmann::json_sax<nlohmann::json> {
           return true;
         case Key::kError:
           result_.error = std::move(value);
-          return true;
-        case Key::kOther:
           return true;
         default:
           return false;
@@ -85,10 +111,7 @@ class ResultReader : public nlohmann::json_sax<nlohmann::json> {
       depth_ = 1;
       return true;
     }
-    if (skipping() || Skipped()) {
-      ++skip_;
-      return true;
-    }
+    if (skipping() || Skipped()) return Skip();
     return false;
   }
   bool key(string_t& name) override {
@@ -111,21 +134,20 @@ class ResultReader : public nlohmann::json_sax<nlohmann::json> {
     return --depth_ == 0;
   }
 
-  bool start_array(std::size_t /*elements*/) override {
-    if (skipping() || Skipped()) {
-      ++skip_;
-      return true;
-    }
+  bool start_array(std::size_t elements) override {
+    if (skipping() || Skipped()) return Skip();
     switch (depth_) {
       case 1:
         if (key_ != Key::kBlocks) return false;
         has_blocks_ = true;
+        Reserve(result_.text.blocks, elements);
         break;
       case 2:
-        result_.text.blocks.emplace_back();
+        Reserve(result_.text.blocks.emplace_back().lines, elements);
         break;
       case 3:
-        result_.text.blocks.back().lines.emplace_back();
+        Reserve(result_.text.blocks.back().lines.emplace_back().words,
+                elements);
         break;
       case 4:
         result_.text.blocks.back().lines.back().words.emplace_back();
@@ -133,6 +155,7 @@ class ResultReader : public nlohmann::json_sax<nlohmann::json> {
         break;
       case 5:
         if (field_ != 2) return false;
+        Reserve(Word().symbols, elements);
         break;
       default:
         return false;
@@ -169,7 +192,18 @@ class ResultReader : public nlohmann::json_sax<nlohmann::json> {
   }
 
  private:
+  // MessagePack tells an array's length first (JSON does not: the most a
+  // size_t holds); a hostile entry may tell any, so only a likely one is
+  // believed.
+  template <typename T>
+  static void Reserve(std::vector<T>& v, std::size_t elements) {
+    if (elements <= 256) v.reserve(elements);
+  }
   bool skipping() const { return skip_ > 0; }
+  // MessagePack is read recursively: a value nested beyond any entry's
+  // depth would only spend the stack.
+  bool Skip() { return ++skip_ <= kMaxSkipDepth; }
+  static constexpr int kMaxSkipDepth = 64;
   // The value of a top-level key that is not read.
   bool Skipped() const { return depth_ == 1 && key_ == Key::kOther; }
   // A value that is neither a string nor a number: only where skipped.
@@ -215,13 +249,25 @@ std::optional<OcrResult> OcrResultFromJson(std::string_view json,
   return reader.Take(version);
 }
 
+std::optional<OcrResult> OcrResultFromMessagePack(std::string_view bytes,
+                                                  const std::string& version) {
+  ResultReader reader;
+  if (!nlohmann::json::sax_parse(bytes, &reader,
+                                 nlohmann::json::input_format_t::msgpack)) {
+    return std::nullopt;
+  }
+  return reader.Take(version);
+}
+
 OcrCache::OcrCache(std::string dir, std::string engine_version)
     : dir_(std::move(dir)),
       version_(std::move(engine_version)),
       version_digest_(Sha256Hex(version_).substr(0, 12)) {}
 
-std::string OcrCache::Path(const std::string& image_sha256) const {
-  return dir_ + "/" + image_sha256 + "-" + version_digest_ + ".json";
+std::string OcrCache::Path(const std::string& image_sha256,
+                           std::string_view format) const {
+  return dir_ + "/" + image_sha256 + "-" + version_digest_ + "." +
+         std::string(format);
 }
 
 // One file per image file, named by its device and inode (a path may be
@@ -290,10 +336,24 @@ std::shared_ptr<const OcrResult> OcrCache::Load(
     const auto it = memory_.find(image_sha256);
     if (it != memory_.end()) return it->second;
   }
-  const FileContent file =
-      ReadFileCapped(Path(image_sha256), 8u << 20, FileOrigin::kArchive);
-  if (!file.error.empty()) return nullptr;
-  auto parsed = OcrResultFromJson(file.bytes, version_);
+  std::optional<OcrResult> parsed;
+  if (const FileContent file = ReadFileCapped(
+          Path(image_sha256, "msgpack"), kMaxEntryBytes, FileOrigin::kArchive);
+      file.error.empty()) {
+    parsed = OcrResultFromMessagePack(file.bytes, version_);
+  } else {
+    // An entry as earlier releases wrote it, in JSON: kept in today's form.
+    const std::string json = Path(image_sha256, "json");
+    const FileContent old =
+        ReadFileCapped(json, kMaxEntryBytes, FileOrigin::kArchive);
+    if (!old.error.empty()) return nullptr;
+    parsed = OcrResultFromJson(old.bytes, version_);
+    if (parsed && WriteFileAtomically(Path(image_sha256, "msgpack"),
+                                      OcrResultToMessagePack(*parsed, version_))
+                      .ok()) {
+      ::unlink(json.c_str());
+    }
+  }
   if (!parsed) return nullptr;
   auto result = std::make_shared<const OcrResult>(std::move(*parsed));
   std::lock_guard<std::mutex> lock(mutex_);
@@ -313,8 +373,8 @@ void OcrCache::Store(const std::string& image_sha256,
   // Made with the first result: an archive without images gets none.
   ::mkdir(dir_.c_str(), 0755);
   // A cache that cannot be written only costs time.
-  (void)WriteFileAtomically(Path(image_sha256),
-                            OcrResultToJson(result, version_));
+  (void)WriteFileAtomically(Path(image_sha256, "msgpack"),
+                            OcrResultToMessagePack(result, version_));
 }
 
 }  // namespace cncert

@@ -38,7 +38,10 @@ class OcrCache {
                     const std::string& image_sha256) const;
 
  private:
-  std::string Path(const std::string& image_sha256) const;
+  // `format`: "msgpack"; "json" as earlier builds wrote entries.
+  std::string Path(const std::string& image_sha256,
+                   std::string_view format) const;
+  static constexpr std::size_t kMaxEntryBytes = 8u << 20;
   std::string FilePath(const FileVersion& version) const;
   std::string dir_;
   std::string version_;
@@ -47,6 +50,15 @@ class OcrCache {
   mutable std::map<std::string, std::shared_ptr<const OcrResult>> memory_;
 };
 
+// An entry: MessagePack, compact and read without parsing decimal numbers
+// (a restart reads every image's); JSON as earlier builds wrote it. Both
+// hold the same tree: {"version", "failure", "error", "blocks": [[[[text,
+// confidence, [symbol confidences]]]]]}. Not CBOR: nlohmann reads CBOR's
+// strings of unbounded chunks recursively, beyond any reader's control.
+std::string OcrResultToMessagePack(const OcrResult& result,
+                                   const std::string& version);
+std::optional<OcrResult> OcrResultFromMessagePack(std::string_view bytes,
+                                                  const std::string& version);
 std::string OcrResultToJson(const OcrResult& result,
                             const std::string& version);
 std::optional<OcrResult> OcrResultFromJson(std::string_view json,

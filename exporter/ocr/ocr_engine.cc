@@ -225,11 +225,12 @@ OcrResult OcrEngine::Read(std::string_view bytes, const OcrLimits& limits) {
     return Failed(ImageFailure::kEngine, error);
   }
   const ChildResult child = CallInChild(limits.budget, [&] {
-    return OcrResultToJson(reader_->Recognize(bytes), "");
+    return OcrResultToMessagePack(reader_->Recognize(bytes), "");
   });
   switch (child.outcome) {
     case ChildOutcome::kDone:
-      if (auto result = OcrResultFromJson(child.output, "")) return *result;
+      if (auto result = OcrResultFromMessagePack(child.output, ""))
+        return *result;
       return Failed(ImageFailure::kEngine, "Tesseract's result was garbled");
     case ChildOutcome::kOverMemory:
     case ChildOutcome::kOverTime:

@@ -1,14 +1,22 @@
-// The OCR cache's entries: read back as they were written, and a broken or
-// hostile entry read as no entry. The reader parses as it goes; it is held
-// against a reading through a whole JSON tree, on entries cut and garbled.
+// The OCR cache's entries, MessagePack and (as earlier builds wrote them)
+// JSON: read
+// back as they were written, and a broken or hostile entry read as no entry.
+// The reader parses as it goes; it is held against a reading through a whole
+// tree, on entries cut and garbled.
 #include "exporter/ocr/ocr_cache.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
+
+#include "exporter/base/files.h"
+#include "parsers/utf8.h"
 
 namespace cncert {
 namespace {
@@ -17,8 +25,10 @@ const std::string kVersion = "tesseract-5-chi_sim-test";
 
 // The entry read through a whole tree: what the cache did before it parsed
 // as it went. nullopt where a top-level name is given twice (the tree keeps
-// the last, the reader refuses), a value has the wrong type, or a number is
-// beyond a float's range.
+// the last, the reader refuses), a value has the wrong type, a string is not
+// UTF-8, or a number is beyond a float's range.
+std::optional<OcrResult> FromTree(const nlohmann::json& j, bool twice);
+
 std::optional<OcrResult> ThroughTree(std::string_view json) {
   std::set<std::string> top;
   bool twice = false;
@@ -32,9 +42,23 @@ std::optional<OcrResult> ThroughTree(std::string_view json) {
         return true;
       },
       false);
+  return FromTree(j, twice);
+}
+
+// MessagePack's tree; a name given twice is not told (no garbling here
+// makes one).
+std::optional<OcrResult> ThroughPackedTree(std::string_view bytes) {
+  return FromTree(nlohmann::json::from_msgpack(bytes, true, false), false);
+}
+
+bool IsText(const nlohmann::json& j) {
+  return j.is_string() && utf8::IsValid(j.get<std::string>());
+}
+
+std::optional<OcrResult> FromTree(const nlohmann::json& j, bool twice) {
   if (twice || !j.is_object()) return std::nullopt;
   for (const char* name : {"version", "failure", "error"}) {
-    if (j.contains(name) && !j[name].is_string()) return std::nullopt;
+    if (j.contains(name) && !IsText(j[name])) return std::nullopt;
   }
   if (j.value("version", "") != kVersion) return std::nullopt;
   OcrResult r;
@@ -52,7 +76,7 @@ std::optional<OcrResult> ThroughTree(std::string_view json) {
       if (!l.is_array()) return std::nullopt;
       OcrLine line;
       for (const auto& w : l) {
-        if (!w.is_array() || w.size() != 3 || !w[0].is_string() ||
+        if (!w.is_array() || w.size() != 3 || !IsText(w[0]) ||
             !w[1].is_number() || !w[2].is_array()) {
           return std::nullopt;
         }
@@ -110,6 +134,19 @@ OcrResult Random(std::mt19937& random) {
   return r;
 }
 
+void ExpectSameFloats(const OcrResult& r, const OcrResult& read) {
+  for (std::size_t b = 0; b < r.text.blocks.size(); ++b) {
+    for (std::size_t l = 0; l < r.text.blocks[b].lines.size(); ++l) {
+      const auto& words = r.text.blocks[b].lines[l].words;
+      const auto& back = read.text.blocks[b].lines[l].words;
+      for (std::size_t w = 0; w < words.size(); ++w) {
+        EXPECT_EQ(back[w].confidence, words[w].confidence);
+        EXPECT_EQ(back[w].symbols, words[w].symbols);
+      }
+    }
+  }
+}
+
 TEST(OcrCacheTest, AnEntryReadsBackAsWritten) {
   std::mt19937 random(7);
   for (int i = 0; i < 2000; ++i) {
@@ -120,17 +157,71 @@ TEST(OcrCacheTest, AnEntryReadsBackAsWritten) {
     EXPECT_EQ(Written(read), json);
     EXPECT_EQ(read->failure, r.failure);
     // Confidences come back as the same floats, not merely close ones.
-    for (std::size_t b = 0; b < r.text.blocks.size(); ++b) {
-      for (std::size_t l = 0; l < r.text.blocks[b].lines.size(); ++l) {
-        const auto& words = r.text.blocks[b].lines[l].words;
-        const auto& back = read->text.blocks[b].lines[l].words;
-        for (std::size_t w = 0; w < words.size(); ++w) {
-          EXPECT_EQ(back[w].confidence, words[w].confidence);
-          EXPECT_EQ(back[w].symbols, words[w].symbols);
-        }
-      }
-    }
+    ExpectSameFloats(r, *read);
+    const auto unpacked =
+        OcrResultFromMessagePack(OcrResultToMessagePack(r, kVersion), kVersion);
+    ASSERT_TRUE(unpacked) << json;
+    EXPECT_EQ(Written(unpacked), json);
+    ExpectSameFloats(r, *unpacked);
   }
+}
+
+TEST(OcrCacheTest, MessagePackHoldsConfidencesAsFloats) {
+  OcrResult r;
+  r.text.blocks.push_back(
+      {{{{{"673", 90.8175277709961F, {98.68821716308594F}}}}}});
+  const std::string packed = OcrResultToMessagePack(r, kVersion);
+  // Four bytes each after their mark (0xca), not a decimal's sixteen digits.
+  EXPECT_EQ(std::count(packed.begin(), packed.end(), '\xca'), 2);
+  EXPECT_LT(packed.size(), OcrResultToJson(r, kVersion).size());
+}
+
+// Text that is not UTF-8 is written as JSON writes it, and read as no entry.
+TEST(OcrCacheTest, TextThatIsNotUtf8) {
+  OcrResult r;
+  r.text.blocks.push_back(
+      {{{{{"67\xff"
+           "3",
+           90,
+           {}}}}}});
+  const std::string packed = OcrResultToMessagePack(r, kVersion);
+  const auto read = OcrResultFromMessagePack(packed, kVersion);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->text.blocks[0].lines[0].words[0].text, "67\uFFFD3");
+  nlohmann::json tree = nlohmann::json::from_msgpack(packed);
+  tree["blocks"][0][0][0][0] =
+      "67\xff"
+      "3";
+  std::string written;
+  nlohmann::json::to_msgpack(tree, written);
+  EXPECT_FALSE(OcrResultFromMessagePack(written, kVersion));
+}
+
+// What only a hostile file holds: values nested deeper than any entry, and
+// lengths far beyond the file's.
+TEST(OcrCacheTest, HostileMessagePackIsNoEntry) {
+  const std::string good = OcrResultToMessagePack(OcrResult{}, kVersion);
+  ASSERT_TRUE(OcrResultFromMessagePack(good, kVersion));
+  // {"x": [[[[…]]]] a million deep, …}: a passed-over name's value.
+  std::string deep = "\x85\xa1x" + std::string(1000000, '\x91') + "\xc0";
+  deep += good.substr(1);  // the four names of an entry
+  EXPECT_FALSE(OcrResultFromMessagePack(deep, kVersion));
+  // An array of 2^32 - 1 blocks, a string of 2^32 - 1 bytes.
+  const std::string huge = "\xff\xff\xff\xff";
+  EXPECT_FALSE(
+      OcrResultFromMessagePack("\x81\xa6"
+                               "blocks\xdd" +
+                                   huge + std::string(16, '\x90'),
+                               kVersion));
+  EXPECT_FALSE(
+      OcrResultFromMessagePack("\x81\xa7"
+                               "version\xdb" +
+                                   huge + "v",
+                               kVersion));
+  EXPECT_FALSE(OcrResultFromMessagePack("", kVersion));
+  EXPECT_FALSE(OcrResultFromMessagePack(good + std::string(1, '\0'), kVersion));
+  EXPECT_FALSE(
+      OcrResultFromMessagePack(good.substr(0, good.size() - 1), kVersion));
 }
 
 TEST(OcrCacheTest, BrokenEntriesAreNoEntries) {
@@ -213,6 +304,67 @@ TEST(OcrCacheTest, GarbledEntriesReadAsThroughATree) {
   EXPECT_EQ(agreed, 20000);
   // Not all broken: some garbling leaves a valid entry.
   EXPECT_GT(read, 100);
+}
+
+// MessagePack entries cut short and garbled byte by byte read as the tree
+// reads them.
+TEST(OcrCacheTest, GarbledMessagePackReadsAsThroughATree) {
+  std::mt19937 random(13);
+  int read = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string packed = OcrResultToMessagePack(Random(random), kVersion);
+    for (int edits = 1 + static_cast<int>(random() % 3); edits > 0; --edits) {
+      const std::size_t at = random() % (packed.size() + 1);
+      const char byte = static_cast<char>(random() % 256);
+      switch (random() % 3) {
+        case 0:
+          packed.insert(at, 1, byte);
+          break;
+        case 1:
+          if (at < packed.size()) packed.erase(at, 1);
+          break;
+        default:
+          if (at < packed.size()) packed[at] = byte;
+      }
+    }
+    const auto parsed = OcrResultFromMessagePack(packed, kVersion);
+    ASSERT_EQ(Written(parsed), Written(ThroughPackedTree(packed))) << i;
+    read += parsed.has_value();
+  }
+  EXPECT_GT(read, 100);
+}
+
+// An entry written by an earlier build, in JSON, is read, and kept in
+// today's form.
+TEST(OcrCacheTest, AnEarlierBuildsJsonEntryIsReadAndRewritten) {
+  const std::string dir = ::testing::TempDir() + "/ocr_cache_legacy";
+  std::filesystem::remove_all(dir);
+  const std::string sha(64, 'a');
+  OcrResult r;
+  r.text.blocks.push_back({{{{{"本周", 95.5F, {99.0F, 98.0F}}}}}});
+  const OcrCache cache(dir, kVersion);
+  cache.Store(sha, r);
+  // The entry as an earlier build left it: the same name, in JSON.
+  std::string entry;
+  for (const auto& f : std::filesystem::directory_iterator(dir)) {
+    if (f.path().extension() == ".msgpack") entry = f.path();
+  }
+  ASSERT_FALSE(entry.empty());
+  const std::string json = entry.substr(0, entry.size() - 7) + "json";
+  std::filesystem::rename(entry, json);
+  ASSERT_TRUE(WriteFileAtomically(json, OcrResultToJson(r, kVersion)).ok());
+
+  const auto read = OcrCache(dir, kVersion).Load(sha);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(OcrResultToJson(*read, kVersion), OcrResultToJson(r, kVersion));
+  EXPECT_TRUE(std::filesystem::exists(entry));
+  EXPECT_FALSE(std::filesystem::exists(json));
+  const auto again = OcrCache(dir, kVersion).Load(sha);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(OcrResultToJson(*again, kVersion), OcrResultToJson(r, kVersion));
+  // Of another engine's version: not read.
+  EXPECT_FALSE(OcrCache(dir, "tesseract-4").Load(sha));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
