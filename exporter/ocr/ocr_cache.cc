@@ -342,7 +342,7 @@ std::shared_ptr<const OcrResult> OcrCache::Load(
       file.error.empty()) {
     parsed = OcrResultFromMessagePack(file.bytes, version_);
   } else {
-    // An entry as earlier releases wrote it, in JSON: kept in today's form.
+    // An entry as earlier builds wrote it, in JSON: kept in today's form.
     const std::string json = Path(image_sha256, "json");
     const FileContent old =
         ReadFileCapped(json, kMaxEntryBytes, FileOrigin::kArchive);
