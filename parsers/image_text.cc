@@ -17,17 +17,17 @@ namespace {
 // normalized word has as many characters as the recognised one.
 void AddWord(const OcrWord& w, std::string_view normalized, std::size_t at,
              std::vector<SplicedLine::Word>* out) {
-  std::vector<std::size_t> starts;
-  for (std::size_t pos = 0; pos < normalized.size();) {
-    starts.push_back(pos);
+  out->push_back({at, at + normalized.size(), w.confidence, false});
+  std::size_t characters = 0;
+  for (std::size_t pos = 0; pos < normalized.size(); ++characters) {
     utf8::Next(normalized, pos);
   }
-  out->push_back({at, at + normalized.size(), w.confidence, false});
-  if (starts.size() != w.symbols.size()) return;
-  for (std::size_t i = 0; i < starts.size(); ++i) {
-    const std::size_t end =
-        i + 1 < starts.size() ? starts[i + 1] : normalized.size();
-    out->push_back({at + starts[i], at + end, w.symbols[i], true});
+  if (characters != w.symbols.size()) return;
+  std::size_t i = 0;
+  for (std::size_t pos = 0; pos < normalized.size(); ++i) {
+    const std::size_t begin = pos;
+    utf8::Next(normalized, pos);
+    out->push_back({at + begin, at + pos, w.symbols[i], true});
   }
 }
 
@@ -60,9 +60,11 @@ namespace {
 // what it is to SegmentSections.
 void AppendLine(const OcrLine& line, const RuleSet& rules, PreparedImage* out) {
   std::string raw;
+  std::size_t spans = 0;  // of words and their characters
   for (const auto& w : line.words) {
     if (!raw.empty()) raw += ' ';
     raw += w.text;
+    spans += 1 + w.symbols.size();
   }
   std::string text = NormalizeText(raw);
   while (!text.empty() && text.back() == '\n') text.pop_back();
@@ -76,14 +78,24 @@ void AppendLine(const OcrLine& line, const RuleSet& rules, PreparedImage* out) {
                         {},
                         ReadLineVerdict(text, out->text.size(), rules),
                         nullptr};
+  prepared.words.reserve(spans);
   std::size_t cursor = 0;
   for (const auto& w : line.words) {
-    std::string word = NormalizeText(w.text);
-    while (!word.empty() && word.back() == '\n') word.pop_back();
+    std::string normalized;
+    std::string_view word = w.text;
+    if (!NormalizesToItself(word)) {
+      normalized = NormalizeText(word);
+      while (!normalized.empty() && normalized.back() == '\n') {
+        normalized.pop_back();
+      }
+      word = normalized;
+    }
     if (word.empty()) continue;
     std::size_t at = text.find(word, cursor);
+    std::string fixed;
     if (at == std::string::npos) {
-      word = FixOcrConfusions(word);
+      fixed = FixOcrConfusions(word);
+      word = fixed;
       at = text.find(word, cursor);
     }
     if (at == std::string::npos || word.empty()) continue;

@@ -190,6 +190,31 @@ std::string NormalizePass(std::string_view text, int* traditional) {
 
 }  // namespace
 
+bool NormalizesToItself(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::bitset<0x10000>& markers = TraditionalMarkers();
+  for (std::size_t pos = 0; pos < text.size();) {
+    const unsigned b0 = bytes[pos];
+    if (b0 < 0x80) {
+      // A space may go, and '(' may open a pinyin annotation.
+      if (b0 <= ' ' || b0 == '(' || b0 == 0x7F) return false;
+      ++pos;
+      continue;
+    }
+    // The same test as MappedReader::PlainHanRun's.
+    if (b0 - 0xE4 > 0xE9 - 0xE4 || pos + 2 >= text.size() ||
+        (bytes[pos + 1] & 0xC0) != 0x80 || (bytes[pos + 2] & 0xC0) != 0x80) {
+      return false;
+    }
+    const char32_t cp = (char32_t{b0} & 0x0F) << 12 |
+                        (char32_t{bytes[pos + 1]} & 0x3F) << 6 |
+                        (char32_t{bytes[pos + 2]} & 0x3F);
+    if (cp < 0x4E00 || markers[cp]) return false;
+    pos += 3;
+  }
+  return true;
+}
+
 std::string NormalizeText(std::string_view raw) {
   int traditional = 0;
   std::string out = NormalizePass(raw, &traditional);

@@ -15,6 +15,12 @@ namespace cncert {
 // blank lines dropped. Line breaks are kept.
 std::string NormalizeText(std::string_view utf8);
 
+// Whether NormalizeText(`text`) is `text` on a line of its own: printable
+// ASCII but spaces and '(', and Han characters (U+4E00-U+9FFF) that are not
+// Traditional markers. Most of what OCR reads as one word is; testing costs
+// less than normalizing.
+bool NormalizesToItself(std::string_view text);
+
 // Traditional → Simplified for one code point of a small built-in table
 // (identity when not mapped).
 char32_t ToSimplified(char32_t cp);

@@ -110,6 +110,9 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
   std::vector<std::string> names;
   while (const dirent* entry = ::readdir(dir)) {
     const std::string name = entry->d_name;
+    // A directory (an image bulletin's "_files") needs no lstat to be passed
+    // over; a file system that does not tell the type gets one below.
+    if (entry->d_type == DT_DIR) continue;
     if (!IsIgnoredName(name)) names.push_back(name);
   }
   ::closedir(dir);

@@ -1,8 +1,10 @@
 #include "exporter/ocr/ocr_cache.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -23,6 +25,40 @@ std::string ValidText(const std::string& s) {
     utf8::Append(out, utf8::Next(s, pos));
   }
   return out;
+}
+
+// A file of the cache, or nullopt. A restart reads two for each image it
+// finds here, and a system call costs more than the reading: most files
+// are read whole by one call into this buffer, without fstat. A short read
+// of a regular file is its end; were it not, what was read is a cut entry
+// or record, which reads as none. A full buffer reads as ReadFileCapped.
+std::optional<std::string> ReadCacheFile(const std::string& path,
+                                         std::size_t max_bytes) {
+  std::array<char, 32u << 10> buffer;
+  const int fd =
+      ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) return std::nullopt;
+  ssize_t n = 0;
+  do {
+    n = ::read(fd, buffer.data(), buffer.size());
+  } while (n < 0 && errno == EINTR);
+  if (n >= 0 && static_cast<std::size_t>(n) < buffer.size()) {
+    ::close(fd);
+    if (static_cast<std::size_t>(n) > max_bytes) return std::nullopt;
+    return std::string(buffer.data(), static_cast<std::size_t>(n));
+  }
+  if (n < 0) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  // Larger than the buffer: read again from the start, as large as allowed.
+  if (::lseek(fd, 0, SEEK_SET) != 0) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  FileContent file = ReadOpenFile(fd, max_bytes);  // closes fd
+  if (!file.error.empty()) return std::nullopt;
+  return std::move(file.bytes);
 }
 
 nlohmann::json ResultTree(const OcrResult& result, const std::string& version) {
@@ -297,10 +333,10 @@ bool IsSha256Hex(std::string_view s) {
 
 std::string OcrCache::KnownFile(const FileVersion& version) const {
   if (dir_.empty()) return "";
-  const FileContent file =
-      ReadFileCapped(FilePath(version), 4096, FileOrigin::kArchive);
-  if (!file.error.empty()) return "";
-  std::string_view rest = file.bytes;
+  const std::optional<std::string> file =
+      ReadCacheFile(FilePath(version), 4096);
+  if (!file) return "";
+  std::string_view rest = *file;
   const std::string record = FileRecord(version);
   if (!rest.starts_with(kFileHeader)) return "";
   rest.remove_prefix(kFileHeader.size());
@@ -337,10 +373,9 @@ std::shared_ptr<const OcrResult> OcrCache::Load(
     if (it != memory_.end()) return it->second;
   }
   std::optional<OcrResult> parsed;
-  if (const FileContent file = ReadFileCapped(
-          Path(image_sha256, "msgpack"), kMaxEntryBytes, FileOrigin::kArchive);
-      file.error.empty()) {
-    parsed = OcrResultFromMessagePack(file.bytes, version_);
+  if (const std::optional<std::string> entry =
+          ReadCacheFile(Path(image_sha256, "msgpack"), kMaxEntryBytes)) {
+    parsed = OcrResultFromMessagePack(*entry, version_);
   } else {
     // An entry as earlier builds wrote it, in JSON: kept in today's form.
     const std::string json = Path(image_sha256, "json");

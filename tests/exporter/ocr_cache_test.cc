@@ -336,6 +336,44 @@ TEST(OcrCacheTest, GarbledMessagePackReadsAsThroughATree) {
 
 // An entry written by an earlier build, in JSON, is read, and kept in
 // today's form.
+// Entries are read with one call into a buffer of 32 KiB: those that fill it
+// (and one byte either side) and larger ones read whole, as written.
+TEST(OcrCacheTest, EntriesOfEverySizeReadBackFromDisk) {
+  const std::string dir = ::testing::TempDir() + "/ocr_cache_sizes";
+  std::filesystem::remove_all(dir);
+  const auto with_text = [](std::size_t length) {
+    OcrResult r;
+    r.text.blocks.push_back({{{{{std::string(length, 'a'), 90.0F, {}}}}}});
+    return r;
+  };
+  // MessagePack's header of a string of 256 to 65,535 bytes has one length.
+  const std::size_t base =
+      OcrResultToMessagePack(with_text(1000), kVersion).size() - 1000;
+  constexpr std::size_t kBuffer = 32u << 10;
+  int n = 0;
+  for (const std::size_t size : {std::size_t{1300}, kBuffer - 1, kBuffer,
+                                 kBuffer + 1, std::size_t{60000}}) {
+    const OcrResult r = with_text(size - base);
+    ASSERT_EQ(OcrResultToMessagePack(r, kVersion).size(), size);
+    const std::string sha(64, static_cast<char>('a' + n++));
+    OcrCache(dir, kVersion).Store(sha, r);
+    const auto read = OcrCache(dir, kVersion).Load(sha);
+    ASSERT_TRUE(read) << size;
+    EXPECT_EQ(OcrResultToJson(*read, kVersion), OcrResultToJson(r, kVersion))
+        << size;
+  }
+  // A record of an image file, read the same way.
+  const FileVersion version{1, 2, 3, 4, 5, 6, 7};
+  const OcrCache cache(dir, kVersion);
+  EXPECT_EQ(cache.KnownFile(version), "");
+  cache.RememberFile(version, std::string(64, 'f'));
+  EXPECT_EQ(OcrCache(dir, kVersion).KnownFile(version), std::string(64, 'f'));
+  FileVersion changed = version;
+  changed.size = 4;
+  EXPECT_EQ(OcrCache(dir, kVersion).KnownFile(changed), "");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(OcrCacheTest, AnEarlierBuildsJsonEntryIsReadAndRewritten) {
   const std::string dir = ::testing::TempDir() + "/ocr_cache_legacy";
   std::filesystem::remove_all(dir);

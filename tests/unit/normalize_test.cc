@@ -2,10 +2,57 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "parsers/utf8.h"
 
 namespace cncert {
 namespace {
+
+// What OCR reads as one word is mostly tested, not normalized: the test must
+// never say so of a text that normalizing changes.
+TEST(NormalizeTest, WordsThatNormalizeToThemselvesAreKnownCheaply) {
+  for (const std::string_view word :
+       {"", "境内", "10.5%", "IP地址", "CNCERT", "1,234", "[P", "%)"}) {
+    EXPECT_TRUE(NormalizesToItself(word)) << word;
+    EXPECT_EQ(NormalizeText(word),
+              word.empty() ? "" : std::string(word) + "\n");
+  }
+  // A space, '(' (a pinyin annotation may follow), a full-width form, a
+  // Traditional marker, a character before the Han block, a cut character.
+  for (const std::string_view word :
+       {"a b", "个(gè)", "(", "１２", "個", "〇", "\t", "é", "\xE5\xA2"}) {
+    EXPECT_FALSE(NormalizesToItself(word)) << word;
+  }
+}
+
+TEST(NormalizeTest, NoCodePointOrPairIsSaidToNormalizeToItselfWrongly) {
+  std::vector<std::string> texts;
+  for (char32_t cp = 1; cp < 0x10000; ++cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    std::string text;
+    utf8::Append(text, cp);
+    texts.push_back(text);
+  }
+  const std::size_t singles = texts.size();
+  // Pairs of the characters whose neighbours matter: spaces, '(' and ')',
+  // letters, digits, Han (plain and Traditional) and a cut character.
+  const std::vector<std::string> parts = {
+      " ", "(", ")", "a", "Z", "1", ".", "%", "个", "個", "\xE5", "\r", "é"};
+  for (const auto& a : parts) {
+    for (const auto& b : parts) texts.push_back(a + b);
+  }
+  std::size_t said = 0;
+  for (const auto& text : texts) {
+    if (!NormalizesToItself(text)) continue;
+    ++said;
+    EXPECT_EQ(NormalizeText(text), text + "\n") << text;
+  }
+  // Printable ASCII but ' ' and '(' (93), and the Han block (20,992) less
+  // the markers, alone; some pairs.
+  EXPECT_GT(said, singles / 4);
+}
 
 TEST(NormalizeTest, FullWidthFormsBecomeAscii) {
   EXPECT_EQ(NormalizeText("数量为１２３个（约占境内３．２％），较上周；"),
