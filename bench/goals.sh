@@ -6,7 +6,7 @@
 # tests build one in BUILD_DIR/tests/image_fixtures); without one the OCR
 # line is left out. Each script's own output is kept in $GOALS_LOG_DIR
 # (default: a temporary directory, removed afterwards).
-# Takes about four minutes on two cores; needs mtail, wrk, nginx, curl (and
+# Takes about five minutes on two cores; needs mtail, wrk, nginx, curl (and
 # valgrind for the OCR line's instruction count).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -96,6 +96,20 @@ if [[ -d $images ]]; then
   restart=$(over "$(median ParseAfterRestart)" "$typed")
   row "after a restart (images known to the cache on disk) / typed" "<= 1" "$restart" \
     "$(meets "$restart" '<=' 1)"
+
+  # The start-up and memory goals, on the archive most WeChat readers keep:
+  # every figure in an image.
+  echo "start-up with 1,000 image bulletins..." >&2
+  bench/startup_with_images.sh "$build" "$images" >"$logs/startup_images.txt"
+  middle() {  # middle COLUMN: the median of the three restarts
+    awk -v c="$1" '$1 ~ /^[0-9]+$/ {print $c}' "$logs/startup_images.txt" | sort -n | sed -n 2p
+  }
+  ready_images=$(middle 2)
+  row "start-up to ready, 1,000 bulletins, 3,000 cached images (s)" "<= 0.15" \
+    "$ready_images" "$(meets "$ready_images" '<=' 0.15)"
+  rss_images=$(middle 4)
+  row "resident memory, the same 1,000 bulletins (MB)" "<= 20 (12)" "$rss_images" \
+    "$(meets "$rss_images" '<=' 20)"
 fi
 
 printf '%-60s %-16s %-22s %s\n' measure "goal (stretch)" now met

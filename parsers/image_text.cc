@@ -122,15 +122,16 @@ std::shared_ptr<const PreparedImage> PrepareNow(const ImageText& text,
   return prepared;
 }
 
-// Prepared once per key and set of rules for as long as the process runs;
-// an image without a key is prepared each time.
+// Prepared once per key and set of rules, and kept for the images parsed
+// again soon (a bulletin's, as its other images arrive); an image without a
+// key is prepared each time.
 std::shared_ptr<const PreparedImage> Prepare(const std::string& key,
                                              const ImageText& text,
                                              const RuleSet& rules) {
   if (key.empty()) return PrepareNow(text, rules);
   static std::mutex mutex;
   static std::map<std::string, std::shared_ptr<const PreparedImage>> memo;
-  constexpr std::size_t kMaxImages = 256;
+  constexpr std::size_t kMaxImages = 64;
   std::string memo_key = key;
   memo_key += '/';
   memo_key += std::to_string(rules.id);

@@ -22,8 +22,10 @@ class OcrCache {
   // `dir` empty: results are kept in memory only (up to kMemoryEntries).
   OcrCache(std::string dir, std::string engine_version);
   static constexpr std::size_t kMemoryEntries = 4096;
-  // With a directory: results read from it and kept parsed (a few MB).
-  static constexpr std::size_t kRecentEntries = 512;
+  // With a directory: the results read last, kept parsed (20 to 40 KB
+  // each) for the bulletins parsed again as their other images arrive. A
+  // start-up reads every image once: more would only hold memory.
+  static constexpr std::size_t kRecentEntries = 64;
 
   // Shared, not copied: a bulletin parsed again holds the same result.
   std::shared_ptr<const OcrResult> Load(const std::string& image_sha256) const;
