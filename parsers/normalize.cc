@@ -64,6 +64,25 @@ char32_t MapCodePoint(char32_t cp) {
   }
 }
 
+// Whether the three bytes at `pos` of `text` are a CJK Unified Ideograph
+// (U+4E00-U+9FFF) that is not a Traditional marker: most of a bulletin, and
+// characters that normalizing keeps as they are.
+inline bool PlainHanAt(std::string_view text, std::size_t pos,
+                       const std::bitset<0x10000>& markers) {
+  if (pos + 2 >= text.size()) return false;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned b0 = bytes[pos];
+  // Both continuation bytes at once: the same mask and value in each byte,
+  // whatever the byte order.
+  std::uint16_t tail = 0;
+  std::memcpy(&tail, bytes + pos + 1, sizeof tail);
+  if (b0 - 0xE4 > 0xE9 - 0xE4 || (tail & 0xC0C0) != 0x8080) return false;
+  const char32_t cp = (char32_t{b0} & 0x0F) << 12 |
+                      (char32_t{bytes[pos + 1]} & 0x3F) << 6 |
+                      (char32_t{bytes[pos + 2]} & 0x3F);
+  return cp >= 0x4E00 && !markers[cp];
+}
+
 // The mapped code points of a text, zero-width characters left out; 0 at
 // its end. Counts the Traditional characters it reads on the way.
 class MappedReader {
@@ -82,20 +101,7 @@ class MappedReader {
   // characters that map to themselves. The reader moves past it.
   std::string_view PlainHanRun() {
     const std::size_t start = pos_;
-    const auto* bytes = reinterpret_cast<const unsigned char*>(text_.data());
-    while (pos_ + 2 < text_.size()) {
-      const unsigned b0 = bytes[pos_];
-      // Both continuation bytes at once: the same mask and value in each
-      // byte, whatever the byte order.
-      std::uint16_t tail = 0;
-      std::memcpy(&tail, bytes + pos_ + 1, sizeof tail);
-      if (b0 - 0xE4 > 0xE9 - 0xE4 || (tail & 0xC0C0) != 0x8080) break;
-      const char32_t cp = (char32_t{b0} & 0x0F) << 12 |
-                          (char32_t{bytes[pos_ + 1]} & 0x3F) << 6 |
-                          (char32_t{bytes[pos_ + 2]} & 0x3F);
-      if (cp < 0x4E00 || (*markers_)[cp]) break;
-      pos_ += 3;
-    }
+    while (PlainHanAt(text_, pos_, *markers_)) pos_ += 3;
     return text_.substr(start, pos_ - start);
   }
   int traditional() const { return traditional_; }
@@ -191,26 +197,18 @@ std::string NormalizePass(std::string_view text, int* traditional) {
 }  // namespace
 
 bool NormalizesToItself(std::string_view text) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const std::bitset<0x10000>& markers = TraditionalMarkers();
   for (std::size_t pos = 0; pos < text.size();) {
-    const unsigned b0 = bytes[pos];
-    if (b0 < 0x80) {
+    const auto c = static_cast<unsigned char>(text[pos]);
+    if (c < 0x80) {
       // A space may go, and '(' may open a pinyin annotation.
-      if (b0 <= ' ' || b0 == '(' || b0 == 0x7F) return false;
+      if (c <= ' ' || c == '(' || c == 0x7F) return false;
       ++pos;
-      continue;
-    }
-    // The same test as MappedReader::PlainHanRun's.
-    if (b0 - 0xE4 > 0xE9 - 0xE4 || pos + 2 >= text.size() ||
-        (bytes[pos + 1] & 0xC0) != 0x80 || (bytes[pos + 2] & 0xC0) != 0x80) {
+    } else if (PlainHanAt(text, pos, markers)) {
+      pos += 3;
+    } else {
       return false;
     }
-    const char32_t cp = (char32_t{b0} & 0x0F) << 12 |
-                        (char32_t{bytes[pos + 1]} & 0x3F) << 6 |
-                        (char32_t{bytes[pos + 2]} & 0x3F);
-    if (cp < 0x4E00 || markers[cp]) return false;
-    pos += 3;
   }
   return true;
 }
