@@ -171,6 +171,16 @@ void BM_AnchoredTries(benchmark::State& state) {
 }
 BENCHMARK(BM_AnchoredTries)->ArgName("re2_own")->Arg(0)->Arg(1);
 
+// Compiling the embedded rules: every `parse` and every start pays it once.
+void BM_LoadDefaultRules(benchmark::State& state) {
+  const std::string_view json = DefaultRulesJson();
+  for (auto _ : state) {
+    std::vector<RuleError> errors;
+    benchmark::DoNotOptimize(LoadRulesJson(json, "<default>", &errors));
+  }
+}
+BENCHMARK(BM_LoadDefaultRules)->Unit(benchmark::kMillisecond);
+
 void BM_NormalizeOneBulletin(benchmark::State& state) {
   const std::string& text = Corpus()[1].content;
   for (auto _ : state) benchmark::DoNotOptimize(NormalizeText(text));

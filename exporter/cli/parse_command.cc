@@ -4,7 +4,11 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <memory>
+#include <mutex>
+#include <string>
 #include <utility>
 
 #include "exporter/base/files.h"
@@ -55,6 +59,42 @@ void PrintText(std::ostream& out, const std::string& file, const Bulletin& b) {
 template <typename T>
 void Release(T& value) {
   const T gone = std::move(value);
+}
+
+// How much of the output the front printed before it handed the command
+// over (the whole exporter goes on from there), in the environment the
+// exec passes on: "FILES FAILED".
+constexpr const char* kPrintedByFront = "CNCERT_EXPORTER_PARSE_PRINTED";
+
+struct Printed {
+  std::size_t count = 0;  // files; with one or more, the opening too
+  bool failed = false;    // one of them failed: the exit status says so
+};
+
+void PassPrintedOn(const Printed& printed) {
+  if (printed.count == 0) return;
+  const std::string value =
+      std::to_string(printed.count) + " " + (printed.failed ? "1" : "0");
+  ::setenv(kPrintedByFront, value.c_str(), /*overwrite=*/1);
+}
+
+// Read once and cleared, so that nothing this process runs inherits it;
+// a value that does not fit `files` is not the front's and is ignored.
+Printed TakePrintedByFront(std::size_t files) {
+  Printed printed;
+  const char* value = std::getenv(kPrintedByFront);
+  if (value == nullptr) return printed;
+  const std::string text = value;
+  ::unsetenv(kPrintedByFront);
+  unsigned long long count = 0;
+  int failed = 0;
+  char end = 0;
+  if (std::sscanf(text.c_str(), "%llu %d%c", &count, &failed, &end) == 2 &&
+      count >= 1 && count < files && (failed == 0 || failed == 1)) {
+    printed.count = count;
+    printed.failed = failed == 1;
+  }
+  return printed;
 }
 
 }  // namespace
@@ -116,16 +156,49 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
       };
       // What is printed of each file, in the order given.
       struct Parsed {
-        Bulletin bulletin;
+        // Until printed (a thousand Bulletins in place were 400 KB of new
+        // pages before the first file was read).
+        std::unique_ptr<Bulletin> bulletin;
         std::string json;  // set once final: the element of the array
         bool ok = false;
         bool parsed = false;
+        bool final = false;  // nothing left to read: it can be printed
       };
-      auto finish = [&opts](const std::string& path, Parsed& p) {
-        p.ok = p.bulletin.ok();
-        p.json = BulletinJsonText(p.bulletin, path, opts->provenance,
-                                  /*depth=*/1);
-        Release(p.bulletin);  // what is printed is not needed again
+      std::vector<Parsed> parsed(opts->files.size());
+      // Each file is printed, and what it held freed, as soon as it and
+      // every file before it are final, not all at the end: a thousand
+      // files' JSON held to the end took 1,000 new pages, and on a virtual
+      // machine a new page can cost half a text bulletin's parse.
+      std::mutex printing;
+      // Taken in the front too, where it can only be left over from
+      // somewhere else, so that it does not reach the whole exporter.
+      Printed printed = TakePrintedByFront(parsed.size());
+      if (images->HandsOver()) printed = {};
+      auto print = [&](std::size_t i) {
+        Parsed& p = parsed[i];
+        if (json) {
+          printed.failed = printed.failed || !p.ok;
+          std::cout << (i == 0 ? "[\n" : ",\n") << p.json;
+          Release(p.json);
+        } else {
+          printed.failed = printed.failed || !p.ok;
+          PrintText(std::cout, opts->files[i], *p.bulletin);
+          p.bulletin.reset();
+        }
+      };
+      auto print_final = [&] {
+        while (printed.count < parsed.size() && parsed[printed.count].final) {
+          print(printed.count++);
+        }
+      };
+      auto finish = [&opts, json](const std::string& path, Parsed& p) {
+        p.ok = p.bulletin->ok();
+        if (json) {
+          p.json = BulletinJsonText(*p.bulletin, path, opts->provenance,
+                                    /*depth=*/1);
+          p.bulletin.reset();  // what is printed is not needed again
+        }
+        p.final = true;
       };
       // Every file's text on all cores, and its JSON with it; then, in order
       // and one at a time, the files that reference images again with their
@@ -134,55 +207,51 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
       // parses every file again, parsing stops at the first that has one.
       bool stop_at_images = opts->images.ocr && images->HandsOver();
       std::atomic<bool> images_found{false};
-      std::vector<Parsed> parsed(opts->files.size());
       auto parse_text = [&](std::size_t i) {
         if (stop_at_images && images_found.load(std::memory_order_relaxed))
           return;
         Parsed& p = parsed[i];
-        p.bulletin = parse(opts->files[i], nullptr);
+        p.bulletin = std::make_unique<Bulletin>(parse(opts->files[i], nullptr));
         p.parsed = true;
-        if (!p.bulletin.images.empty()) {
+        if (!p.bulletin->images.empty()) {
           images_found.store(true, std::memory_order_relaxed);
-        } else if (json) {
+        } else {
           finish(opts->files[i], p);
         }
+        const std::lock_guard lock(printing);
+        print_final();
       };
-      ParallelFor(parsed.size(), kMaxParseThreads, kFilesPerThread, parse_text);
+      // Those the front printed before it handed the command over.
+      const std::size_t first = printed.count;
+      ParallelFor(parsed.size() - first, kMaxParseThreads, kFilesPerThread,
+                  [&](std::size_t k) { parse_text(first + k); });
       if (opts->images.ocr && images_found) {
+        if (images->HandsOver()) PassPrintedOn(printed);
         images->Start();
         // Not handed over after all: the files left are parsed here.
+        ::unsetenv(kPrintedByFront);
         stop_at_images = false;
         std::vector<std::size_t> left;
-        for (std::size_t i = 0; i < parsed.size(); ++i) {
+        for (std::size_t i = first; i < parsed.size(); ++i) {
           if (!parsed[i].parsed) left.push_back(i);
         }
         ParallelFor(left.size(), kMaxParseThreads, kFilesPerThread,
                     [&](std::size_t k) { parse_text(left[k]); });
       }
-      bool failed = false;
-      if (json) std::cout << (parsed.empty() ? "[" : "[\n");
-      for (std::size_t i = 0; i < parsed.size(); ++i) {
+      for (std::size_t i = printed.count; i < parsed.size(); ++i) {
         const std::string& path = opts->files[i];
         Parsed& p = parsed[i];
-        if (!p.bulletin.images.empty()) {
+        if (!p.final) {
           if (const auto reader = images->ForFile(path)) {
-            p.bulletin = parse(path, reader.get());
+            *p.bulletin = parse(path, reader.get());
             images->Done();
           }
-          if (json) finish(path, p);
+          finish(path, p);
         }
-        if (json) {
-          failed = failed || !p.ok;
-          std::cout << p.json << (i + 1 < parsed.size() ? ",\n" : "\n");
-          Release(p.json);
-        } else {
-          failed = failed || !p.bulletin.ok();
-          PrintText(std::cout, path, p.bulletin);
-          Release(p.bulletin);
-        }
+        print(i);
       }
-      if (json) std::cout << "]\n";
-      return failed ? 1 : 0;
+      if (json) std::cout << (parsed.empty() ? "[]\n" : "\n]\n");
+      return printed.failed ? 1 : 0;
     };
   });
 }

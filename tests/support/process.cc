@@ -74,12 +74,16 @@ Process::Process(std::vector<std::string> argv) {
 }
 
 CommandResult RunExporter(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{CNCERT_EXPORTER_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunBinary(argv);
+}
+
+CommandResult RunBinary(const std::vector<std::string>& argv) {
   CommandResult result;
   const std::string dir = MakeTempDir();
   const std::string out_path = dir + "/out";
   const std::string err_path = dir + "/err";
-  std::vector<std::string> argv{CNCERT_EXPORTER_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
   const pid_t pid = Spawn(argv, out_path, err_path);
   if (pid > 0) {
     int status = 0;

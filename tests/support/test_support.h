@@ -28,6 +28,8 @@ struct CommandResult {
 };
 // Runs the exporter binary with `args` (no shell involved).
 CommandResult RunExporter(const std::vector<std::string>& args);
+// Any command line, argv[0] the binary's path.
+CommandResult RunBinary(const std::vector<std::string>& argv);
 
 // A bcrypt hash of `password` (cost 5: fast, for tests only).
 std::string Bcrypt(const std::string& password);

@@ -210,6 +210,40 @@ TEST(CliTest, AFrontThatCannotHandImagesOverParsesEveryFileItself) {
   EXPECT_FALSE(parsed[2]["images"].empty());
 }
 
+TEST(CliTest, AFrontHandingImagesOverPrintsWhatTheWholeExporterPrints) {
+  // The front prints each file once it is parsed. At the first that
+  // references images the whole exporter takes over and goes on from
+  // there: nothing printed twice or left out, the failure before counted.
+  const std::vector<std::string> files{
+      SourcePath("tests/golden/full_layout_2018.txt"),
+      SourcePath("tests/bad/binary.bin"),
+      SourcePath("tests/golden/seed_wechat_2024.md"),
+      SourcePath("tests/golden/erratum_2017.txt")};
+  for (const std::string output : {"json", "text"}) {
+    std::vector<std::string> args{"parse", "--output", output};
+    args.insert(args.end(), files.begin(), files.end());
+    std::vector<std::string> whole{CNCERT_WHOLE_EXPORTER_BINARY};
+    whole.insert(whole.end(), args.begin(), args.end());
+    const auto from_front = RunExporter(args);
+    const auto from_whole = testing::RunBinary(whole);
+    EXPECT_EQ(from_front.status, 1) << output << from_front.err;
+    EXPECT_EQ(from_whole.status, 1) << output << from_whole.err;
+    EXPECT_EQ(from_front.out, from_whole.out) << output;
+    if (output == "json") {
+      const auto parsed = nlohmann::json::parse(from_front.out);
+      ASSERT_EQ(parsed.size(), 4u);
+      EXPECT_EQ(parsed[0]["values"]["cncert_cnvd_vulnerabilities"], 298);
+      EXPECT_EQ(parsed[1]["ok"], false);
+      EXPECT_EQ(parsed[2]["values"]["cncert_incidents_handled"], 177);
+      EXPECT_EQ(parsed[3]["ok"], true);
+    } else {
+      EXPECT_THAT(from_front.out, HasSubstr(files[1] + ": FAILED\n"));
+      EXPECT_EQ(from_front.out.find(files[0] + ": ok"),
+                from_front.out.rfind(files[0] + ": ok"));
+    }
+  }
+}
+
 TEST(CliTest, UnknownOutputFormatIsAUsageError) {
   const auto r = RunExporter({"parse", "--output", "xml", "x"});
   EXPECT_NE(r.status, 0);
