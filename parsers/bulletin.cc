@@ -99,9 +99,6 @@ const std::string kNone;
 const std::string& Provenance::image() const {
   return from_image ? from_image->image : kNone;
 }
-const std::string& Provenance::image_line() const {
-  return from_image ? from_image->image_line : kNone;
-}
 std::optional<double> Provenance::confidence() const {
   if (std::isnan(image_confidence)) return std::nullopt;
   return image_confidence;
@@ -114,6 +111,19 @@ std::string RuleName(const Value& v) {
 std::string_view MatchedText(const Bulletin& b, const Provenance& p) {
   if (p.begin > p.end || p.end > b.text.size()) return {};
   return std::string_view(b.text).substr(p.begin, p.end - p.begin);
+}
+
+std::string_view ImageLine(const Bulletin& b, const Provenance& p) {
+  if (!p.from_image) return {};
+  if (p.image_line_end == Provenance::kImageLineKept) {
+    const auto& kept = p.from_image->lines;
+    return p.image_line_begin < kept.size() ? kept[p.image_line_begin]
+                                            : std::string_view();
+  }
+  if (p.image_line_begin > p.image_line_end || p.image_line_end > b.text.size())
+    return {};
+  return std::string_view(b.text).substr(p.image_line_begin,
+                                         p.image_line_end - p.image_line_begin);
 }
 
 std::string_view SentenceAround(const Bulletin& b, const Provenance& p) {

@@ -46,17 +46,25 @@ struct Provenance {
   std::uint32_t end = 0;
   std::uint32_t value_begin = 0;  // byte span of the figure itself
   std::uint32_t value_end = 0;
-  // Read from an image: which one (as the document references it) and the
-  // recognised line(s). Held apart, and shared by the figures read from the
-  // same lines: most figures are typed, and an archive keeps thousands.
+  // Read from an image: which one (as the document references it). Held
+  // apart, one for each image of a bulletin, shared by its figures.
   struct FromImage {
     std::string image;
-    std::string image_line;
+    // Recognised lines that do not stand in the bulletin's text as they
+    // were recognised (joined from several, or reshaped by the layout).
+    std::vector<std::string> lines;
   };
   std::shared_ptr<const FromImage> from_image;  // null for typed text
+  // The recognised line(s) of a figure read from an image: a span of the
+  // bulletin's text, where most stand whole (a copy of each was a quarter
+  // of an image bulletin's memory); or, where `image_line_end` is
+  // kImageLineKept, from_image->lines[image_line_begin]. ImageLine() reads
+  // either.
+  static constexpr std::uint32_t kImageLineKept = 0xFFFFFFFF;
+  std::uint32_t image_line_begin = 0;
+  std::uint32_t image_line_end = 0;
 
   const std::string& image() const;  // "" for typed text
-  const std::string& image_line() const;
   std::optional<double> confidence() const;
 };
 
@@ -123,6 +131,9 @@ struct Bulletin {
 // holds its text.
 std::string_view MatchedText(const Bulletin& b, const Provenance& p);
 std::string_view SentenceAround(const Bulletin& b, const Provenance& p);
+// The recognised line(s) a figure read from an image stands on, joined by
+// line breaks; empty for typed text.
+std::string_view ImageLine(const Bulletin& b, const Provenance& p);
 
 }  // namespace cncert
 

@@ -75,7 +75,7 @@ nlohmann::json BulletinToJson(const Bulletin& bulletin, std::string_view file,
     source["sentence"] = SentenceAround(bulletin, p);
     if (!p.image().empty()) {
       source["image"] = p.image();
-      source["image_line"] = p.image_line();
+      source["image_line"] = ImageLine(bulletin, p);
       if (p.confidence())
         source["confidence"] = ConfidenceToJson(*p.confidence());
     }

@@ -216,7 +216,7 @@ void WriteSource(const Bulletin& b, const Value& v, JsonText& j) {
   }
   if (image) {
     j.StringMember("image", p.image());
-    j.StringMember("image_line", p.image_line());
+    j.StringMember("image_line", ImageLine(b, p));
   }
   j.StringMember("match", MatchedText(b, p));
   j.StringMember("rule", RuleName(v));

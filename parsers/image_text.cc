@@ -42,10 +42,6 @@ struct PreparedLine {
   std::size_t end = 0;
   std::vector<SplicedLine::Word> words;
   LineVerdict verdict;  // by the rules it was prepared with
-  // The account of the figures that stand on this line alone (most do):
-  // made for the first, shared by the rest, in any bulletin that names the
-  // image alike. Guarded by g_from_line_mutex.
-  mutable std::shared_ptr<const Provenance::FromImage> from_image;
 };
 
 struct PreparedImage {
@@ -76,8 +72,7 @@ void AppendLine(const OcrLine& line, const RuleSet& rules, PreparedImage* out) {
   PreparedLine prepared{out->text.size(),
                         out->text.size() + text.size(),
                         {},
-                        ReadLineVerdict(text, out->text.size(), rules),
-                        nullptr};
+                        ReadLineVerdict(text, out->text.size(), rules)};
   prepared.words.reserve(spans);
   std::size_t cursor = 0;
   for (const auto& w : line.words) {
@@ -152,8 +147,8 @@ void AppendPrepared(std::shared_ptr<const PreparedImage> prepared,
   const std::size_t shift = out->text.size();
   out->text += prepared->text;
   for (const PreparedLine& line : prepared->lines) {
-    out->lines.push_back({line.begin + shift, line.end + shift, image,
-                          line.words, shift, &line});
+    out->lines.push_back(
+        {line.begin + shift, line.end + shift, image, line.words, shift});
     out->verdicts.push_back(line.verdict);
     out->verdicts.back().begin += shift;
   }
@@ -252,61 +247,44 @@ void MarkImageSpans(const Spliced& spliced, Layout* layout) {
 
 namespace {
 
-// An account of recognised lines that figures share: each is made once.
-struct SharedFromImage {
-  const SplicedLine* first = nullptr;  // the lines, in order, each once
-  const SplicedLine* last = nullptr;
-  std::size_t image = 0;
-  std::shared_ptr<const Provenance::FromImage> from_image;
-};
-
-std::mutex g_from_line_mutex;
-
-std::shared_ptr<const Provenance::FromImage> MakeSource(
-    const std::string& image, std::string_view text,
-    const std::vector<const SplicedLine*>& lines) {
-  auto source = std::make_shared<Provenance::FromImage>();
-  source->image = image;
-  std::size_t size = 0;
-  for (const SplicedLine* l : lines) size += l->end - l->begin + 1;
-  source->image_line.reserve(size);
+// Places the recognised `lines` (of `input`, joined by line breaks) of a
+// figure read from the image `source` tells: a span of the layout's text
+// where they stand in it as recognised (most figures: one line, copied
+// whole), else a copy kept with `source`. `joined` is room to work in.
+void PlaceImageLine(const Layout& layout, std::string_view input,
+                    const std::vector<const SplicedLine*>& lines,
+                    Provenance::FromImage* source, std::string* joined,
+                    Provenance* p) {
+  joined->clear();
   for (const SplicedLine* l : lines) {
-    if (!source->image_line.empty()) source->image_line += '\n';
-    source->image_line.append(text.substr(l->begin, l->end - l->begin));
+    if (!joined->empty()) *joined += '\n';
+    joined->append(input.substr(l->begin, l->end - l->begin));
   }
-  return source;
-}
-
-// The image and recognised `lines` of a figure that begins on `line`: the
-// same as another figure's where it stands on the same run of lines. Called
-// with g_from_line_mutex held.
-std::shared_ptr<const Provenance::FromImage> SharedSource(
-    const SplicedLine& line, const std::vector<ImageRef>& images,
-    std::string_view text, const std::vector<const SplicedLine*>& lines,
-    std::vector<SharedFromImage>* shared) {
-  const std::string& image = images[line.image].src;
-  if (lines.size() == 1 && lines.front()->prepared) {
-    auto& kept = lines.front()->prepared->from_image;
-    if (!kept || kept->image != image) kept = MakeSource(image, text, lines);
-    return kept;
-  }
-  // A run of consecutive lines is told by its ends; others are not shared.
-  const bool run = !lines.empty() &&
-                   static_cast<std::size_t>(lines.back() - lines.front()) + 1 ==
-                       lines.size();
-  if (run) {
-    for (const SharedFromImage& s : *shared) {
-      if (s.first == lines.front() && s.last == lines.back() &&
-          s.image == line.image) {
-        return s.from_image;
+  // The piece of the layout's text the first line begins in (pieces lie in
+  // the order of the input too; were one found wrongly, the bytes would
+  // differ and the line be kept).
+  if (!lines.empty()) {
+    const std::size_t from = lines.front()->begin;
+    auto piece = std::partition_point(
+        layout.pieces.begin(), layout.pieces.end(),
+        [from](const TextPiece& t) { return t.input_begin <= from; });
+    if (piece != layout.pieces.begin()) {
+      --piece;
+      const std::size_t at = piece->begin + (from - piece->input_begin);
+      if (from < piece->input_begin + piece->length &&
+          at + joined->size() <= layout.text.size() &&
+          layout.text.compare(at, joined->size(), *joined) == 0) {
+        p->image_line_begin = static_cast<std::uint32_t>(at);
+        p->image_line_end = static_cast<std::uint32_t>(at + joined->size());
+        return;
       }
     }
   }
-  auto source = MakeSource(image, text, lines);
-  if (run) {
-    shared->push_back({lines.front(), lines.back(), line.image, source});
-  }
-  return source;
+  auto& kept = source->lines;
+  const auto same = std::find(kept.begin(), kept.end(), *joined);
+  p->image_line_begin = static_cast<std::uint32_t>(same - kept.begin());
+  p->image_line_end = Provenance::kImageLineKept;
+  if (same == kept.end()) kept.push_back(*joined);
 }
 
 }  // namespace
@@ -323,8 +301,9 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
     return input < line->end ? line : nullptr;
   };
   std::vector<const SplicedLine*> on_lines;
-  std::vector<SharedFromImage> shared;
-  std::unique_lock<std::mutex> lock(g_from_line_mutex, std::defer_lock);
+  // One account of each image, shared by its figures.
+  std::vector<std::shared_ptr<Provenance::FromImage>> sources(images.size());
+  std::string joined;
   for (Value& v : *values) {
     Provenance& p = v.provenance;
     if (!layout.InImage(p.begin, p.end)) continue;
@@ -357,8 +336,13 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
         on_lines.push_back(&*l);
       }
     }
-    if (!lock.owns_lock()) lock.lock();  // once, and only with image figures
-    p.from_image = SharedSource(*line, images, spliced.text, on_lines, &shared);
+    auto& source = sources[line->image];
+    if (!source) {
+      source = std::make_shared<Provenance::FromImage>();
+      source->image = images[line->image].src;
+    }
+    PlaceImageLine(layout, spliced.text, on_lines, source.get(), &joined, &p);
+    p.from_image = source;
     // The confidence of what makes the figure: its characters, and each
     // word that is all figure; a word that also holds other characters ("%"
     // or ";", often less sure) counts by the figure's characters alone.

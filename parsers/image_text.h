@@ -21,7 +21,6 @@ namespace cncert {
 // The text of one image as it is spliced: kept by the image's key and shared
 // by every bulletin that shows it (image_text.cc).
 struct PreparedImage;
-struct PreparedLine;
 
 // One recognised line in the spliced text.
 struct SplicedLine {
@@ -36,7 +35,6 @@ struct SplicedLine {
   };
   std::span<const SplicedLine::Word> words;  // held by Spliced::prepared
   std::size_t shift = 0;  // where the image's own text begins in Spliced::text
-  const PreparedLine* prepared = nullptr;  // also held by Spliced::prepared
 };
 
 struct Spliced {

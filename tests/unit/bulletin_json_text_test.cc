@@ -122,16 +122,25 @@ TEST(BulletinJsonTextTest, ImagesAndTheirProvenance) {
               {"", ImageStatus::kSkipped, "no source", 0},
               {"b.png", ImageStatus::kFailed, "ocr: timeout", 0},
               {"c.png", ImageStatus::kPending, "queued for OCR", 0}};
+  // One line kept apart, one a span of the text, as the parser leaves them.
+  const std::string first_line = "本周境内被篡改网站总数为177个。";
   auto image = std::make_shared<Provenance::FromImage>();
   image->image = "a.png";
-  image->image_line = "境内被篡改网站 177";
+  image->lines = {"境内被篡改网站 177"};
   b.values[0].provenance.from_image = image;
+  b.values[0].provenance.image_line_end = Provenance::kImageLineKept;
   b.values[0].provenance.image_confidence = 91.26F;
-  auto unsure = std::make_shared<Provenance::FromImage>();
-  unsure->image = "a.png";
-  unsure->image_line = "512";
-  b.values[1].provenance.from_image = unsure;
+  b.values[1].provenance.from_image = image;
+  b.values[1].provenance.image_line_begin = 0;
+  b.values[1].provenance.image_line_end =
+      static_cast<std::uint32_t>(first_line.size());
   ExpectSameAsTree(b);
+  const auto json = nlohmann::json::parse(BulletinJsonText(b, "f.md", true, 0));
+  EXPECT_EQ(json["provenance"]["cncert_defaced_websites"]["image_line"],
+            "境内被篡改网站 177");
+  EXPECT_EQ(json["provenance"][InternedSeriesKey(
+                b.values[1].metric, b.values[1].labels)]["image_line"],
+            first_line);
   // Images that are all without a source: an empty array.
   b.images = {{"", ImageStatus::kSkipped, "no source", 0}};
   ExpectSameAsTree(b);

@@ -83,14 +83,16 @@ TEST(ImagesTest, FiguresFromAnImageCarryTheirProvenance) {
   EXPECT_EQ(defaced->value, 1234);
   EXPECT_EQ(defaced->provenance.image(), "files/1.png");
   // 纂改 was repaired; the recognised line is the repaired one.
-  EXPECT_THAT(defaced->provenance.image_line(),
+  EXPECT_THAT(ImageLine(b, defaced->provenance),
               HasSubstr("被篡改网站数量为1234个"));
+  // A line that stands whole in the bulletin's text is not copied.
+  EXPECT_NE(defaced->provenance.image_line_end, Provenance::kImageLineKept);
   EXPECT_EQ(defaced->provenance.confidence(), 95);
   // A sentence broken across the image's lines is read as one.
   const Value* backdoored = b.Find("cncert_backdoored_websites");
   ASSERT_NE(backdoored, nullptr);
   EXPECT_EQ(backdoored->value, 567);
-  EXPECT_THAT(backdoored->provenance.image_line(), HasSubstr("\n"));
+  EXPECT_THAT(ImageLine(b, backdoored->provenance), HasSubstr("\n"));
   // Typed figures have no image.
   EXPECT_EQ(b.Find("cncert_incidents_handled")->provenance.image(), "");
   ASSERT_EQ(b.images.size(), 4u);
