@@ -114,16 +114,14 @@ std::string_view MatchedText(const Bulletin& b, const Provenance& p) {
 }
 
 std::string_view ImageLine(const Bulletin& b, const Provenance& p) {
-  if (!p.from_image) return {};
-  if (p.image_line_end == Provenance::kImageLineKept) {
-    const auto& kept = p.from_image->lines;
-    return p.image_line_begin < kept.size() ? kept[p.image_line_begin]
-                                            : std::string_view();
+  if (!p.from_image || p.image_line >= p.from_image->lines.size()) return {};
+  const auto [begin, end] = p.from_image->lines[p.image_line];
+  if (end == Provenance::FromImage::kKept) {
+    const auto& kept = p.from_image->kept;
+    return begin < kept.size() ? kept[begin] : std::string_view();
   }
-  if (p.image_line_begin > p.image_line_end || p.image_line_end > b.text.size())
-    return {};
-  return std::string_view(b.text).substr(p.image_line_begin,
-                                         p.image_line_end - p.image_line_begin);
+  if (begin > end || end > b.text.size()) return {};
+  return std::string_view(b.text).substr(begin, end - begin);
 }
 
 std::string_view SentenceAround(const Bulletin& b, const Provenance& p) {

@@ -37,7 +37,11 @@ long long DateToUnixSeconds(const Date& date);
 // Offsets are 32 bits: files are capped far below 4 GB, and an archive
 // keeps one Provenance per value.
 struct Provenance {
-  int pattern = 0;  // which of the rule's patterns matched, from 1
+  // Which of the rule's patterns matched, from 1 (kMaxPatternsPerRule).
+  std::uint16_t pattern = 0;
+  // Read from an image: the figure's recognised line(s), as
+  // from_image->lines[image_line] tells them (ImageLine()).
+  std::uint16_t image_line = 0;
   // Read from an image: the OCR confidence (0–100) of the figure's words;
   // NaN for typed text. Beside `pattern`, it takes no room of its own.
   float image_confidence = std::numeric_limits<float>::quiet_NaN();
@@ -46,23 +50,24 @@ struct Provenance {
   std::uint32_t end = 0;
   std::uint32_t value_begin = 0;  // byte span of the figure itself
   std::uint32_t value_end = 0;
-  // Read from an image: which one (as the document references it). Held
-  // apart, one for each image of a bulletin, shared by its figures.
+  // Read from an image: which one (as the document references it), and
+  // its figures' recognised lines. Held apart, one for each image of a
+  // bulletin, shared by its figures: most figures are typed.
   struct FromImage {
     std::string image;
-    // Recognised lines that do not stand in the bulletin's text as they
-    // were recognised (joined from several, or reshaped by the layout).
-    std::vector<std::string> lines;
+    // A span of the bulletin's text, where most lines stand whole (a copy
+    // of each was a quarter of an image bulletin's memory); or, where
+    // `end` is kKept, kept[begin]: lines joined from several, or reshaped
+    // by the layout.
+    struct Line {
+      std::uint32_t begin = 0;
+      std::uint32_t end = 0;
+    };
+    static constexpr std::uint32_t kKept = 0xFFFFFFFF;
+    std::vector<Line> lines;
+    std::vector<std::string> kept;
   };
   std::shared_ptr<const FromImage> from_image;  // null for typed text
-  // The recognised line(s) of a figure read from an image: a span of the
-  // bulletin's text, where most stand whole (a copy of each was a quarter
-  // of an image bulletin's memory); or, where `image_line_end` is
-  // kImageLineKept, from_image->lines[image_line_begin]. ImageLine() reads
-  // either.
-  static constexpr std::uint32_t kImageLineKept = 0xFFFFFFFF;
-  std::uint32_t image_line_begin = 0;
-  std::uint32_t image_line_end = 0;
 
   const std::string& image() const;  // "" for typed text
   std::optional<double> confidence() const;

@@ -264,7 +264,7 @@ void MatchRange(const Rule& rule, std::size_t pattern_index,
     std::string problem;
     const auto v = ApplyTransform(rule, value, direction, &problem);
     Provenance provenance;
-    provenance.pattern = static_cast<int>(pattern_index) + 1;
+    provenance.pattern = static_cast<std::uint16_t>(pattern_index + 1);
     provenance.section = span.name;
     // The parser refuses texts of 4 GB and more.
     const auto offset = [](std::size_t o) {

@@ -1,6 +1,7 @@
 #include "parsers/image_text.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -255,6 +256,13 @@ void PlaceImageLine(const Layout& layout, std::string_view input,
                     const std::vector<const SplicedLine*>& lines,
                     Provenance::FromImage* source, std::string* joined,
                     Provenance* p) {
+  using Line = Provenance::FromImage::Line;
+  // More figures than an image can have: the line is not told (no index
+  // reaches the last).
+  constexpr std::size_t kNoLine = std::numeric_limits<std::uint16_t>::max();
+  p->image_line =
+      static_cast<std::uint16_t>(std::min(source->lines.size(), kNoLine));
+  if (source->lines.size() >= kNoLine) return;
   joined->clear();
   for (const SplicedLine* l : lines) {
     if (!joined->empty()) *joined += '\n';
@@ -274,16 +282,17 @@ void PlaceImageLine(const Layout& layout, std::string_view input,
       if (from < piece->input_begin + piece->length &&
           at + joined->size() <= layout.text.size() &&
           layout.text.compare(at, joined->size(), *joined) == 0) {
-        p->image_line_begin = static_cast<std::uint32_t>(at);
-        p->image_line_end = static_cast<std::uint32_t>(at + joined->size());
+        source->lines.push_back(
+            {static_cast<std::uint32_t>(at),
+             static_cast<std::uint32_t>(at + joined->size())});
         return;
       }
     }
   }
-  auto& kept = source->lines;
+  auto& kept = source->kept;
   const auto same = std::find(kept.begin(), kept.end(), *joined);
-  p->image_line_begin = static_cast<std::uint32_t>(same - kept.begin());
-  p->image_line_end = Provenance::kImageLineKept;
+  source->lines.push_back(Line{static_cast<std::uint32_t>(same - kept.begin()),
+                               Provenance::FromImage::kKept});
   if (same == kept.end()) kept.push_back(*joined);
 }
 

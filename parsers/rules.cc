@@ -358,6 +358,12 @@ class Loader {
       Error(rule.line, rule.metric, "rule needs a non-empty 'patterns' list");
       return;
     }
+    if (node.size() > kMaxPatternsPerRule) {
+      Error(rule.line, rule.metric,
+            "rule has " + std::to_string(node.size()) + " patterns; at most " +
+                std::to_string(kMaxPatternsPerRule));
+      return;
+    }
     int index = 0;
     for (const auto& item : node) {
       ++index;

@@ -155,6 +155,9 @@ std::vector<std::string> LiteralPrefixes(std::string_view regex);
 // cannot (no negated class, no \D, \W, \s, \n, \P, \x, \C, no (?s)).
 bool MayMatchLineBreak(std::string_view regex);
 
+// A figure tells its pattern in 16 bits (Provenance::pattern).
+inline constexpr std::size_t kMaxPatternsPerRule = 0xFFFF;
+
 // `known_good` (the embedded rules): a pattern that the anchored matcher
 // takes is compiled by RE2 when first needed, not on load.
 std::shared_ptr<const RuleSet> LoadRules(std::string_view yaml,

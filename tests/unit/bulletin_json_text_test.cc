@@ -126,14 +126,13 @@ TEST(BulletinJsonTextTest, ImagesAndTheirProvenance) {
   const std::string first_line = "本周境内被篡改网站总数为177个。";
   auto image = std::make_shared<Provenance::FromImage>();
   image->image = "a.png";
-  image->lines = {"境内被篡改网站 177"};
+  image->kept = {"境内被篡改网站 177"};
+  image->lines = {{0, Provenance::FromImage::kKept},
+                  {0, static_cast<std::uint32_t>(first_line.size())}};
   b.values[0].provenance.from_image = image;
-  b.values[0].provenance.image_line_end = Provenance::kImageLineKept;
   b.values[0].provenance.image_confidence = 91.26F;
   b.values[1].provenance.from_image = image;
-  b.values[1].provenance.image_line_begin = 0;
-  b.values[1].provenance.image_line_end =
-      static_cast<std::uint32_t>(first_line.size());
+  b.values[1].provenance.image_line = 1;
   ExpectSameAsTree(b);
   const auto json = nlohmann::json::parse(BulletinJsonText(b, "f.md", true, 0));
   EXPECT_EQ(json["provenance"]["cncert_defaced_websites"]["image_line"],

@@ -86,7 +86,10 @@ TEST(ImagesTest, FiguresFromAnImageCarryTheirProvenance) {
   EXPECT_THAT(ImageLine(b, defaced->provenance),
               HasSubstr("被篡改网站数量为1234个"));
   // A line that stands whole in the bulletin's text is not copied.
-  EXPECT_NE(defaced->provenance.image_line_end, Provenance::kImageLineKept);
+  EXPECT_NE(
+      defaced->provenance.from_image->lines.at(defaced->provenance.image_line)
+          .end,
+      Provenance::FromImage::kKept);
   EXPECT_EQ(defaced->provenance.confidence(), 95);
   // A sentence broken across the image's lines is read as one.
   const Value* backdoored = b.Find("cncert_backdoored_websites");

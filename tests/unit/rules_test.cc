@@ -525,5 +525,23 @@ TEST(RulesTest, RatingNeedsRatingsAndConstNeedsValue) {
   EXPECT_THAT(errors[1].message, HasSubstr("needs a 'value'"));
 }
 
+TEST(RulesTest, MorePatternsThanAFigureCanNameAreRefused) {
+  // A figure names its pattern in 16 bits; refused before any is compiled.
+  std::string yaml =
+      "sections: [{name: s, headings: [x]}]\n"
+      "rules:\n"
+      "  - metric: a\n"
+      "    section: s\n"
+      "    transform: number\n"
+      "    patterns:\n";
+  for (std::size_t i = 0; i <= kMaxPatternsPerRule; ++i) {
+    yaml += "      - '(?P<value>\\d+)'\n";
+  }
+  std::vector<RuleError> errors;
+  EXPECT_EQ(LoadRules(yaml, "r.yml", &errors), nullptr);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].message, "rule has 65536 patterns; at most 65535");
+}
+
 }  // namespace
 }  // namespace cncert
