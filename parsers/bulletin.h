@@ -43,7 +43,7 @@ struct Provenance {
   // from_image->lines[image_line] tells them (ImageLine()).
   std::uint16_t image_line = 0;
   // Read from an image: the OCR confidence (0–100) of the figure's words;
-  // NaN for typed text. Beside `pattern`, it takes no room of its own.
+  // NaN for typed text. Beside the two above, it takes no room of its own.
   float image_confidence = std::numeric_limits<float>::quiet_NaN();
   Name section;             // section of the bulletin the text lies in
   std::uint32_t begin = 0;  // byte span of the match in the normalized text

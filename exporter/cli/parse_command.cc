@@ -176,12 +176,11 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
       if (images->HandsOver()) printed = {};
       auto print = [&](std::size_t i) {
         Parsed& p = parsed[i];
+        printed.failed = printed.failed || !p.ok;
         if (json) {
-          printed.failed = printed.failed || !p.ok;
           std::cout << (i == 0 ? "[\n" : ",\n") << p.json;
           Release(p.json);
         } else {
-          printed.failed = printed.failed || !p.ok;
           PrintText(std::cout, opts->files[i], *p.bulletin);
           p.bulletin.reset();
         }
