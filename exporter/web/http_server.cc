@@ -1,6 +1,7 @@
 #include "exporter/web/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -468,6 +469,14 @@ bool HttpServer::Start(std::string* error) {
     // Headers and body go out in separate writes: without this, Nagle's
     // algorithm and delayed ACKs stall every keep-alive response by 40 ms.
     server->set_tcp_nodelay(true);
+    // httplib sets SO_REUSEPORT, which lets a second exporter listen on the
+    // same port and take half the scrapes. SO_REUSEADDR alone, as
+    // Prometheus' Go exporters bind: the second start fails, a restart
+    // does not wait for the old connections' TIME_WAIT.
+    server->set_socket_options([](socket_t sock) {
+      const int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     Route(*server);
     int bound_port = port;
     if (port == 0) {

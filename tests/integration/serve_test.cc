@@ -472,6 +472,28 @@ TEST_F(ServeTest, StartupErrorsAreClear) {
   EXPECT_THAT(rules.text, HasSubstr("unknown section 'incidents'"));
 }
 
+TEST_F(ServeTest, ASecondExporterOnTheSamePortFailsToStart) {
+  auto first = Start();
+  ASSERT_TRUE(first.ok()) << first.process().Log();
+  Process second({CNCERT_EXPORTER_BINARY, "serve", "--bulletins.dir", dir_,
+                  "--web.listen-address", first.address()});
+  EXPECT_TRUE(Eventually([&] { return !second.running(); }, 10s))
+      << "it serves beside the first: " << second.Log();
+  EXPECT_EQ(second.Stop(), 1);
+  EXPECT_THAT(second.Log(), HasSubstr("cannot listen on " + first.address()));
+  // Every scrape still reaches the first.
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(HttpGet(first.port(), "/-/healthy").status, 200);
+  }
+  EXPECT_TRUE(first.process().running());
+  // Its port is free again as soon as it stops, connections or not.
+  const std::string address = first.address();
+  EXPECT_EQ(first.process().Stop(), 0);
+  Process again({CNCERT_EXPORTER_BINARY, "serve", "--bulletins.dir", dir_,
+                 "--web.listen-address", address});
+  EXPECT_TRUE(again.WaitForLog("msg=listening", 10s)) << again.Log();
+}
+
 TEST_F(ServeTest, MaxRequestsShedsWhatIsOverTheLimitWith503) {
   Add("tests/golden/seed_wechat_2024.md");
   ExporterServer server = Start({"--web.max-requests", "1"});
