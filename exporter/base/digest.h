@@ -5,9 +5,28 @@
 #include <string>
 #include <string_view>
 
+struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX
+
 namespace cncert {
 
 std::string Sha256Hex(std::string_view data);
+
+// The same of data given in pieces, so that a large file's digest needs no
+// buffer of its size.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  void Update(std::string_view data);
+  // The digest of all that was given; call once.
+  std::string Hex();
+
+ private:
+  evp_md_ctx_st* ctx_;
+};
 
 }  // namespace cncert
 

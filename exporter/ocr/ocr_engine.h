@@ -40,6 +40,13 @@ inline constexpr std::array kAllImageFailures = {
 
 std::string_view ImageFailureName(ImageFailure f);
 
+// Where Tesseract will find chi_sim.traineddata, found without starting
+// it: TESSDATA_PREFIX, else Debian's directories; "" when it is missing.
+std::string FindLanguageData();
+// What names the language data in the OCR cache's keys, so that new data
+// reads images again: the digest of its first MiB and its size.
+std::string LanguageDataDigest(const std::string& path);
+
 struct OcrLimits {
   std::size_t max_bytes = 20u << 20;
   long long max_pixels = 40'000'000;  // decoded, before scaling

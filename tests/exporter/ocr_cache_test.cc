@@ -15,7 +15,9 @@
 #include <random>
 #include <set>
 
+#include "exporter/base/digest.h"
 #include "exporter/base/files.h"
+#include "exporter/ocr/ocr_engine.h"
 #include "parsers/utf8.h"
 
 namespace cncert {
@@ -403,6 +405,34 @@ TEST(OcrCacheTest, AnEarlierBuildsJsonEntryIsReadAndRewritten) {
   // Of another engine's version: not read.
   EXPECT_FALSE(OcrCache(dir, "tesseract-4").Load(sha));
   std::filesystem::remove_all(dir);
+}
+
+// The language data's part of every key: a new build must name the data as
+// the one before did (its first MiB and its size), or every cached image
+// would be read again. Read in pieces now, held against the whole read.
+TEST(OcrCacheTest, TheLanguageDataIsNamedByItsFirstMibAndItsSize) {
+  const std::string dir = ::testing::TempDir() + "/ocr_language_data";
+  std::filesystem::create_directories(dir);
+  std::mt19937 random(7);
+  for (const std::size_t size : {0u, 1000u, 65537u, 1u << 20, 3u << 19}) {
+    std::string bytes(size, '\0');
+    for (char& c : bytes) c = static_cast<char>(random());
+    const std::string path = dir + "/chi_sim.traineddata";
+    ASSERT_TRUE(WriteFileAtomically(path, bytes).ok());
+    const std::string head = bytes.substr(0, 1u << 20);
+    EXPECT_EQ(LanguageDataDigest(path),
+              Sha256Hex(head + std::to_string(size)).substr(0, 12))
+        << size;
+  }
+  EXPECT_EQ(LanguageDataDigest(dir + "/missing"),
+            Sha256Hex("-1").substr(0, 12));
+  std::filesystem::remove_all(dir);
+
+  Sha256 pieces;
+  pieces.Update("网络安全");
+  pieces.Update("");
+  pieces.Update("信息与动态周报");
+  EXPECT_EQ(pieces.Hex(), Sha256Hex("网络安全信息与动态周报"));
 }
 
 }  // namespace
