@@ -31,7 +31,8 @@ bool IsIgnoredName(const std::string& name) {
 std::shared_ptr<const Bulletin> ParseFile(const std::string& path,
                                           const RuleSet& rules,
                                           const ImageReader* images,
-                                          double min_ocr_confidence) {
+                                          double min_ocr_confidence,
+                                          bool has_source_record) {
   auto bulletin = std::make_shared<Bulletin>();
   const FileContent file =
       ReadFileCapped(path, Archive::kMaxFileBytes, FileOrigin::kArchive);
@@ -45,7 +46,7 @@ std::shared_ptr<const Bulletin> ParseFile(const std::string& path,
   options.images = images;
   options.min_ocr_confidence = min_ocr_confidence;
   *bulletin = ParseBulletin(file.bytes, rules, options);
-  MergeSourceRecord(path, *bulletin);
+  if (has_source_record) MergeSourceRecord(path, *bulletin);
   // Kept for as long as the file is unchanged: no room to grow. The text
   // stays: provenance is offsets into it.
   bulletin->text.shrink_to_fit();
@@ -108,12 +109,19 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
                          std::strerror(errno));
   }
   std::vector<std::string> names;
+  // The source records there are: most files have none, and trying to open
+  // one for each would cost a failing system call a file.
+  std::set<std::string, std::less<>> records;
   while (const dirent* entry = ::readdir(dir)) {
     const std::string name = entry->d_name;
     // A directory (an image bulletin's "_files") needs no lstat to be passed
     // over; a file system that does not tell the type gets one below.
     if (entry->d_type == DT_DIR) continue;
-    if (!IsIgnoredName(name)) names.push_back(name);
+    if (!IsIgnoredName(name)) {
+      names.push_back(name);
+    } else if (name.starts_with('.') && name.ends_with(kRecordSuffix)) {
+      records.insert(name);
+    }
   }
   ::closedir(dir);
   std::sort(names.begin(), names.end());
@@ -137,7 +145,8 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
     const bool images_arrived =
         cached != cache_.end() && cached->second.pending_images && images_ &&
         images_->generation() > *cached->second.pending_images;
-    Entry entry{name, stamp, std::nullopt};
+    Entry entry{name, stamp, records.contains(SourceRecordName(name)),
+                std::nullopt};
     if (reparse == Reparse::kChanged && cached != cache_.end() &&
         cached->second.stamp == stamp && !images_arrived) {
       entry.file = cached->second;
@@ -198,7 +207,7 @@ void Archive::ParseAll(const RuleSet& rules, std::vector<Entry>* entries,
   ParallelFor(indices.size(), kMaxParseThreads, kFilesPerThread,
               [&](std::size_t i) {
                 Entry& entry = (*entries)[indices[i]];
-                entry.file = Parse(entry.name, entry.stamp, rules);
+                entry.file = Parse(entry, rules);
                 if (progress) {
                   std::lock_guard<std::mutex> lock(progress_mutex);
                   progress(++done, total);
@@ -206,18 +215,19 @@ void Archive::ParseAll(const RuleSet& rules, std::vector<Entry>* entries,
               });
 }
 
-ArchiveFile Archive::Parse(const std::string& name, const FileStamp& stamp,
-                           const RuleSet& rules) {
+ArchiveFile Archive::Parse(const Entry& entry, const RuleSet& rules) {
+  const std::string& name = entry.name;
   const std::string path = directory_ + "/" + name;
   // The generation before parsing: results that arrive meanwhile count as
   // new.
   const std::uint64_t generation = images_ ? images_->generation() : 0;
   std::unique_ptr<ImageReader> reader =
       images_ ? images_->ForFile(path) : nullptr;
-  ArchiveFile file{name, stamp,
+  ArchiveFile file{name, entry.stamp,
                    ParseFile(path, rules, reader.get(),
                              images_ ? images_->min_confidence()
-                                     : ParseOptions{}.min_ocr_confidence),
+                                     : ParseOptions{}.min_ocr_confidence,
+                             entry.has_source_record),
                    std::nullopt};
   for (const ImageUse& use : file.bulletin->images) {
     if (use.status == ImageStatus::kPending) file.pending_images = generation;

@@ -123,13 +123,13 @@ class Archive {
   struct Entry {
     std::string name;
     FileStamp stamp;
+    bool has_source_record = false;  // ".NAME.source.json" was there
     std::optional<ArchiveFile> file;
   };
   void ParseAll(const RuleSet& rules, std::vector<Entry>* entries,
                 const std::vector<std::size_t>& indices, std::size_t done,
                 std::size_t total, const Progress& progress);
-  ArchiveFile Parse(const std::string& name, const FileStamp& stamp,
-                    const RuleSet& rules);
+  ArchiveFile Parse(const Entry& entry, const RuleSet& rules);
 
   std::string directory_;
   std::shared_ptr<ImageReaders> images_;

@@ -29,7 +29,7 @@ std::optional<SourceRecord> SourceRecord::FromJson(std::string_view json) {
 }
 
 std::string SourceRecordName(const std::string& file_name) {
-  return "." + file_name + ".source.json";
+  return "." + file_name + std::string(kRecordSuffix);
 }
 
 Status StoreWithSource(const std::string& dir, const std::string& name,

@@ -24,6 +24,7 @@ struct SourceRecord {
 };
 
 // ".NAME.source.json" for the archive file NAME.
+inline constexpr std::string_view kRecordSuffix = ".source.json";
 std::string SourceRecordName(const std::string& file_name);
 
 // Writes the record, then the file, each atomically, into `dir`: a file is
