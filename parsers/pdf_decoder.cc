@@ -2,6 +2,7 @@
 // plugin (parsers/pdf_reader.cc) in a child process under a budget
 // (parsers/child_call.h).
 #include <mutex>
+#include <new>
 #include <nlohmann/json.hpp>
 
 #include "parsers/document.h"
@@ -10,9 +11,6 @@
 namespace cncert {
 
 namespace {
-
-using ReadPdfFunction = void (*)(const char* data, std::size_t size,
-                                 std::string* json);
 
 class PdfDecoder : public Decoder {
  public:
@@ -40,7 +38,16 @@ class PdfDecoder : public Decoder {
     }
     const auto run = [read, bytes] {
       std::string json;
-      read(bytes.data(), bytes.size(), &json);
+      read(
+          bytes.data(), bytes.size(),
+          [](void* context, const char* answer, std::size_t size) noexcept {
+            try {
+              static_cast<std::string*>(context)->assign(answer, size);
+            } catch (const std::bad_alloc&) {
+              // Left empty: read as a garbled answer.
+            }
+          },
+          &json);
       return json;
     };
     // poppler keeps global state and does not promise that documents load

@@ -9,8 +9,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "parsers/plugin.h"
 #include "parsers/utf8.h"
 
 namespace {
@@ -73,7 +75,19 @@ nlohmann::json ReadPdf(const char* data, std::size_t size) {
 
 // NOLINTNEXTLINE(readability-identifier-naming): a plugin's C entry point
 extern "C" void cncert_read_pdf(const char* data, std::size_t size,
-                                std::string* json) {
-  *json = ReadPdf(data, size)
-              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                                cncert::PdfAnswer answer,
+                                void* context) noexcept {
+  // No exception crosses into the caller's C++ runtime.
+  try {
+    const std::string json =
+        ReadPdf(data, size)
+            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    answer(context, json.data(), json.size());
+  } catch (...) {
+    // Out of memory, all but certainly: an answer that needs none.
+    constexpr std::string_view kFailed =
+        R"json({"title":"","text":"","warnings":[],)json"
+        R"json("error":"the PDF reader failed (out of memory?)"})json";
+    answer(context, kFailed.data(), kFailed.size());
+  }
 }

@@ -5,6 +5,7 @@
 #ifndef CNCERT_PARSERS_PLUGIN_H_
 #define CNCERT_PARSERS_PLUGIN_H_
 
+#include <cstddef>
 #include <string>
 
 namespace cncert {
@@ -20,6 +21,16 @@ inline constexpr const char* kWholeExporter = "cncert_exporter_whole";
 // binary's directory, or that directory itself when the binary is the
 // whole exporter, which lives there.
 std::string PluginPath(const char* file);
+
+// The PDF reader's entry point, "cncert_read_pdf": the PDF `data` of `size`
+// bytes read, and its JSON ({title, text, warnings, error}) given to
+// `answer` with `context`. Nothing but C types crosses: the front carries
+// its own C++ runtime (exporter/CMakeLists.txt), the plugin the system's.
+extern "C" {
+using PdfAnswer = void (*)(void* context, const char* json, std::size_t size);
+using ReadPdfFunction = void (*)(const char* data, std::size_t size,
+                                 PdfAnswer answer, void* context);
+}
 
 // `symbol` of the plugin `file`, loaded once per process and kept; null
 // with `error` saying why. Plugins are looked for in one place only,

@@ -2,6 +2,7 @@
 // rules are written in Simplified. OpenCC converts whole texts; the small table
 // of common Traditional characters below tells cheaply whether a text needs it
 // (most bulletins do not), and stands in if OpenCC's data cannot be loaded.
+#include <dlfcn.h>
 #include <opencc/opencc.h>
 
 #include <algorithm>
@@ -60,16 +61,46 @@ const std::vector<std::pair<char32_t, char32_t>>& Table() {
   return *table;
 }
 
-// OpenCC's converter, opened once; null when its data files are missing.
-opencc_t OpenCc() {
-  static opencc_t handle = [] {
-    opencc_t h = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
+// OpenCC's converter and the calls that use it.
+struct OpenCc {
+  opencc_t converter = nullptr;
+  decltype(&opencc_convert_utf8) convert = nullptr;
+  decltype(&opencc_convert_utf8_free) free = nullptr;
+};
+
+// Where OpenCC's library gives `name`.
+template <typename Function>
+Function Symbol(void* library, const char* name) {
+  // dlsym's answer for a function is the function's address.
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
+  return reinterpret_cast<Function>(::dlsym(library, name));
+}
+
+// OpenCC, opened once; null when its library or data files are missing.
+// Its library is loaded here, when a text first needs it, not with the
+// program: loading it (and marisa's, which it needs) took about a
+// millisecond of every start of every command, for the few bulletins in
+// Traditional.
+const OpenCc* OpenCcConverter() {
+  static const OpenCc* const cc = []() -> const OpenCc* {
+    void* library = ::dlopen(CNCERT_OPENCC_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+    if (library == nullptr) return nullptr;  // never closed
+    const auto open = Symbol<decltype(&opencc_open)>(library, "opencc_open");
+    OpenCc loaded;
+    loaded.convert =
+        Symbol<decltype(&opencc_convert_utf8)>(library, "opencc_convert_utf8");
+    loaded.free = Symbol<decltype(&opencc_convert_utf8_free)>(
+        library, "opencc_convert_utf8_free");
+    if (open == nullptr || loaded.convert == nullptr || loaded.free == nullptr)
+      return nullptr;
+    loaded.converter = open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
     // OpenCC reports failure as (opencc_t)-1.
     // NOLINTNEXTLINE(performance-no-int-to-ptr)
     const auto failed = reinterpret_cast<opencc_t>(-1);
-    return h == failed ? nullptr : h;
+    if (loaded.converter == failed) return nullptr;
+    return new OpenCc(loaded);
   }();
-  return handle;
+  return cc;
 }
 
 }  // namespace
@@ -114,14 +145,15 @@ std::string TraditionalToSimplified(std::string_view utf8_text) {
   // OpenCC reads a sequence's length from its first byte and runs past the
   // end of a text cut inside one (heap overflow seen by fuzzing, OpenCC
   // 1.1.6): it is handed valid UTF-8 only.
-  opencc_t cc = utf8::IsValid(utf8_text) ? OpenCc() : nullptr;
+  const OpenCc* cc = utf8::IsValid(utf8_text) ? OpenCcConverter() : nullptr;
   if (cc != nullptr) {
     static std::mutex mutex;  // OpenCC does not promise thread safety
     std::lock_guard<std::mutex> lock(mutex);
     const std::string input(utf8_text);
-    if (char* converted = opencc_convert_utf8(cc, input.data(), input.size())) {
+    if (char* converted =
+            cc->convert(cc->converter, input.data(), input.size())) {
       std::string out(converted);
-      opencc_convert_utf8_free(converted);
+      cc->free(converted);
       return out;
     }
   }

@@ -90,6 +90,12 @@ TEST(NormalizeTest, TraditionalBecomesSimplified) {
   EXPECT_EQ(NormalizeText("境内，網絡個主机\n数量"), "境内,网络个主机\n数量\n");
 }
 
+TEST(NormalizeTest, OpenCcConvertsWhatTheCommonCharactersLack) {
+  // 鐵 (铁) is not among the common characters that tell a Traditional
+  // text: OpenCC, loaded when a text first needs it, converts it.
+  EXPECT_EQ(NormalizeText("網絡與動態鐵路"), "网络与动态铁路\n");
+}
+
 TEST(NormalizeTest, PinyinAnnotationsAreDropped) {
   EXPECT_EQ(NormalizeText("245萬個(gè)，網(wǎng)絡(luò)"), "245万个,网络\n");
   EXPECT_EQ(NormalizeText("的(de)主机"), "的主机\n");
