@@ -129,13 +129,15 @@ namespace {
 void ReadTitle(const Document& doc, const Layout& layout, Identity* id) {
   std::string title = NormalizeText(doc.title);
   while (!title.empty() && title.back() == '\n') title.pop_back();
-  const std::string from_text = CleanTitle(TitleFromText(layout));
+  const std::string line = TitleFromText(layout);
+  const std::string from_text = CleanTitle(line);
   if (title.find(kTitleMarker) == std::string::npos) {
     title = from_text;
   } else {
     // A page <title> wraps the bulletin's ("【转载】…-某论坛") and may lack the
-    // period that the heading in the text states.
-    title = CleanTitle(title);
+    // period that the heading in the text states. Most often it is that
+    // heading's line.
+    title = title == line ? from_text : CleanTitle(title);
     if (from_text.starts_with(title) && from_text.size() > title.size()) {
       title = from_text;
     }

@@ -168,8 +168,8 @@ class Loader {
     set->any_heading = HeadingSet(*set);
     if (!set->any_heading) {
       for (const auto& section : set->sections) {
-        for (const auto& heading : section.anchored_headings) {
-          set->heading_starts.Add(heading.get());
+        for (const auto& heading : section.headings) {
+          set->heading_starts.Add(heading.anchored.get());
         }
       }
     }
@@ -228,22 +228,18 @@ class Loader {
   static std::unique_ptr<RE2::Set> HeadingSet(const RuleSet& set) {
     const bool all_anchored =
         std::ranges::all_of(set.sections, [](const SectionDef& section) {
-          return std::ranges::all_of(
-              section.anchored_headings,
-              [](const auto& m) { return m != nullptr; });
+          return std::ranges::all_of(section.headings, [](const RuleRegex& h) {
+            return h.anchored != nullptr;
+          });
         });
     if (all_anchored) return nullptr;
-    std::unique_ptr<RE2::Set> any;
+    auto any = std::make_unique<RE2::Set>(RegexOptions(), RE2::ANCHOR_START);
     for (const auto& section : set.sections) {
       for (const auto& heading : section.headings) {
-        if (!any) {
-          any =
-              std::make_unique<RE2::Set>(heading->options(), RE2::ANCHOR_START);
-        }
-        if (any->Add(heading->pattern(), nullptr) < 0) return nullptr;
+        if (any->Add(heading.source, nullptr) < 0) return nullptr;
       }
     }
-    return any && any->Compile() ? std::move(any) : nullptr;
+    return any->Compile() ? std::move(any) : nullptr;
   }
 
  private:
@@ -290,6 +286,17 @@ class Loader {
     return false;
   }
 
+  // The own matcher's program, and RE2's where the rules are not known
+  // good or the matcher does not take the regex; false (reported) when RE2
+  // refuses it.
+  bool CompileBoth(RuleRegex& regex, const std::string& rule, int line,
+                   const char* what) {
+    regex.anchored = AnchoredMatcher::Compile(regex.source);
+    if (known_good_ && regex.anchored) return true;
+    regex.compiled = Compile(regex.source, rule, line, what);
+    return regex.compiled != nullptr;
+  }
+
   std::unique_ptr<RE2> Compile(const std::string& source,
                                const std::string& rule, int line,
                                const char* what) {
@@ -327,13 +334,11 @@ class Loader {
         Error(line, section.name, "section needs a non-empty 'headings' list");
       } else {
         for (const auto& h : headings) {
-          std::string source = As<std::string>(h);
-          if (!Expand(source, section.name, Line(h))) continue;
-          if (auto re = Compile(source, section.name, Line(h), "heading")) {
-            section.headings.push_back(std::move(re));
-            section.anchored_headings.push_back(
-                AnchoredMatcher::Compile(source));
-          }
+          RuleRegex heading;
+          heading.source = As<std::string>(h);
+          if (!Expand(heading.source, section.name, Line(h))) continue;
+          if (!CompileBoth(heading, section.name, Line(h), "heading")) continue;
+          section.headings.push_back(std::move(heading));
         }
       }
       set.sections.push_back(std::move(section));
@@ -382,12 +387,8 @@ class Loader {
       }
       if (!Expand(pattern.source, rule.metric, pattern.line)) continue;
       const std::string what = "pattern " + std::to_string(index);
-      pattern.anchored = AnchoredMatcher::Compile(pattern.source);
-      if (!known_good_ || !pattern.anchored) {
-        pattern.compiled =
-            Compile(pattern.source, rule.metric, pattern.line, what.c_str());
-        if (!pattern.compiled) continue;
-      }
+      if (!CompileBoth(pattern, rule.metric, pattern.line, what.c_str()))
+        continue;
       pattern.literal_prefixes = LiteralPrefixes(pattern.source);
       pattern.may_cross_lines = MayMatchLineBreak(pattern.source);
       const auto& groups = pattern.compiled
@@ -559,8 +560,8 @@ class Loader {
 
 }  // namespace
 
-const RE2& Pattern::regex() const {
-  // Only patterns known good are left to be compiled here.
+const RE2& RuleRegex::regex() const {
+  // Only the regexes of rules known good are left to be compiled here.
   std::call_once(*compile_once, [this] {
     if (!compiled) compiled = std::make_unique<RE2>(source, RegexOptions());
   });

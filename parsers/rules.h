@@ -37,19 +37,23 @@ enum class Pick {
   kLast,
 };
 
-struct Pattern {
+// A pattern or heading of the rules, in RE2 and in the own matcher.
+struct RuleRegex {
   std::string source;  // after {{definition}} expansion
-  // The pattern in RE2: compiled on load for a rules file, whose errors
-  // are reported; for the embedded rules, known good, when first needed
-  // (`anchored` finds nearly all their matches, and RE2 took half of the
-  // rules' load, 5 ms of every start).
+  // In RE2: compiled on load for a rules file, whose errors are reported;
+  // for the embedded rules, known good, when first needed (`anchored` finds
+  // nearly all their matches, and RE2 took half of the rules' load, 5 ms of
+  // every start).
   const RE2& regex() const;
   mutable std::unique_ptr<RE2> compiled;  // null until regex() compiles it
   std::unique_ptr<std::once_flag> compile_once =
       std::make_unique<std::once_flag>();
-  // The same pattern for anchored tries without RE2's capturing engine;
-  // null when its syntax is beyond the matcher.
+  // The same for anchored tries without RE2's capturing engine; null when
+  // its syntax is beyond the matcher.
   std::unique_ptr<const AnchoredMatcher> anchored;
+};
+
+struct Pattern : RuleRegex {
   // Texts one of which every match starts with ("境内感染网络病毒" for
   // "境内感染网络病毒的?主机…"; "新增高危漏洞", "高危漏洞" for
   // "(?:新增)?高危漏洞…"),
@@ -93,11 +97,10 @@ struct Rule {
 
 struct SectionDef {
   std::string name;
-  std::vector<std::unique_ptr<RE2>> headings;
-  // The same, by the rules' own matcher where it takes the pattern (else
-  // null): every line is tried against the headings, and RE2's cost per call
-  // is most of a try that fails in its first characters.
-  std::vector<std::unique_ptr<const AnchoredMatcher>> anchored_headings;
+  // Every line is tried against them: by the own matcher where it takes
+  // the heading, as RE2's cost per call is most of a try that fails in its
+  // first characters.
+  std::vector<RuleRegex> headings;
   bool extract = true;  // false: numbers here are never bulletin figures
 };
 

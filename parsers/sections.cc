@@ -35,9 +35,9 @@ bool ConsumeHeading(const SectionDef& section, std::size_t h,
   const std::string_view text(probe->data(), probe->size());
   re2::StringPiece whole;
   if (!MatchAnchored(
-          section.anchored_headings[h].get(),
-          [&section, h]() -> const RE2& { return *section.headings[h]; }, text,
-          0, text.size(), &whole, 1)) {
+          section.headings[h].anchored.get(),
+          [&section, h]() -> const RE2& { return section.headings[h].regex(); },
+          text, 0, text.size(), &whole, 1)) {
     return false;
   }
   probe->remove_prefix(whole.size());

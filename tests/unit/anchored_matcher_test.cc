@@ -111,10 +111,10 @@ TEST(AnchoredMatcherTest, StartSetRulesOutOnlyWhatEveryMatcherDoes) {
     const bool may = rules->heading_starts.MayStartAt(line, 0);
     ruled_out += may ? 0 : 1;
     for (const auto& section : rules->sections) {
-      for (const auto& heading : section.anchored_headings) {
+      for (const auto& heading : section.headings) {
         re2::StringPiece whole;
         if (!may) {
-          EXPECT_EQ(heading->Match(line, 0, line.size(), &whole, 1),
+          EXPECT_EQ(heading.anchored->Match(line, 0, line.size(), &whole, 1),
                     AnchoredMatcher::Outcome::kNoMatch)
               << line;
         }

@@ -37,10 +37,26 @@ TEST(SectionsTest, TheShippedHeadingsAreAllTriedByTheOwnMatcher) {
   const auto rules = DefaultRules();
   EXPECT_EQ(rules->any_heading, nullptr);
   for (const auto& section : rules->sections) {
-    ASSERT_EQ(section.anchored_headings.size(), section.headings.size());
-    for (const auto& heading : section.anchored_headings)
-      EXPECT_NE(heading, nullptr) << section.name;
+    for (const auto& heading : section.headings)
+      EXPECT_NE(heading.anchored, nullptr) << section.name;
   }
+}
+
+TEST(SectionsTest, TheEmbeddedHeadingsAreCompiledByRe2OnlyWhenAsked) {
+  // Known good and all the own matcher's: RE2's compile (and memory) is
+  // spared at every start, and done when a try is left to it.
+  std::vector<RuleError> errors;
+  const auto rules = LoadRulesJson(DefaultRulesJson(), "<default>", &errors);
+  ASSERT_NE(rules, nullptr);
+  const RuleRegex& heading = rules->sections[0].headings[0];
+  EXPECT_EQ(heading.compiled, nullptr);
+  re2::StringPiece probe("本周网络安全基本态势");
+  EXPECT_TRUE(RE2::Consume(&probe, heading.regex()));
+  EXPECT_NE(heading.compiled, nullptr);
+  // A rules file's headings are compiled on load, to report their errors.
+  const auto file = LoadRules(DefaultRulesYaml(), "rules.yaml", &errors);
+  ASSERT_NE(file, nullptr);
+  EXPECT_NE(file->sections[0].headings[0].compiled, nullptr);
 }
 
 TEST(SectionsTest, HeadingsBeyondTheOwnMatcherAreLeftToRe2) {
@@ -62,8 +78,8 @@ rules:
   const auto rules = LoadRules(yaml, "x.yaml", &errors);
   ASSERT_NE(rules, nullptr) << (errors.empty() ? "" : errors[0].ToString());
   EXPECT_NE(rules->any_heading, nullptr);
-  EXPECT_NE(rules->sections[0].anchored_headings[0], nullptr);
-  EXPECT_EQ(rules->sections[1].anchored_headings[0], nullptr);
+  EXPECT_NE(rules->sections[0].headings[0].anchored, nullptr);
+  EXPECT_EQ(rules->sections[1].headings[0].anchored, nullptr);
   const Layout l = SegmentSections(
       NormalizeText("标题\n本周动态\n动态。\n网站安全情况：篡改网站3个。\n"
                     "本周动态来了\n"),
