@@ -1,30 +1,13 @@
 #include "exporter/base/digest.h"
 
 #include <openssl/evp.h>
-#include <openssl/sha.h>
 
 namespace cncert {
 
-namespace {
-
-std::string HexOf(const unsigned char* digest, std::size_t size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * size);
-  for (std::size_t i = 0; i < size; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         digest);
-  return HexOf(digest, sizeof digest);
+  Sha256 sha;
+  sha.Update(data);
+  return sha.Hex();
 }
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
@@ -43,7 +26,14 @@ std::string Sha256::Hex() {
   if (ctx_ == nullptr || EVP_DigestFinal_ex(ctx_, digest, &size) != 1) {
     return "";
   }
-  return HexOf(digest, size);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(std::size_t{2} * size);
+  for (unsigned int i = 0; i < size; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
 }
 
 }  // namespace cncert

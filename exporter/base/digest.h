@@ -9,9 +9,7 @@ struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX
 
 namespace cncert {
 
-std::string Sha256Hex(std::string_view data);
-
-// The same of data given in pieces, so that a large file's digest needs no
+// SHA-256 of data given in pieces, so that a large file's digest needs no
 // buffer of its size.
 class Sha256 {
  public:
@@ -27,6 +25,9 @@ class Sha256 {
  private:
   evp_md_ctx_st* ctx_;
 };
+
+// The same of data given whole.
+std::string Sha256Hex(std::string_view data);
 
 }  // namespace cncert
 

@@ -433,6 +433,11 @@ TEST(OcrCacheTest, TheLanguageDataIsNamedByItsFirstMibAndItsSize) {
   pieces.Update("");
   pieces.Update("信息与动态周报");
   EXPECT_EQ(pieces.Hex(), Sha256Hex("网络安全信息与动态周报"));
+  // FIPS 180-2's examples: the digest is SHA-256's own.
+  EXPECT_EQ(Sha256Hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex(""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 }  // namespace
