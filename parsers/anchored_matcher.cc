@@ -351,6 +351,13 @@ class AnchoredMatcher::Compiler {
       cls->Add('0', '9');
       return true;
     }
+    if (c == 's') {  // RE2's [\t\n\f\r ]
+      pos_ += 2;
+      cls->Add('\t', '\n');
+      cls->Add('\f', '\r');
+      cls->Add(' ', ' ');
+      return true;
+    }
     if (Consume("\\p{Han}")) {
       cls->han = true;
       return !fold_;
@@ -361,7 +368,7 @@ class AnchoredMatcher::Compiler {
       *literal = u;
       return true;
     }
-    return false;  // \n, \s, \b, \x{…}, …
+    return false;  // \n, \S, \b, \x{…}, …
   }
 
   bool ParseCharacter(char32_t* cp) {
@@ -496,26 +503,29 @@ class AnchoredMatcher::Compiler {
 
   // The starts of each split's branches, so that a branch that cannot
   // match the text ahead is never tried (most alternatives of a wording).
+  // Each instruction's starts are worked out once, and only where a split
+  // leads: a set is 150 bytes, and zeroing one for every instruction was
+  // most of loading the rules.
   void FindStarts() {
-    const std::size_t size = out_.program_.size();
-    std::vector<Starts> memo(size);
-    std::vector<bool> known(size, false);
+    memo_.assign(out_.program_.size(), kUnknown);
     // Index 0: the program's start, tried before anything else.
-    out_.starts_.push_back(StartsAt(0, memo, known));
+    out_.starts_.push_back(work_[StartsAt(0)]);
     for (auto& in : out_.program_) {
       if (in.op != Op::kSplit) continue;
-      in.starts_a = Intern(StartsAt(in.a, memo, known));
-      in.starts_b = Intern(StartsAt(in.b, memo, known));
+      in.starts_a = Intern(work_[StartsAt(in.a)]);
+      in.starts_b = Intern(work_[StartsAt(in.b)]);
     }
   }
 
+  static constexpr std::uint32_t kUnknown = ~std::uint32_t{0};
+
   // Every branch consumes before it loops back (MayBeEmpty()), so the
-  // recursion ends at a consuming instruction or the match.
-  const Starts& StartsAt(std::uint32_t pc, std::vector<Starts>& memo,
-                         std::vector<bool>& known) {
-    Starts& starts = memo[pc];
-    if (known[pc]) return starts;
+  // recursion ends at a consuming instruction or the match. Returns the
+  // index of the set in work_.
+  std::uint32_t StartsAt(std::uint32_t pc) {
+    if (memo_[pc] != kUnknown) return memo_[pc];
     const Instruction& in = out_.program_[pc];
+    Starts starts;
     switch (in.op) {
       case Op::kLiteral: {
         const int key =
@@ -539,24 +549,22 @@ class AnchoredMatcher::Compiler {
         break;
       }
       case Op::kSplit: {
-        const Starts& a = StartsAt(in.a, memo, known);
-        const Starts& b = StartsAt(in.b, memo, known);
-        starts.keys = a.keys | b.keys;
-        starts.may_be_empty = a.may_be_empty || b.may_be_empty;
+        const std::uint32_t a = StartsAt(in.a);
+        const std::uint32_t b = StartsAt(in.b);
+        starts.keys = work_[a].keys | work_[b].keys;
+        starts.may_be_empty = work_[a].may_be_empty || work_[b].may_be_empty;
         break;
       }
       case Op::kJump:
-        starts = StartsAt(in.a, memo, known);
-        break;
+        return memo_[pc] = StartsAt(in.a);
       case Op::kSave:
-        starts = StartsAt(pc + 1, memo, known);
-        break;
+        return memo_[pc] = StartsAt(pc + 1);
       case Op::kMatch:
         starts.may_be_empty = true;
         break;
     }
-    known[pc] = true;
-    return starts;
+    work_.push_back(starts);
+    return memo_[pc] = static_cast<std::uint32_t>(work_.size() - 1);
   }
 
   // The keys of every character beyond ASCII.
@@ -585,6 +593,9 @@ class AnchoredMatcher::Compiler {
   AnchoredMatcher& out_;
   std::size_t pos_ = 0;
   bool fold_ = false;
+  // FindStarts(): where each instruction's starts are in work_, if known.
+  std::vector<std::uint32_t> memo_;
+  std::vector<Starts> work_;
 };
 
 std::unique_ptr<const AnchoredMatcher> AnchoredMatcher::Compile(

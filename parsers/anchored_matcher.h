@@ -35,7 +35,7 @@ class AnchoredMatcher {
   };
 
   // Null when `regex` (RE2 syntax) uses syntax beyond literals,
-  // classes of literals, ranges, \d and \p{Han}, '.', groups (plain, named,
+  // classes of literals, ranges, \d, \s and \p{Han}, '.', groups (plain, named,
   // (?i:) over ASCII), alternation and the quantifiers ? * + {m,n} (greedy
   // or lazy) over what cannot match empty.
   static std::unique_ptr<const AnchoredMatcher> Compile(std::string_view regex);

@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -9,6 +10,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "parsers/short_regex.h"
 #include "parsers/utf8.h"
 
 namespace cncert {
@@ -46,12 +48,12 @@ std::optional<Date> MakeDate(int year, int month, int day) {
 }
 
 std::optional<Date> FindDate(std::string_view text) {
-  static const RE2 kDate(R"((\d{4})[-./年](\d{1,2})[-./月](\d{1,2}))");
-  int y = 0;
-  int m = 0;
-  int d = 0;
-  if (!RE2::PartialMatch(text, kDate, &y, &m, &d)) return std::nullopt;
-  return MakeDate(y, m, d);
+  static const ShortRegex kDate(R"((\d{4})[-./年](\d{1,2})[-./月](\d{1,2}))");
+  std::array<re2::StringPiece, 4> g;
+  if (!kDate.Search(text, g.data(), static_cast<int>(g.size()))) {
+    return std::nullopt;
+  }
+  return MakeDate(*GroupNumber(g[1]), *GroupNumber(g[2]), *GroupNumber(g[3]));
 }
 
 long long DateToUnixSeconds(const Date& date) {

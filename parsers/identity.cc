@@ -3,10 +3,12 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <optional>
 
 #include "parsers/normalize.h"
+#include "parsers/short_regex.h"
 #include "parsers/utf8.h"
 
 namespace cncert {
@@ -27,13 +29,14 @@ struct Period {
 
 // "(2014.02.03至2014.02.09)", "(2013-09-02至2013-09-08)".
 bool FullDatePeriod(std::string_view text, Period* out) {
-  static const RE2 kFull(
+  static const ShortRegex kFull(
       R"((\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?\s*(?:-|~|至|到)\s*(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2}))");
-  int y1, m1, d1, y2, m2, d2;
-  if (!RE2::PartialMatch(text, kFull, &y1, &m1, &d1, &y2, &m2, &d2))
-    return false;
-  out->start = MakeDate(y1, m1, d1);
-  out->end = MakeDate(y2, m2, d2);
+  std::array<re2::StringPiece, 7> g;
+  if (!kFull.Search(text, g.data(), static_cast<int>(g.size()))) return false;
+  out->start =
+      MakeDate(*GroupNumber(g[1]), *GroupNumber(g[2]), *GroupNumber(g[3]));
+  out->end =
+      MakeDate(*GroupNumber(g[4]), *GroupNumber(g[5]), *GroupNumber(g[6]));
   return out->start && out->end;
 }
 
@@ -43,13 +46,14 @@ struct MonthDayPeriod {
 
 // "7月15日-7月21日", "2月5日—2月11日", "在9月8日至14日期间".
 bool MonthDayRange(std::string_view text, MonthDayPeriod* out) {
-  static const RE2 kRange(
+  static const ShortRegex kRange(
       R"((\d{1,2})月(\d{1,2})日?\s*(?:-|~|至|到)\s*(?:(\d{1,2})月)?(\d{1,2})日)");
-  std::string m2;
-  if (!RE2::PartialMatch(text, kRange, &out->m1, &out->d1, &m2, &out->d2)) {
-    return false;
-  }
-  out->m2 = m2.empty() ? out->m1 : std::atoi(m2.c_str());
+  std::array<re2::StringPiece, 5> g;
+  if (!kRange.Search(text, g.data(), static_cast<int>(g.size()))) return false;
+  out->m1 = *GroupNumber(g[1]);
+  out->d1 = *GroupNumber(g[2]);
+  out->m2 = GroupNumber(g[3]).value_or(out->m1);
+  out->d2 = *GroupNumber(g[4]);
   return true;
 }
 
@@ -110,12 +114,10 @@ std::string CleanTitle(std::string_view line) {
   const std::size_t at = line.find(kTitleMarker);
   if (at == std::string_view::npos) return std::string(line);
   std::string_view rest = line.substr(at);
-  // Asked for the whole match alone, anchored, RE2 needs no capturing
-  // engine: its DFA finds where the title ends.
-  static const RE2 kTitle(
+  static const ShortRegex kTitle(
       R"(网络安全信息与动态周报\s*-?\s*(?:\d{4}年)?(?:第\d+期)?\s*(?:\(\d[^)]{0,40}\))?)");
   re2::StringPiece title;
-  if (kTitle.Match(rest, 0, rest.size(), RE2::ANCHOR_START, &title, 1))
+  if (kTitle.MatchAt(rest, 0, &title, 1))
     return std::string(title.data(), title.size());
   return std::string(rest);
 }
@@ -144,13 +146,15 @@ void ReadTitle(const Document& doc, const Layout& layout, Identity* id) {
   }
   if (title.find(kTitleMarker) != std::string::npos) id->kind = "cncert_weekly";
   id->title = title;
-  static const RE2 kYearIssue(R"((\d{4})年第(\d{1,3})期)");
-  int year = 0;
-  int issue = 0;
-  if (RE2::PartialMatch(title, kYearIssue, &year, &issue) && year >= 2000 &&
-      year <= 2100 && issue >= 1 && issue <= 53) {
-    id->year = year;
-    id->issue = issue;
+  static const ShortRegex kYearIssue(R"((\d{4})年第(\d{1,3})期)");
+  std::array<re2::StringPiece, 3> g;
+  if (kYearIssue.Search(title, g.data(), static_cast<int>(g.size()))) {
+    const int year = *GroupNumber(g[1]);
+    const int issue = *GroupNumber(g[2]);
+    if (year >= 2000 && year <= 2100 && issue >= 1 && issue <= 53) {
+      id->year = year;
+      id->issue = issue;
+    }
   }
 }
 
@@ -163,7 +167,7 @@ std::vector<Date> PageDates(const Layout& layout) {
   // asked for the rest, anchored. (A search for either word stops at every
   // character that begins with the same byte; RE2 searching for the whole
   // pattern went through all the text after the last date.)
-  static const RE2 kDateAfterColon(R"(:\s*(\d{4})-(\d{1,2})-(\d{1,2}))");
+  static const ShortRegex kDateAfterColon(R"(:\s*(\d{4})-(\d{1,2})-(\d{1,2}))");
   const std::string_view text = layout.text;
   for (std::size_t colon = text.find(':');
        colon != std::string_view::npos && dates.size() < 16;
@@ -172,13 +176,17 @@ std::vector<Date> PageDates(const Layout& layout) {
     const std::string_view word =
         colon >= kWord ? text.substr(colon - kWord, kWord) : "";
     if (word != "时间" && word != "日期") continue;
-    re2::StringPiece rest(text.data() + colon, text.size() - colon);
-    int y = 0;
-    int m = 0;
-    int d = 0;
-    if (!RE2::Consume(&rest, kDateAfterColon, &y, &m, &d)) continue;
-    if (const auto date = MakeDate(y, m, d)) dates.push_back(*date);
-    colon = static_cast<std::size_t>(rest.data() - text.data()) - 1;
+    std::array<re2::StringPiece, 4> g;
+    if (!kDateAfterColon.MatchAt(text, colon, g.data(),
+                                 static_cast<int>(g.size()))) {
+      continue;
+    }
+    if (const auto date = MakeDate(*GroupNumber(g[1]), *GroupNumber(g[2]),
+                                   *GroupNumber(g[3]))) {
+      dates.push_back(*date);
+    }
+    colon =
+        static_cast<std::size_t>(g[0].data() + g[0].size() - text.data()) - 1;
   }
   return dates;
 }
@@ -196,14 +204,14 @@ Period FindPeriod(const Identity& id, const Layout& layout,
                   std::vector<std::string>* warnings) {
   Period period;
   MonthDayPeriod md;
-  std::string lead_text;
-  for (const auto& span : layout.sections) {
-    if (span.extract && (span.name == "lead" || span.name == "body")) {
-      lead_text += layout.Text(span);
-    }
-  }
   bool full = FullDatePeriod(id.title, &period);
   if (!full && !MonthDayRange(id.title, &md)) {
+    std::string lead_text;
+    for (const auto& span : layout.sections) {
+      if (span.extract && (span.name == "lead" || span.name == "body")) {
+        lead_text += layout.Text(span);
+      }
+    }
     full = FullDatePeriod(lead_text, &period);
     if (!full) MonthDayRange(lead_text, &md);
   }

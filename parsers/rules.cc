@@ -321,13 +321,14 @@ class Loader {
         Error(line, "", "section needs a 'name'");
         continue;
       }
-      section.name = As<std::string>(item["name"]);
-      if (section.name == "lead" || section.name == "body") {
-        Error(line, section.name, "section name is reserved");
+      const auto name = As<std::string>(item["name"]);
+      if (name == "lead" || name == "body") {
+        Error(line, name, "section name is reserved");
       }
-      if (set.FindSection(section.name)) {
-        Error(line, section.name, "duplicate section '" + section.name + "'");
+      if (set.FindSection(name)) {
+        Error(line, name, "duplicate section '" + name + "'");
       }
+      section.name = name;
       if (item["extract"]) section.extract = As<bool>(item["extract"]);
       const Node headings = item["headings"];
       if (!headings || !headings.IsSequence() || headings.size() == 0) {

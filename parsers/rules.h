@@ -96,7 +96,7 @@ struct Rule {
 };
 
 struct SectionDef {
-  std::string name;
+  Name name;  // interned once here: each section span copies a pointer
   // Every line is tried against them: by the own matcher where it takes
   // the heading, as RE2's cost per call is most of a try that fails in its
   // first characters.

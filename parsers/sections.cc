@@ -94,7 +94,10 @@ Layout SegmentSections(std::string_view normalized, const RuleSet& rules,
                        std::span<const LineVerdict> known) {
   Layout layout;
   layout.text.reserve(normalized.size());
-  SectionSpan current{"lead", 0, 0, true};
+  // Interned once: a lock each, per bulletin, was contended across threads.
+  static const Name kLead("lead");
+  static const Name kBody("body");
+  SectionSpan current{kLead, 0, 0, true};
   auto close = [&layout, &current]() {
     current.end = layout.text.size();
     if (current.end > current.begin) layout.sections.push_back(current);
@@ -161,7 +164,7 @@ Layout SegmentSections(std::string_view normalized, const RuleSet& rules,
   }
   close();
   if (!layout.has_headings) {
-    for (auto& s : layout.sections) s.name = "body";
+    for (auto& s : layout.sections) s.name = kBody;
   }
   return layout;
 }

@@ -162,7 +162,9 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
         std::string json;  // set once final: the element of the array
         bool ok = false;
         bool parsed = false;
-        bool final = false;  // nothing left to read: it can be printed
+        // Nothing left to read: it can be printed. Set by the thread that
+        // parsed it, read by whichever prints.
+        std::atomic<bool> final{false};
       };
       std::vector<Parsed> parsed(opts->files.size());
       // Each file is printed, and what it held freed, as soon as it and
@@ -186,7 +188,8 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
         }
       };
       auto print_final = [&] {
-        while (printed.count < parsed.size() && parsed[printed.count].final) {
+        while (printed.count < parsed.size() &&
+               parsed[printed.count].final.load(std::memory_order_acquire)) {
           print(printed.count++);
         }
       };
@@ -197,7 +200,7 @@ void AddParseCommand(CLI::App& app, CommandRunner* run) {
                                     /*depth=*/1);
           p.bulletin.reset();  // what is printed is not needed again
         }
-        p.final = true;
+        p.final.store(true, std::memory_order_release);
       };
       // Every file's text on all cores, and its JSON with it; then, in order
       // and one at a time, the files that reference images again with their

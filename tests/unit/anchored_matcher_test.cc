@@ -138,14 +138,15 @@ TEST(AnchoredMatcherTest, StartSetRulesOutOnlyWhatEveryMatcherDoes) {
 
 TEST(AnchoredMatcherTest, SyntaxBeyondItIsLeftToRe2) {
   for (const char* regex :
-       {"^a", "a$", "a\\b", "(?s:.)", "\\x{4e00}", "\\s", "[[:alpha:]]",
+       {"^a", "a$", "a\\b", "(?s:.)", "\\x{4e00}", "\\S", "[[:alpha:]]",
         "(?i:k)", "(?i:s)", "(?i:中)", "(?i:[a-c])", "(?:a?)*", "(?:a|)+",
         "(?:b*){2}", "a{1000}", "a{2", "(?P<v>a",
         "(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)"}) {
     EXPECT_EQ(AnchoredMatcher::Compile(regex), nullptr) << regex;
   }
-  for (const char* regex : {"", "a|", "(?:a|b)", "[^a]", "(?i:com)", "a{0,3}?",
-                            "(?P<v>\\d+)", "[]a]", "[a-]", "\\.\\(\\)"}) {
+  for (const char* regex :
+       {"", "a|", "(?:a|b)", "[^a]", "(?i:com)", "a{0,3}?", "(?P<v>\\d+)",
+        "[]a]", "[a-]", "\\.\\(\\)", "\\s", "[^\\s)]"}) {
     EXPECT_NE(AnchoredMatcher::Compile(regex), nullptr) << regex;
   }
 }
@@ -174,6 +175,11 @@ TEST(AnchoredMatcherTest, GroupsAreRe2sWhereTheOrderOfTriesDecides) {
       {"(?:大幅增加|增加|大幅)(\\d)", "大幅增加3"},
       {"()", "x"},
       {"(a)|b", "b"},
+      // RE2's \s is [\t\n\f\r ]: not the vertical tab, nor U+3000.
+      {"(\\d+)\\s*(至|-)\\s*(\\d+)", "3 \t\n至\f\r 4"},
+      {"([^\\s]+)(\\s+)(.)", "ab \v\x0b c"},
+      {"(\\s*)(.)", "\u3000 x"},
+      {"(\\s*)(.)", "\t\u3000"},
   };
   for (const auto& c : kCases) {
     const RE2 re2(c.regex);
