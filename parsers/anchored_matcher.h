@@ -124,7 +124,7 @@ class AnchoredMatcher {
 
   std::vector<Instruction> program_;
   std::vector<CharClass> classes_;
-  std::vector<Starts> starts_;
+  std::vector<const Starts*> starts_;  // shared by every matcher
   std::string literals_;
   int groups_ = 0;
   std::map<std::string, int> named_groups_;

@@ -272,6 +272,11 @@ class AnchoredMatcherExamples {
   explicit AnchoredMatcherExamples(const AnchoredMatcher& matcher)
       : m_(matcher) {}
 
+  // What a match of `matcher` may start with, where it is kept.
+  static const void* StartsAt0(const AnchoredMatcher& matcher) {
+    return matcher.starts_.front();
+  }
+
   std::string Example(std::mt19937* random) const {
     std::string out;
     std::uint32_t pc = 0;
@@ -369,6 +374,33 @@ TEST(AnchoredMatcherTest, ShippedPatternsAgreeWithRe2OnTheirOwnExamples) {
     }
   }
   EXPECT_EQ(unsure, 0);
+}
+
+}  // namespace
+}  // namespace cncert
+
+namespace cncert {
+namespace {
+
+// The rules' patterns keep a thousand start sets, a few hundred distinct;
+// each is kept once, whichever pattern it came from.
+TEST(AnchoredMatcherTest, MatchersShareEqualStartSets) {
+  const auto a = AnchoredMatcher::Compile("(?:甲|乙)丙");
+  const auto b = AnchoredMatcher::Compile("(?:乙|甲)丁+");
+  const auto c = AnchoredMatcher::Compile("甲丙");
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(AnchoredMatcherExamples::StartsAt0(*a),
+            AnchoredMatcherExamples::StartsAt0(*b));
+  EXPECT_NE(AnchoredMatcherExamples::StartsAt0(*a),
+            AnchoredMatcherExamples::StartsAt0(*c));
+  // Shared, the sets still rule out what each pattern rules out.
+  re2::StringPiece whole;
+  EXPECT_EQ(c->Match("乙丙", 0, 6, &whole, 1),
+            AnchoredMatcher::Outcome::kNoMatch);
+  EXPECT_EQ(a->Match("乙丙", 0, 6, &whole, 1),
+            AnchoredMatcher::Outcome::kMatch);
 }
 
 }  // namespace
