@@ -48,10 +48,9 @@ std::string DefaultOcrCacheDir() {
   } else {
     return "";
   }
-  std::error_code ec;
-  const auto dir = base / "cncert_exporter" / "ocr";
-  std::filesystem::create_directories(dir, ec);
-  return ec ? "" : dir.string();
+  // Made by the cache with its first result: a parse of text alone, most
+  // of them, makes nothing and looks for nothing on disk.
+  return (base / "cncert_exporter" / "ocr").string();
 }
 
 }  // namespace cncert

@@ -32,7 +32,8 @@ void AddImageFlags(CLI::App* cmd, ImageFlags* flags, bool with_cache);
 void AddImageFetchFlags(CLI::App* cmd, ImageFlags* flags);
 
 // $XDG_CACHE_HOME/cncert_exporter/ocr, else ~/.cache/cncert_exporter/ocr;
-// "" when neither is known.
+// "" when neither is known. Not made here: the cache makes it when it
+// keeps its first result.
 std::string DefaultOcrCacheDir();
 
 }  // namespace cncert

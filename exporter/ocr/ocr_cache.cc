@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -349,8 +350,7 @@ std::string OcrCache::KnownFile(const FileVersion& version) const {
 
 void OcrCache::RememberFile(const FileVersion& version,
                             const std::string& image_sha256) const {
-  if (dir_.empty() || !IsSha256Hex(image_sha256)) return;
-  ::mkdir(dir_.c_str(), 0755);
+  if (dir_.empty() || !IsSha256Hex(image_sha256) || !MakeDirectory()) return;
   ::mkdir((dir_ + "/files").c_str(), 0755);
   // Not remembered only costs a hash next time.
   (void)WriteFileAtomically(
@@ -397,19 +397,26 @@ std::shared_ptr<const OcrResult> OcrCache::Load(
   return result;
 }
 
+bool OcrCache::MakeDirectory() const {
+  std::error_code error;
+  std::filesystem::create_directories(dir_, error);
+  return !error;
+}
+
 void OcrCache::Store(const std::string& image_sha256,
                      const OcrResult& result) const {
-  if (dir_.empty()) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (memory_.size() >= kMemoryEntries) memory_.erase(memory_.begin());
-    memory_[image_sha256] = std::make_shared<const OcrResult>(result);
+  // The directory is made with the first result: an archive without
+  // images, or a parse of text alone, gets none. Where it cannot be made
+  // or written, the result is kept in memory, as without one.
+  if (!dir_.empty() && MakeDirectory() &&
+      WriteFileAtomically(Path(image_sha256, "msgpack"),
+                          OcrResultToMessagePack(result, version_))
+          .ok()) {
     return;
   }
-  // Made with the first result: an archive without images gets none.
-  ::mkdir(dir_.c_str(), 0755);
-  // A cache that cannot be written only costs time.
-  (void)WriteFileAtomically(Path(image_sha256, "msgpack"),
-                            OcrResultToMessagePack(result, version_));
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (memory_.size() >= kMemoryEntries) memory_.erase(memory_.begin());
+  memory_[image_sha256] = std::make_shared<const OcrResult>(result);
 }
 
 }  // namespace cncert

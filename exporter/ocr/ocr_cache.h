@@ -44,6 +44,8 @@ class OcrCache {
   std::string Path(const std::string& image_sha256,
                    std::string_view format) const;
   static constexpr std::size_t kMaxEntryBytes = 8u << 20;
+  // dir_ and its parents; false when they cannot be made.
+  bool MakeDirectory() const;
   std::string FilePath(const FileVersion& version) const;
   std::string dir_;
   std::string version_;

@@ -81,6 +81,33 @@ TEST_F(ImagesTest, ASeedLikeBulletinWithLocalImagesYieldsTheWholeCatalogue) {
   EXPECT_EQ(from_images, static_cast<int>(Expected(kGolden).size()) - 6);
 }
 
+// Without --ocr.cache, results go to $XDG_CACHE_HOME/cncert_exporter/ocr,
+// made with its parents when the first image is read, and are found there
+// by the next parse.
+TEST_F(ImagesTest, TheDefaultCacheIsMadeWithItsFirstResult) {
+  Copy(kGolden);
+  const std::string xdg = dir_ + "/xdg/cache";
+  const auto parse = [&] {
+    return RunBinary({"/usr/bin/env", "XDG_CACHE_HOME=" + xdg,
+                      CNCERT_EXPORTER_BINARY, "parse", "--output", "json",
+                      dir_ + "/" + kGolden + ".md"});
+  };
+  const CommandResult first = parse();
+  ASSERT_EQ(first.status, 0) << first.err;
+  const std::string cache = xdg + "/cncert_exporter/ocr";
+  ASSERT_TRUE(fs::is_directory(cache));
+  int entries = 0;
+  for (const auto& e : fs::directory_iterator(cache)) {
+    entries += e.path().extension() == ".msgpack" ? 1 : 0;
+  }
+  EXPECT_GE(entries, 3);
+  const CommandResult second = parse();
+  ASSERT_EQ(second.status, 0) << second.err;
+  EXPECT_EQ(nlohmann::json::parse(second.out)[0]["values"],
+            nlohmann::json::parse(first.out)[0]["values"]);
+  EXPECT_EQ(nlohmann::json::parse(first.out)[0]["values"], Expected(kGolden));
+}
+
 TEST_F(ImagesTest, GeneratedBulletinsMeetTheAccuracyGoals) {
   std::vector<std::string> files;
   for (const auto& e : fs::directory_iterator(kFixtures)) {

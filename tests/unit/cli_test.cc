@@ -290,6 +290,19 @@ TEST(CliTest, AFrontHandingImagesOverPrintsWhatTheWholeExporterPrints) {
   }
 }
 
+// The OCR cache's default directory is made with its first result: a
+// parse of text alone leaves nothing behind in the user's home.
+TEST(CliTest, AParseOfTextMakesNoCacheDirectory) {
+  const std::string home = testing::MakeTempDir();
+  const auto r =
+      testing::RunBinary({"/usr/bin/env", "XDG_CACHE_HOME=" + home + "/cache",
+                          CNCERT_EXPORTER_BINARY, "parse",
+                          SourcePath("tests/golden/full_layout_2018.txt")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(home + "/cache"));
+  std::filesystem::remove_all(home);
+}
+
 TEST(CliTest, UnknownOutputFormatIsAUsageError) {
   const auto r = RunExporter({"parse", "--output", "xml", "x"});
   EXPECT_NE(r.status, 0);
