@@ -130,6 +130,7 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
   std::vector<Entry> entries;
   entries.reserve(names.size());
   std::vector<std::size_t> to_parse;
+  bool bulletins_changed = false;
   for (const auto& name : names) {
     const std::string path = directory_ + "/" + name;
     struct stat st {};
@@ -147,6 +148,8 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
         images_->generation() > *cached->second.pending_images;
     Entry entry{name, stamp, records.contains(SourceRecordName(name)),
                 std::nullopt};
+    bulletins_changed = bulletins_changed || cached == cache_.end() ||
+                        cached->second.stamp != stamp;
     if (reparse == Reparse::kChanged && cached != cache_.end() &&
         cached->second.stamp == stamp && !images_arrived) {
       entry.file = cached->second;
@@ -155,6 +158,7 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
     }
     entries.push_back(std::move(entry));
   }
+  if (images_) images_->StartScan(bulletins_changed);
   ParseAll(rules, &entries, to_parse, names.size() - to_parse.size(),
            names.size(), progress);
 

@@ -49,6 +49,10 @@ class ImageReaders {
   virtual std::uint64_t generation() const = 0;
   // The OCR confidence (0–100) a figure needs to be served.
   virtual double min_confidence() const = 0;
+  // Called by each scan before it parses: image files changed until now are
+  // seen by its parses. `bulletins_changed`: a bulletin is new or not what
+  // it was (a directory above the images may have been replaced).
+  virtual void StartScan(bool /*bulletins_changed*/) {}
 };
 
 // When a bulletin lies in time: the end of its period, or its publication.

@@ -25,7 +25,7 @@ std::string ImageStore::Url(const std::string& src) {
 std::optional<std::string> ImageStore::Stored(const std::string& url,
                                               std::size_t max_bytes) const {
   const FileContent link =
-      ReadFileCapped(dir_ + "/" + UrlLinkName(url), 256, FileOrigin::kArchive);
+      ReadFileCapped(LinkPath(url), 256, FileOrigin::kArchive);
   if (!link.error.empty()) return std::nullopt;
   FileContent stored =
       ReadFileCapped(dir_ + "/" + link.bytes, max_bytes, FileOrigin::kArchive);
@@ -35,12 +35,16 @@ std::optional<std::string> ImageStore::Stored(const std::string& url,
 
 std::string ImageStore::StoredHash(const std::string& url) const {
   const FileContent link =
-      ReadFileCapped(dir_ + "/" + UrlLinkName(url), 256, FileOrigin::kArchive);
+      ReadFileCapped(LinkPath(url), 256, FileOrigin::kArchive);
   if (!link.error.empty() || link.bytes.size() != 64 ||
       link.bytes.find_first_not_of("0123456789abcdef") != std::string::npos) {
     return "";
   }
   return link.bytes;
+}
+
+std::string ImageStore::LinkPath(const std::string& url) const {
+  return dir_ + "/" + UrlLinkName(url);
 }
 
 Status ImageStore::Put(const std::string& url, const std::string& bytes) const {
@@ -49,7 +53,7 @@ Status ImageStore::Put(const std::string& url, const std::string& bytes) const {
   if (Status s = WriteFileAtomically(dir_ + "/" + hash, bytes); !s.ok()) {
     return s;
   }
-  return WriteFileAtomically(dir_ + "/" + UrlLinkName(url), hash);
+  return WriteFileAtomically(LinkPath(url), hash);
 }
 
 }  // namespace cncert

@@ -24,6 +24,8 @@ class ImageStore {
                                     std::size_t max_bytes) const;
   // The SHA-256 of what is stored for `url`, without reading it ("" none).
   std::string StoredHash(const std::string& url) const;
+  // The small file that names what is stored for `url`.
+  std::string LinkPath(const std::string& url) const;
   Status Put(const std::string& url, const std::string& bytes) const;
 
  private:

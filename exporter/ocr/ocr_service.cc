@@ -95,30 +95,64 @@ std::size_t OcrService::backlog() const {
 std::string OcrService::KnownHash(const std::string& bulletin_dir,
                                   const std::string& src,
                                   const std::string& key) {
-  if (IsRemoteImage(src)) {
-    return options_.fetch_remote
-               ? ImageStore(root_).StoredHash(ImageStore::Url(src))
-               : "";
-  }
+  const bool remote = IsRemoteImage(src);
+  if (remote && !options_.fetch_remote) return "";
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto it = hashes_.find(key);
     if (it != hashes_.end()) {
-      const auto& [path, version, hash] = it->second;
-      return FileVersion::OfPath(path) == version ? hash : "";
+      KnownFile& known = it->second;
+      if (known.checked && image_dirs_.Unchanged(*known.checked)) {
+        return known.hash;
+      }
+      // Watched before the check: a change after it is an event.
+      const std::string dir = WatchableDirectory(known.path);
+      const auto mark = dir.empty() ? std::nullopt : image_dirs_.Watch(dir);
+      if (FileVersion::OfPath(known.path) != known.version) return "";
+      known.checked = mark;
+      return known.hash;
     }
   }
-  // Not seen by this process: perhaps by an earlier one.
-  const LocalImagePath resolved = ResolveLocalImage(root_, bulletin_dir, src);
-  if (!resolved.error.empty()) return "";
-  const auto version = FileVersion::OfPath(resolved.path);
+  // Not seen by this process. A remote image: the store's file that names
+  // it; a local one: perhaps seen by an earlier process.
+  std::string path;
+  if (remote) {
+    path = ImageStore(root_).LinkPath(ImageStore::Url(src));
+  } else {
+    LocalImagePath resolved = ResolveLocalImage(root_, bulletin_dir, src);
+    if (!resolved.error.empty()) return "";
+    path = std::move(resolved.path);
+  }
+  // Taken before reading the name: a change meanwhile shows next time.
+  const auto version = FileVersion::OfPath(path);
   if (!version) return "";
-  std::string hash = cache_.KnownFile(*version);
+  std::string hash = remote ? ImageStore(root_).StoredHash(ImageStore::Url(src))
+                            : cache_.KnownFile(*version);
   if (hash.empty()) return "";
   std::lock_guard<std::mutex> lock(mutex_);
   if (hashes_.size() >= kMaxKnownHashes) hashes_.clear();
-  hashes_[key] = {resolved.path, *version, hash};
+  hashes_[key] = {std::move(path), *version, hash, std::nullopt};
   return hash;
+}
+
+void OcrService::StartScan(bool bulletins_changed) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  image_dirs_.Refresh();
+  const auto now = std::chrono::steady_clock::now();
+  if (bulletins_changed || now - images_checked_ >= kCheckImagesAgainAfter) {
+    image_dirs_.Forget();
+    images_checked_ = now;
+  }
+}
+
+std::string OcrService::WatchableDirectory(const std::string& path) const {
+  if (!path.starts_with(root_ + "/")) return "";
+  const std::string_view below =
+      std::string_view(path).substr(root_.size() + 1);
+  const auto slash = below.find('/');
+  if (slash == std::string_view::npos) return root_;
+  if (below.find('/', slash + 1) != std::string_view::npos) return "";
+  return path.substr(0, root_.size() + 1 + slash);
 }
 
 void OcrService::RememberHash(const Job& job, const ImageBytes& image,
@@ -128,7 +162,7 @@ void OcrService::RememberHash(const Job& job, const ImageBytes& image,
   std::lock_guard<std::mutex> lock(mutex_);
   if (hashes_.size() >= kMaxKnownHashes) hashes_.clear();
   hashes_[job.bulletin_dir + "\n" + job.src] = {image.path, *image.version,
-                                                hash};
+                                                hash, std::nullopt};
 }
 
 ImageBytes OcrService::Bytes(const Job& job, bool may_fetch) {

@@ -11,6 +11,7 @@
 #define CNCERT_EXPORTER_OCR_OCR_SERVICE_H_
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -24,6 +25,7 @@
 #include <thread>
 
 #include "exporter/archive/archive.h"
+#include "exporter/base/directory_changes.h"
 #include "exporter/fetch/fetch_config.h"
 #include "exporter/fetch/image_store.h"
 #include "exporter/metrics/self_metrics.h"
@@ -60,6 +62,7 @@ class OcrService : public ImageReaders {
   std::unique_ptr<ImageReader> ForFile(const std::string& path) override;
   std::uint64_t generation() const override { return generation_.load(); }
   double min_confidence() const override { return min_confidence_; }
+  void StartScan(bool bulletins_changed) override;
   void set_min_confidence(double c) { min_confidence_ = c; }
   // Counts into the exporter's self-metrics (set before the first lookup).
   void set_metrics(SelfMetrics* metrics) { metrics_ = metrics; }
@@ -100,14 +103,27 @@ class OcrService : public ImageReaders {
   void Work();
   void Enqueue(Job job);
 
-  // Local images: bulletin dir + src → (file, its version, hash).
+  // Images: bulletin dir + src → (the file that tells the hash: a local
+  // image itself, the store's name of a remote one; its version; the hash).
   struct KnownFile {
     std::string path;
     FileVersion version;
     std::string hash;
+    // Its directory when the version was last checked while watched: until
+    // that directory changes, no check is needed.
+    std::optional<DirectoryChanges::Mark> checked;
   };
+  // Where a change to `path` is seen by watching its directory: the root
+  // or a directory in it (a bulletin's "_files"); "" for deeper files, whose
+  // ancestors might be replaced unseen.
+  std::string WatchableDirectory(const std::string& path) const;
   static constexpr std::size_t kMaxKnownHashes = 65536;
   std::map<std::string, KnownFile> hashes_;  // under mutex_
+  DirectoryChanges image_dirs_;              // under mutex_
+  // What inotify cannot see (a file changed through a hard link in another
+  // directory) is seen by the first scan this long after.
+  static constexpr std::chrono::minutes kCheckImagesAgainAfter{5};
+  std::chrono::steady_clock::time_point images_checked_;  // under mutex_
   std::string root_;
   ImageOptions options_;
   Mode mode_;

@@ -41,10 +41,10 @@ class OcrMemoTest : public ::testing::Test {
     return service;
   }
   // The first word read from the image, or what became of it.
-  std::string Lookup(OcrService& service) const {
+  std::string Lookup(OcrService& service,
+                     const std::string& src = "1.png") const {
     std::vector<std::shared_ptr<const ImageText>> held;
-    const ImageLookup found =
-        service.Lookup(dir_, ImageRef{"1.png", ""}, &held);
+    const ImageLookup found = service.Lookup(dir_, ImageRef{src, ""}, &held);
     return found.status == ImageStatus::kRead && found.text &&
                    !found.text->blocks.empty()
                ? found.text->blocks[0].lines[0].words[0].text
@@ -87,6 +87,66 @@ TEST_F(OcrMemoTest, AChangedFileIsReadAgainEvenWithItsOldModificationTime) {
   EXPECT_NE(Lookup(*service), "本周");
   // Nor does a new process take the old hash for it.
   EXPECT_NE(Lookup(*Service()), "本周");
+}
+
+// In serve, each scan of the archive starts by reading what changed on
+// disk: an image checked while its directory is watched is not checked again
+// in later scans until that directory changes.
+TEST_F(OcrMemoTest, AWatchedImageIsCheckedAgainOnlyAfterAChangeInItsDirectory) {
+  const auto service = Service();
+  service->StartScan(true);
+  EXPECT_EQ(Lookup(*service), "本周");  // read and hashed
+  EXPECT_EQ(Lookup(*service), "本周");  // checked, and from now watched
+  testing::WriteFile(image_, std::string(4096, 'b'));
+  // Within the scan the change is not looked for...
+  EXPECT_EQ(Lookup(*service), "本周");
+  // ...and the next scan sees it.
+  service->StartScan(false);
+  EXPECT_NE(Lookup(*service), "本周");
+  testing::WriteFile(image_, std::string(4096, 'a'));
+  service->StartScan(false);
+  EXPECT_EQ(Lookup(*service), "本周");
+}
+
+TEST_F(OcrMemoTest, WithoutScansEachLookUpChecksTheFile) {
+  const auto service = Service();  // as in parse: no scans
+  EXPECT_EQ(Lookup(*service), "本周");
+  EXPECT_EQ(Lookup(*service), "本周");
+  testing::WriteFile(image_, std::string(4096, 'b'));
+  EXPECT_NE(Lookup(*service), "本周");
+}
+
+// Above a bulletin's "_files" a directory could be replaced unseen by the
+// watch on the one below it.
+TEST_F(OcrMemoTest, ImagesDeeperInTheArchiveAreCheckedEachTime) {
+  std::filesystem::create_directories(dir_ + "/a_files/more");
+  const std::string deep = dir_ + "/a_files/more/1.png";
+  testing::WriteFile(deep, std::string(4096, 'a'));
+  const auto service = Service();
+  service->StartScan(true);
+  EXPECT_EQ(Lookup(*service, "a_files/more/1.png"), "本周");
+  EXPECT_EQ(Lookup(*service, "a_files/more/1.png"), "本周");
+  testing::WriteFile(deep, std::string(4096, 'b'));
+  EXPECT_NE(Lookup(*service, "a_files/more/1.png"), "本周");
+}
+
+// Written through a hard link in another directory, a file changes with no
+// event in its own: a scan after a bulletin changed checks every image.
+TEST_F(OcrMemoTest, AfterABulletinChangedEveryImageIsCheckedAgain) {
+  std::filesystem::create_directories(dir_ + "/a_files");
+  std::filesystem::create_directories(dir_ + "/elsewhere");
+  testing::WriteFile(dir_ + "/a_files/1.png", std::string(4096, 'a'));
+  std::filesystem::create_hard_link(dir_ + "/a_files/1.png",
+                                    dir_ + "/elsewhere/1.png");
+  const auto service = Service();
+  service->StartScan(true);
+  EXPECT_EQ(Lookup(*service, "a_files/1.png"), "本周");
+  EXPECT_EQ(Lookup(*service, "a_files/1.png"), "本周");
+  testing::WriteFile(dir_ + "/elsewhere/1.png", std::string(4096, 'b'));
+  service->StartScan(false);
+  EXPECT_EQ(Lookup(*service, "a_files/1.png"), "本周");  // unseen
+  service->StartScan(true);
+  EXPECT_NE(Lookup(*service, "a_files/1.png"), "本周");
 }
 
 TEST_F(OcrMemoTest, ARecordOfAnotherVersionIsNotTaken) {
