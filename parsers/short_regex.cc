@@ -6,29 +6,24 @@
 
 namespace cncert {
 
-ShortRegex::ShortRegex(std::string_view pattern)
-    : pattern_(pattern), anchored_(AnchoredMatcher::Compile(pattern)) {
-  starts_.Add(anchored_.get());
-}
-
-const RE2& ShortRegex::regex() const {
-  std::call_once(compile_once_,
-                 [this] { compiled_ = std::make_unique<RE2>(pattern_); });
-  return *compiled_;
+ShortRegex::ShortRegex(std::string_view pattern) {
+  rule_.source = pattern;
+  rule_.anchored = AnchoredMatcher::Compile(pattern);
+  starts_.Add(rule_.anchored.get());
 }
 
 bool ShortRegex::MatchAt(std::string_view text, std::size_t pos,
                          re2::StringPiece* groups, int n) const {
   return MatchAnchored(
-      anchored_.get(), [this]() -> const RE2& { return regex(); }, text, pos,
-      text.size(), groups, n);
+      rule_.anchored.get(), [this]() -> const RE2& { return regex(); }, text,
+      pos, text.size(), groups, n);
 }
 
 bool ShortRegex::Search(std::string_view text, re2::StringPiece* groups,
                         int n) const {
   // RE2 starts a match only at a character's first byte; bytes that are no
   // UTF-8 are left to it whole.
-  if (anchored_ == nullptr || utf8::ValidPrefix(text) != text.size()) {
+  if (rule_.anchored == nullptr || utf8::ValidPrefix(text) != text.size()) {
     return regex().Match(text, 0, text.size(), RE2::UNANCHORED, groups, n);
   }
   for (std::size_t pos = 0;;) {

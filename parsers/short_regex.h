@@ -11,13 +11,11 @@
 #include <re2/stringpiece.h>
 
 #include <cstddef>
-#include <memory>
-#include <mutex>
 #include <optional>
-#include <string>
 #include <string_view>
 
 #include "parsers/anchored_matcher.h"
+#include "parsers/rules.h"
 
 namespace cncert {
 
@@ -35,14 +33,11 @@ class ShortRegex {
   bool MatchAt(std::string_view text, std::size_t pos, re2::StringPiece* groups,
                int n) const;
 
-  const RE2& regex() const;
+  const RE2& regex() const { return rule_.regex(); }
 
  private:
-  std::string pattern_;
-  std::unique_ptr<const AnchoredMatcher> anchored_;
+  RuleRegex rule_;  // as the rules hold theirs: RE2 compiled when needed
   AnchoredMatcher::StartSet starts_;
-  mutable std::unique_ptr<RE2> compiled_;
-  mutable std::once_flag compile_once_;
 };
 
 // A group of digits as a number; none for an empty or absent group or one
