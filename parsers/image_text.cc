@@ -127,7 +127,7 @@ std::shared_ptr<const PreparedImage> Prepare(const std::string& key,
   if (key.empty()) return PrepareNow(text, rules);
   static std::mutex mutex;
   static std::map<std::string, std::shared_ptr<const PreparedImage>> memo;
-  constexpr std::size_t kMaxImages = 64;
+  constexpr std::size_t kMaxImages = 16;
   std::string memo_key = key;
   memo_key += '/';
   memo_key += std::to_string(rules.id);
