@@ -158,7 +158,24 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
     }
     entries.push_back(std::move(entry));
   }
-  if (images_) images_->StartScan(bulletins_changed);
+  if (images_) {
+    images_->StartScan(bulletins_changed);
+    // A bulletin is also what its images say: one replaced in place (its
+    // Markdown file untouched) is read again.
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      Entry& entry = entries[i];
+      if (!entry.file) continue;
+      const auto& uses = entry.file->bulletin->images;
+      const bool read_images = std::any_of(
+          uses.begin(), uses.end(),
+          [](const ImageUse& use) { return use.status == ImageStatus::kRead; });
+      if (read_images &&
+          images_->ImagesChanged(directory_ + "/" + entry.name, uses)) {
+        entry.file.reset();
+        to_parse.push_back(i);
+      }
+    }
+  }
   ParseAll(rules, &entries, to_parse, names.size() - to_parse.size(),
            names.size(), progress);
 

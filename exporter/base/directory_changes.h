@@ -48,7 +48,7 @@ class DirectoryChanges {
 
   // Beyond this, files are checked each time: inotify's watches are the
   // user's, shared with every other program it runs.
-  static constexpr std::size_t kMaxWatches = 8192;
+  static constexpr std::size_t kMaxWatches = 4096;
   struct Watched {
     std::string dir;
     std::uint64_t serial = 0;

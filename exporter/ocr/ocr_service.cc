@@ -101,16 +101,7 @@ std::string OcrService::KnownHash(const std::string& bulletin_dir,
     std::lock_guard<std::mutex> lock(mutex_);
     const auto it = hashes_.find(key);
     if (it != hashes_.end()) {
-      KnownFile& known = it->second;
-      if (known.checked && image_dirs_.Unchanged(*known.checked)) {
-        return known.hash;
-      }
-      // Watched before the check: a change after it is an event.
-      const std::string dir = WatchableDirectory(known.path);
-      const auto mark = dir.empty() ? std::nullopt : image_dirs_.Watch(dir);
-      if (FileVersion::OfPath(known.path) != known.version) return "";
-      known.checked = mark;
-      return known.hash;
+      return Unchanged(it->second) ? it->second.hash : "";
     }
   }
   // Not seen by this process. A remote image: the store's file that names
@@ -133,6 +124,29 @@ std::string OcrService::KnownHash(const std::string& bulletin_dir,
   if (hashes_.size() >= kMaxKnownHashes) hashes_.clear();
   hashes_[key] = {std::move(path), *version, hash, std::nullopt};
   return hash;
+}
+
+bool OcrService::Unchanged(KnownFile& known) {
+  if (known.checked && image_dirs_.Unchanged(*known.checked)) return true;
+  // Watched before the check: a change after it is an event.
+  const std::string dir = WatchableDirectory(known.path);
+  const auto mark = dir.empty() ? std::nullopt : image_dirs_.Watch(dir);
+  if (FileVersion::OfPath(known.path) != known.version) return false;
+  known.checked = mark;
+  return true;
+}
+
+bool OcrService::ImagesChanged(const std::string& path,
+                               const std::vector<ImageUse>& uses) {
+  const std::string dir = Directory(path);
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const ImageUse& use : uses) {
+    if (use.status != ImageStatus::kRead) continue;
+    // Not known (forgotten, or read by another process): seen at a restart.
+    const auto it = hashes_.find(dir + "\n" + use.src);
+    if (it != hashes_.end() && !Unchanged(it->second)) return true;
+  }
+  return false;
 }
 
 void OcrService::StartScan(bool bulletins_changed) {

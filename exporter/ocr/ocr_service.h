@@ -23,6 +23,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "exporter/archive/archive.h"
 #include "exporter/base/directory_changes.h"
@@ -63,6 +64,8 @@ class OcrService : public ImageReaders {
   std::uint64_t generation() const override { return generation_.load(); }
   double min_confidence() const override { return min_confidence_; }
   void StartScan(bool bulletins_changed) override;
+  bool ImagesChanged(const std::string& path,
+                     const std::vector<ImageUse>& uses) override;
   void set_min_confidence(double c) { min_confidence_ = c; }
   // Counts into the exporter's self-metrics (set before the first lookup).
   void set_metrics(SelfMetrics* metrics) { metrics_ = metrics; }
@@ -113,6 +116,9 @@ class OcrService : public ImageReaders {
     // that directory changes, no check is needed.
     std::optional<DirectoryChanges::Mark> checked;
   };
+  // Whether `known`'s file is still at its version: told by the watch on
+  // its directory, else checked (and watched from then on). Under mutex_.
+  bool Unchanged(KnownFile& known);
   // Where a change to `path` is seen by watching its directory: the root
   // or a directory in it (a bulletin's "_files"); "" for deeper files, whose
   // ancestors might be replaced unseen.

@@ -7,9 +7,11 @@
 
 #include <filesystem>
 
+#include "exporter/archive/archive.h"
 #include "exporter/base/digest.h"
 #include "exporter/ocr/ocr_cache.h"
 #include "exporter/ocr/ocr_service.h"
+#include "tests/support/synthetic_archive.h"
 #include "tests/support/test_support.h"
 
 namespace cncert {
@@ -147,6 +149,50 @@ TEST_F(OcrMemoTest, AfterABulletinChangedEveryImageIsCheckedAgain) {
   EXPECT_EQ(Lookup(*service, "a_files/1.png"), "本周");  // unseen
   service->StartScan(true);
   EXPECT_NE(Lookup(*service, "a_files/1.png"), "本周");
+}
+
+// The archive parses a bulletin again when an image it was read with is
+// replaced in place, its Markdown file untouched.
+TEST_F(OcrMemoTest, TheArchiveParsesABulletinAgainWhenItsImageChanges) {
+  const std::string archive_dir = dir_ + "/archive";
+  std::filesystem::create_directories(archive_dir + "/week_files");
+  const std::string image = archive_dir + "/week_files/1.png";
+  testing::WriteFile(image, std::string(4096, 'a'));
+  std::string content =
+      testing::MakeSyntheticWeeks(
+          Date{std::chrono::year(2024), std::chrono::July, std::chrono::day(1)},
+          27, 1)[0]
+          .content;
+  const std::string heading = "本周网络病毒活动情况\n";
+  content.insert(content.find(heading) + heading.size(),
+                 "\n![](week_files/1.png)\n\n");
+  testing::WriteFile(archive_dir + "/week.md", content);
+  std::string error;
+  std::shared_ptr<OcrService> service =
+      OcrService::Create(archive_dir, cache_dir_, ImageOptions{},
+                         OcrService::Mode::kInline, nullptr, &error);
+  ASSERT_TRUE(service) << error;
+  Archive archive(archive_dir, service);
+  const auto scan = [&] {
+    ArchiveView view;
+    EXPECT_TRUE(archive
+                    .Scan(*DefaultRules(), Archive::Reparse::kChanged,
+                          std::chrono::milliseconds(0), &view)
+                    .ok());
+    return view;
+  };
+  ArchiveView view = scan();
+  ASSERT_EQ(view.files.size(), 1u);
+  ASSERT_EQ(view.files[0].bulletin->images.size(), 1u);
+  EXPECT_EQ(view.files[0].bulletin->images[0].status, ImageStatus::kRead);
+  EXPECT_EQ(scan().parsed, 0u);  // checked, and from now watched
+  EXPECT_EQ(scan().parsed, 0u);
+  testing::WriteFile(image, std::string(4096, 'b'));
+  view = scan();
+  EXPECT_EQ(view.parsed, 1u);
+  ASSERT_EQ(view.files.size(), 1u);
+  EXPECT_EQ(view.files[0].bulletin->images[0].status, ImageStatus::kFailed);
+  EXPECT_EQ(scan().parsed, 0u);
 }
 
 TEST_F(OcrMemoTest, ARecordOfAnotherVersionIsNotTaken) {
