@@ -160,16 +160,19 @@ Status Archive::Scan(const RuleSet& rules, Reparse reparse,
   }
   if (images_) {
     images_->StartScan(bulletins_changed);
-    // A bulletin is also what its images say: one replaced in place (its
-    // Markdown file untouched) is read again.
+    // A bulletin is also what its images say: one replaced in place, or
+    // one that was missing and is there now (its Markdown file untouched),
+    // is read again.
     for (std::size_t i = 0; i < entries.size(); ++i) {
       Entry& entry = entries[i];
       if (!entry.file) continue;
       const auto& uses = entry.file->bulletin->images;
-      const bool read_images = std::any_of(
-          uses.begin(), uses.end(),
-          [](const ImageUse& use) { return use.status == ImageStatus::kRead; });
-      if (read_images &&
+      const bool tried_images =
+          std::any_of(uses.begin(), uses.end(), [](const ImageUse& use) {
+            return use.status == ImageStatus::kRead ||
+                   use.status == ImageStatus::kFailed;
+          });
+      if (tried_images &&
           images_->ImagesChanged(directory_ + "/" + entry.name, uses)) {
         entry.file.reset();
         to_parse.push_back(i);

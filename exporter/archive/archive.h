@@ -53,8 +53,9 @@ class ImageReaders {
   // seen by its parses. `bulletins_changed`: a bulletin is new or not what
   // it was (a directory above the images may have been replaced).
   virtual void StartScan(bool /*bulletins_changed*/) {}
-  // After StartScan(): whether an image read for the bulletin at `path`
-  // (`uses`, as its parse left them) is no longer the file that was read.
+  // After StartScan(): whether an image the bulletin at `path` read (or
+  // failed to read) is no longer the file it was (`uses`: as its parse
+  // left them).
   virtual bool ImagesChanged(const std::string& /*path*/,
                              const std::vector<ImageUse>& /*uses*/) {
     return false;

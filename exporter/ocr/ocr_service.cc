@@ -141,12 +141,39 @@ bool OcrService::ImagesChanged(const std::string& path,
   const std::string dir = Directory(path);
   std::lock_guard<std::mutex> lock(mutex_);
   for (const ImageUse& use : uses) {
-    if (use.status != ImageStatus::kRead) continue;
-    // Not known (forgotten, or read by another process): seen at a restart.
-    const auto it = hashes_.find(dir + "\n" + use.src);
-    if (it != hashes_.end() && !Unchanged(it->second)) return true;
+    if (use.status != ImageStatus::kRead &&
+        use.status != ImageStatus::kFailed) {
+      continue;
+    }
+    const std::string key = dir + "\n" + use.src;
+    // Read (or failed in OCR) from a file of a known version. Not known
+    // (forgotten, or read by another process): seen at a restart.
+    if (const auto it = hashes_.find(key); it != hashes_.end()) {
+      if (!Unchanged(it->second)) return true;
+      continue;
+    }
+    // Not read at all (missing, refused): read again once the file differs,
+    // as when a bulletin's Markdown file arrives before its images.
+    const auto missing = unread_files_.find(key);
+    if (missing != unread_files_.end() &&
+        FileVersion::OfPath(missing->second.path) != missing->second.version) {
+      unread_files_.erase(missing);
+      failed_.erase(key);
+      return true;
+    }
   }
   return false;
+}
+
+void OcrService::RememberUnread(const std::string& bulletin_dir,
+                                const std::string& src,
+                                const std::string& key) {
+  LocalImagePath resolved = ResolveLocalImage(root_, bulletin_dir, src);
+  if (!resolved.error.empty()) return;  // never to be read
+  std::optional<FileVersion> version = FileVersion::OfPath(resolved.path);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (unread_files_.size() >= kMaxKnownHashes) unread_files_.clear();
+  unread_files_[key] = {std::move(resolved.path), version};
 }
 
 void OcrService::StartScan(bool bulletins_changed) {
@@ -267,6 +294,7 @@ ImageLookup OcrService::Lookup(
   }
   if (image.failure != ImageFailure::kNone) {
     if (metrics_) metrics_->ImageFailed(ImageFailureName(image.failure));
+    if (!IsRemoteImage(ref.src)) RememberUnread(bulletin_dir, ref.src, key);
     return {ImageStatus::kFailed, nullptr,
             std::string(ImageFailureName(image.failure)) + ": " + image.error,
             ""};

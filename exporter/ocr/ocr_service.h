@@ -116,6 +116,14 @@ class OcrService : public ImageReaders {
     // that directory changes, no check is needed.
     std::optional<DirectoryChanges::Mark> checked;
   };
+  // A local image that could not be read (missing, a symlink, too large):
+  // what its path held then, so that a change reads it again.
+  struct UnreadFile {
+    std::string path;
+    std::optional<FileVersion> version;  // none: nothing was there
+  };
+  void RememberUnread(const std::string& bulletin_dir, const std::string& src,
+                      const std::string& key);
   // Whether `known`'s file is still at its version: told by the watch on
   // its directory, else checked (and watched from then on). Under mutex_.
   bool Unchanged(KnownFile& known);
@@ -124,8 +132,9 @@ class OcrService : public ImageReaders {
   // ancestors might be replaced unseen.
   std::string WatchableDirectory(const std::string& path) const;
   static constexpr std::size_t kMaxKnownHashes = 65536;
-  std::map<std::string, KnownFile> hashes_;  // under mutex_
-  DirectoryChanges image_dirs_;              // under mutex_
+  std::map<std::string, KnownFile> hashes_;         // under mutex_
+  std::map<std::string, UnreadFile> unread_files_;  // the same key; mutex_
+  DirectoryChanges image_dirs_;                     // under mutex_
   // What inotify cannot see (a file changed through a hard link in another
   // directory) is seen by the first scan this long after.
   static constexpr std::chrono::minutes kCheckImagesAgainAfter{5};

@@ -151,48 +151,76 @@ TEST_F(OcrMemoTest, AfterABulletinChangedEveryImageIsCheckedAgain) {
   EXPECT_NE(Lookup(*service, "a_files/1.png"), "本周");
 }
 
-// The archive parses a bulletin again when an image it was read with is
-// replaced in place, its Markdown file untouched.
-TEST_F(OcrMemoTest, TheArchiveParsesABulletinAgainWhenItsImageChanges) {
-  const std::string archive_dir = dir_ + "/archive";
-  std::filesystem::create_directories(archive_dir + "/week_files");
-  const std::string image = archive_dir + "/week_files/1.png";
-  testing::WriteFile(image, std::string(4096, 'a'));
-  std::string content =
-      testing::MakeSyntheticWeeks(
-          Date{std::chrono::year(2024), std::chrono::July, std::chrono::day(1)},
-          27, 1)[0]
-          .content;
-  const std::string heading = "本周网络病毒活动情况\n";
-  content.insert(content.find(heading) + heading.size(),
-                 "\n![](week_files/1.png)\n\n");
-  testing::WriteFile(archive_dir + "/week.md", content);
-  std::string error;
-  std::shared_ptr<OcrService> service =
-      OcrService::Create(archive_dir, cache_dir_, ImageOptions{},
-                         OcrService::Mode::kInline, nullptr, &error);
-  ASSERT_TRUE(service) << error;
-  Archive archive(archive_dir, service);
-  const auto scan = [&] {
+// An archive of one synthetic bulletin that shows week_files/1.png, read
+// by a service with the fixture's cache.
+class OcrArchiveTest : public OcrMemoTest {
+ protected:
+  void SetUp() override {
+    OcrMemoTest::SetUp();
+    archive_dir_ = dir_ + "/archive";
+    image_ = archive_dir_ + "/week_files/1.png";
+    std::filesystem::create_directories(archive_dir_);
+    std::string content = testing::MakeSyntheticWeeks(
+                              Date{std::chrono::year(2024), std::chrono::July,
+                                   std::chrono::day(1)},
+                              27, 1)[0]
+                              .content;
+    const std::string heading = "本周网络病毒活动情况\n";
+    content.insert(content.find(heading) + heading.size(),
+                   "\n![](week_files/1.png)\n\n");
+    testing::WriteFile(archive_dir_ + "/week.md", content);
+    std::string error;
+    service_ = OcrService::Create(archive_dir_, cache_dir_, ImageOptions{},
+                                  OcrService::Mode::kInline, nullptr, &error);
+    ASSERT_TRUE(service_) << error;
+    archive_ = std::make_unique<Archive>(archive_dir_, service_);
+  }
+  ArchiveView Scan() {
     ArchiveView view;
-    EXPECT_TRUE(archive
-                    .Scan(*DefaultRules(), Archive::Reparse::kChanged,
-                          std::chrono::milliseconds(0), &view)
+    EXPECT_TRUE(archive_
+                    ->Scan(*DefaultRules(), Archive::Reparse::kChanged,
+                           std::chrono::milliseconds(0), &view)
                     .ok());
     return view;
-  };
-  ArchiveView view = scan();
-  ASSERT_EQ(view.files.size(), 1u);
-  ASSERT_EQ(view.files[0].bulletin->images.size(), 1u);
-  EXPECT_EQ(view.files[0].bulletin->images[0].status, ImageStatus::kRead);
-  EXPECT_EQ(scan().parsed, 0u);  // checked, and from now watched
-  EXPECT_EQ(scan().parsed, 0u);
-  testing::WriteFile(image, std::string(4096, 'b'));
-  view = scan();
+  }
+  // The image's status in the one bulletin of `view`.
+  static ImageStatus Status(const ArchiveView& view) {
+    EXPECT_EQ(view.files.size(), 1u);
+    EXPECT_EQ(view.files.at(0).bulletin->images.size(), 1u);
+    return view.files.at(0).bulletin->images.at(0).status;
+  }
+
+  std::string archive_dir_;
+  std::shared_ptr<OcrService> service_;
+  std::unique_ptr<Archive> archive_;
+};
+
+// Parsed again when an image it was read with is replaced in place, its
+// Markdown file untouched.
+TEST_F(OcrArchiveTest, ABulletinIsParsedAgainWhenItsImageChanges) {
+  std::filesystem::create_directories(archive_dir_ + "/week_files");
+  testing::WriteFile(image_, std::string(4096, 'a'));
+  EXPECT_EQ(Status(Scan()), ImageStatus::kRead);
+  EXPECT_EQ(Scan().parsed, 0u);  // checked, and from now watched
+  EXPECT_EQ(Scan().parsed, 0u);
+  testing::WriteFile(image_, std::string(4096, 'b'));
+  const ArchiveView view = Scan();
   EXPECT_EQ(view.parsed, 1u);
-  ASSERT_EQ(view.files.size(), 1u);
-  EXPECT_EQ(view.files[0].bulletin->images[0].status, ImageStatus::kFailed);
-  EXPECT_EQ(scan().parsed, 0u);
+  EXPECT_EQ(Status(view), ImageStatus::kFailed);  // not an image
+  EXPECT_EQ(Scan().parsed, 0u);
+}
+
+// A bulletin saved before its images: parsed again once they are there.
+TEST_F(OcrArchiveTest, ABulletinIsParsedAgainWhenItsMissingImageArrives) {
+  EXPECT_EQ(Status(Scan()), ImageStatus::kFailed);
+  EXPECT_EQ(Scan().parsed, 0u);
+  std::filesystem::create_directories(archive_dir_ + "/week_files");
+  EXPECT_EQ(Scan().parsed, 0u);
+  testing::WriteFile(image_, std::string(4096, 'a'));
+  const ArchiveView view = Scan();
+  EXPECT_EQ(view.parsed, 1u);
+  EXPECT_EQ(Status(view), ImageStatus::kRead);
+  EXPECT_EQ(Scan().parsed, 0u);
 }
 
 TEST_F(OcrMemoTest, ARecordOfAnotherVersionIsNotTaken) {
