@@ -1,5 +1,6 @@
 #include "exporter/archive/watcher.h"
 
+#include <dirent.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
@@ -38,11 +39,43 @@ bool DirectoryWatcher::Start(std::string* error, bool retry_soon) {
   return ok;
 }
 
+namespace {
+
+constexpr std::uint32_t kChanges = IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_TO |
+                                   IN_MOVED_FROM | IN_DELETE | IN_ATTRIB;
+
+}  // namespace
+
 void DirectoryWatcher::Rewatch() {
-  watching_ = ::inotify_add_watch(inotify_fd_, directory_.c_str(),
-                                  IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_TO |
-                                      IN_MOVED_FROM | IN_DELETE | IN_ATTRIB |
-                                      IN_DELETE_SELF | IN_MOVE_SELF) >= 0;
+  // The directories of the one that went away go with it.
+  for (const int wd : subdirectory_watches_) {
+    ::inotify_rm_watch(inotify_fd_, wd);
+  }
+  subdirectory_watches_.clear();
+  root_watch_ = ::inotify_add_watch(inotify_fd_, directory_.c_str(),
+                                    kChanges | IN_DELETE_SELF | IN_MOVE_SELF);
+  watching_ = root_watch_ >= 0;
+  if (!watching_) return;
+  DIR* dir = ::opendir(directory_.c_str());
+  if (dir == nullptr) return;
+  while (const dirent* entry = ::readdir(dir)) {
+    if (entry->d_type == DT_DIR || entry->d_type == DT_UNKNOWN) {
+      WatchSubdirectory(entry->d_name);
+    }
+  }
+  ::closedir(dir);
+}
+
+void DirectoryWatcher::WatchSubdirectory(const std::string& name) {
+  if (name.empty() || name[0] == '.' ||
+      subdirectory_watches_.size() >= kMaxSubdirectories) {
+    return;
+  }
+  // Not a directory (a file of unknown type), or a symlink: not watched.
+  const int wd =
+      ::inotify_add_watch(inotify_fd_, (directory_ + "/" + name).c_str(),
+                          kChanges | IN_ONLYDIR | IN_DONT_FOLLOW);
+  if (wd >= 0 && wd != root_watch_) subdirectory_watches_.insert(wd);
 }
 
 bool DirectoryWatcher::DrainEvents() {
@@ -53,8 +86,17 @@ bool DirectoryWatcher::DrainEvents() {
     if (n <= 0) break;
     for (ssize_t at = 0; at < n;) {
       const auto* e = reinterpret_cast<const inotify_event*>(buf + at);
-      gone = gone || (e->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED));
       at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
+      if (e->wd != root_watch_) {
+        // A directory in it went away: the kernel dropped its watch.
+        if (e->mask & IN_IGNORED) subdirectory_watches_.erase(e->wd);
+        continue;
+      }
+      gone = gone || (e->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED));
+      if ((e->mask & IN_ISDIR) && (e->mask & (IN_CREATE | IN_MOVED_TO)) &&
+          e->len > 0) {
+        WatchSubdirectory(e->name);
+      }
     }
   }
   return gone;

@@ -1,6 +1,8 @@
 // Watches the archive directory with inotify and calls back, debounced, after
 // files are written, moved, or deleted; also on a timer as a safety net and
-// soon again while files are still being written.
+// soon again while files are still being written. The directories in it
+// (a bulletin's "_files"; not hidden ones, such as the caches) are watched
+// too: an image that arrives after its bulletin, or is replaced, is seen.
 #ifndef CNCERT_EXPORTER_ARCHIVE_WATCHER_H_
 #define CNCERT_EXPORTER_ARCHIVE_WATCHER_H_
 
@@ -9,6 +11,7 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <unordered_set>
 
 namespace cncert {
 
@@ -33,6 +36,8 @@ class DirectoryWatcher {
   void Loop(bool retry_soon);
   // Watches the directory's path again: it was replaced or removed.
   void Rewatch();
+  // Watches the directory `name` in it, if there is room.
+  void WatchSubdirectory(const std::string& name);
   // Reads pending events; true if the directory itself went away.
   bool DrainEvents();
 
@@ -44,6 +49,10 @@ class DirectoryWatcher {
   int wake_fd_ = -1;  // eventfd that ends the loop
   int poke_fd_ = -1;  // eventfd that asks for a call
   bool watching_ = false;
+  int root_watch_ = -1;
+  // Beyond this, changes in further directories wait for the timer.
+  static constexpr std::size_t kMaxSubdirectories = 4096;
+  std::unordered_set<int> subdirectory_watches_;
   std::thread thread_;
 };
 

@@ -57,5 +57,39 @@ TEST(WatcherTest, AskingForAnotherLookCallsBackSoon) {
   std::filesystem::remove_all(dir);
 }
 
+// A bulletin's images arrive in, or are replaced in, its "_files"
+// directory: no event in the archive's own.
+TEST(WatcherTest, ChangesInTheDirectoriesInItAreSeen) {
+  const std::string dir = testing::MakeTempDir();
+  std::filesystem::create_directory(dir + "/a_files");
+  std::filesystem::create_directory(dir + "/.cache");
+  std::atomic<int> calls{0};
+  DirectoryWatcher watcher(dir, std::chrono::milliseconds(150),
+                           std::chrono::hours(1), [&calls] {
+                             ++calls;
+                             return false;
+                           });
+  std::string error;
+  ASSERT_TRUE(watcher.Start(&error)) << error;
+  testing::WriteFile(dir + "/a_files/1.png", "x");
+  EXPECT_TRUE(Eventually([&] { return calls.load() == 1; }));
+  // One made after the start is watched from when it appears.
+  std::filesystem::create_directory(dir + "/b_files");
+  EXPECT_TRUE(Eventually([&] { return calls.load() == 2; }));
+  testing::WriteFile(dir + "/b_files/1.png", "x");
+  EXPECT_TRUE(Eventually([&] { return calls.load() == 3; }));
+  // Hidden ones (the OCR cache, the image store) are left alone.
+  testing::WriteFile(dir + "/.cache/entry", "x");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(calls.load(), 3);
+  // Removing a watched directory is a change, not the archive gone.
+  std::filesystem::remove_all(dir + "/a_files");
+  EXPECT_TRUE(Eventually([&] { return calls.load() == 4; }));
+  testing::WriteFile(dir + "/c.md", "x");
+  EXPECT_TRUE(Eventually([&] { return calls.load() == 5; }));
+  watcher.Stop();
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace cncert
