@@ -172,6 +172,7 @@ void OcrService::RememberUnread(const std::string& bulletin_dir,
   if (!resolved.error.empty()) return;  // never to be read
   std::optional<FileVersion> version = FileVersion::OfPath(resolved.path);
   std::lock_guard<std::mutex> lock(mutex_);
+  hashes_.erase(key);  // what was read there before is gone
   if (unread_files_.size() >= kMaxKnownHashes) unread_files_.clear();
   unread_files_[key] = {std::move(resolved.path), version};
 }
@@ -200,10 +201,11 @@ void OcrService::RememberHash(const Job& job, const ImageBytes& image,
                               const std::string& hash) {
   if (image.path.empty() || !image.version) return;  // remote: the store
   cache_.RememberFile(*image.version, hash);
+  const std::string key = job.bulletin_dir + "\n" + job.src;
   std::lock_guard<std::mutex> lock(mutex_);
+  unread_files_.erase(key);
   if (hashes_.size() >= kMaxKnownHashes) hashes_.clear();
-  hashes_[job.bulletin_dir + "\n" + job.src] = {image.path, *image.version,
-                                                hash, std::nullopt};
+  hashes_[key] = {image.path, *image.version, hash, std::nullopt};
 }
 
 ImageBytes OcrService::Bytes(const Job& job, bool may_fetch) {

@@ -223,6 +223,19 @@ TEST_F(OcrArchiveTest, ABulletinIsParsedAgainWhenItsMissingImageArrives) {
   EXPECT_EQ(Scan().parsed, 0u);
 }
 
+// Removed: parsed again once, without it, and then left alone.
+TEST_F(OcrArchiveTest, ABulletinWhoseImageIsRemovedIsParsedAgainOnce) {
+  std::filesystem::create_directories(archive_dir_ + "/week_files");
+  testing::WriteFile(image_, std::string(4096, 'a'));
+  EXPECT_EQ(Status(Scan()), ImageStatus::kRead);
+  std::filesystem::remove(image_);
+  const ArchiveView view = Scan();
+  EXPECT_EQ(view.parsed, 1u);
+  EXPECT_EQ(Status(view), ImageStatus::kFailed);
+  EXPECT_EQ(Scan().parsed, 0u);
+  EXPECT_EQ(Scan().parsed, 0u);
+}
+
 TEST_F(OcrMemoTest, ARecordOfAnotherVersionIsNotTaken) {
   auto version = FileVersion::OfPath(image_);
   ASSERT_TRUE(version);
