@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "exporter/base/inotify_events.h"
+
 namespace cncert {
 
 DirectoryWatcher::DirectoryWatcher(std::string directory,
@@ -79,26 +81,19 @@ void DirectoryWatcher::WatchSubdirectory(const std::string& name) {
 }
 
 bool DirectoryWatcher::DrainEvents() {
-  alignas(inotify_event) char buf[16384];
   bool gone = false;
-  for (;;) {
-    const ssize_t n = ::read(inotify_fd_, buf, sizeof buf);
-    if (n <= 0) break;
-    for (ssize_t at = 0; at < n;) {
-      const auto* e = reinterpret_cast<const inotify_event*>(buf + at);
-      at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
-      if (e->wd != root_watch_) {
-        // A directory in it went away: the kernel dropped its watch.
-        if (e->mask & IN_IGNORED) subdirectory_watches_.erase(e->wd);
-        continue;
-      }
-      gone = gone || (e->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED));
-      if ((e->mask & IN_ISDIR) && (e->mask & (IN_CREATE | IN_MOVED_TO)) &&
-          e->len > 0) {
-        WatchSubdirectory(e->name);
-      }
+  DrainInotifyEvents(inotify_fd_, [&](const InotifyEvent& e) {
+    if (e.watch != root_watch_) {
+      // A directory in it went away: the kernel dropped its watch.
+      if (e.mask & IN_IGNORED) subdirectory_watches_.erase(e.watch);
+      return;
     }
-  }
+    gone = gone || (e.mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED));
+    if ((e.mask & IN_ISDIR) && (e.mask & (IN_CREATE | IN_MOVED_TO)) &&
+        !e.name.empty()) {
+      WatchSubdirectory(std::string(e.name));
+    }
+  });
   return gone;
 }
 

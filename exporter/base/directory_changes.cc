@@ -3,10 +3,10 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <cstring>
 
+#include "exporter/base/inotify_events.h"
 #include "exporter/base/log.h"
 
 namespace cncert {
@@ -37,28 +37,19 @@ void DirectoryChanges::Refresh() {
     }
     return;
   }
-  alignas(inotify_event) std::array<char, 16384> buffer{};
-  for (;;) {
-    const ssize_t n = ::read(fd_, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // EAGAIN: all read
-    for (ssize_t at = 0; at < n;) {
-      inotify_event event{};
-      std::memcpy(&event, buffer.data() + at, sizeof event);
-      at += static_cast<ssize_t>(sizeof event + event.len);
-      if ((event.mask & IN_Q_OVERFLOW) != 0) {
-        Forget();  // some events were lost: which, nobody knows
-        continue;
-      }
-      const auto it = watches_.find(event.wd);
-      if (it == watches_.end()) continue;
-      ++it->second.events;
-      // Moved or gone: its path may name another directory now.
-      if ((event.mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) != 0) {
-        Drop(event.wd, (event.mask & IN_IGNORED) != 0);
-      }
+  DrainInotifyEvents(fd_, [this](const InotifyEvent& event) {
+    if ((event.mask & IN_Q_OVERFLOW) != 0) {
+      Forget();  // some events were lost: which, nobody knows
+      return;
     }
-  }
+    const auto it = watches_.find(event.watch);
+    if (it == watches_.end()) return;
+    ++it->second.events;
+    // Moved or gone: its path may name another directory now.
+    if ((event.mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) != 0) {
+      Drop(event.watch, (event.mask & IN_IGNORED) != 0);
+    }
+  });
 }
 
 std::optional<DirectoryChanges::Mark> DirectoryChanges::Watch(
