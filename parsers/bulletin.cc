@@ -3,7 +3,6 @@
 #include <re2/re2.h>
 
 #include <array>
-#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <string_view>
@@ -101,10 +100,6 @@ const std::string kNone;
 const std::string& Provenance::image() const {
   return from_image ? from_image->image : kNone;
 }
-std::optional<double> Provenance::confidence() const {
-  if (std::isnan(image_confidence)) return std::nullopt;
-  return image_confidence;
-}
 
 std::string RuleName(const Value& v) {
   return v.metric + "/" + std::to_string(v.provenance.pattern);
@@ -115,15 +110,24 @@ std::string_view MatchedText(const Bulletin& b, const Provenance& p) {
   return std::string_view(b.text).substr(p.begin, p.end - p.begin);
 }
 
-std::string_view ImageLine(const Bulletin& b, const Provenance& p) {
-  if (!p.from_image || p.image_line >= p.from_image->lines.size()) return {};
-  const auto [begin, end] = p.from_image->lines[p.image_line];
-  if (end == Provenance::FromImage::kKept) {
-    const auto& kept = p.from_image->kept;
-    return begin < kept.size() ? kept[begin] : std::string_view();
+std::string ImageLine(const Bulletin& b, const Provenance& p) {
+  using Source = Provenance::FromImage;
+  if (!p.from_image) return {};
+  const auto& lines = p.from_image->lines;
+  std::string out;
+  for (std::size_t i = p.image_line; i < lines.size(); ++i) {
+    const auto [begin, end] = lines[i];
+    if (end == Source::kKept) {
+      const auto& kept = p.from_image->kept;
+      return i == p.image_line && begin < kept.size() ? kept[begin] : out;
+    }
+    const std::uint32_t to = end & ~Source::kGoesOn;
+    if (begin > to || to > b.text.size()) return {};
+    if (i > p.image_line) out += '\n';
+    out.append(b.text, begin, to - begin);
+    if (!(end & Source::kGoesOn)) break;
   }
-  if (begin > end || end > b.text.size()) return {};
-  return std::string_view(b.text).substr(begin, end - begin);
+  return out;
 }
 
 std::string_view SentenceAround(const Bulletin& b, const Provenance& p) {

@@ -3,6 +3,7 @@
 #define CNCERT_PARSERS_BULLETIN_H_
 
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -56,21 +57,26 @@ struct Provenance {
   struct FromImage {
     std::string image;
     // A span of the bulletin's text, where most lines stand whole (a copy
-    // of each was a quarter of an image bulletin's memory); or, where
-    // `end` is kKept, kept[begin]: lines joined from several, or reshaped
-    // by the layout.
+    // of each was a quarter of an image bulletin's memory), `end` marked
+    // with kGoesOn where the figure's next line follows; or, where `end` is
+    // kKept, kept[begin]: lines reshaped by the layout, joined by line
+    // breaks.
     struct Line {
       std::uint32_t begin = 0;
       std::uint32_t end = 0;
     };
     static constexpr std::uint32_t kKept = 0xFFFFFFFF;
+    static constexpr std::uint32_t kGoesOn = 0x80000000;
     std::vector<Line> lines;
     std::vector<std::string> kept;
   };
   std::shared_ptr<const FromImage> from_image;  // null for typed text
 
   const std::string& image() const;  // "" for typed text
-  std::optional<double> confidence() const;
+  std::optional<double> confidence() const {
+    if (std::isnan(image_confidence)) return std::nullopt;
+    return image_confidence;
+  }
 };
 
 // An image of the bulletin and what became of it.
@@ -138,7 +144,7 @@ std::string_view MatchedText(const Bulletin& b, const Provenance& p);
 std::string_view SentenceAround(const Bulletin& b, const Provenance& p);
 // The recognised line(s) a figure read from an image stands on, joined by
 // line breaks; empty for typed text.
-std::string_view ImageLine(const Bulletin& b, const Provenance& p);
+std::string ImageLine(const Bulletin& b, const Provenance& p);
 
 }  // namespace cncert
 

@@ -1,10 +1,13 @@
 #include "parsers/image_text.h"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 
 #include "parsers/image_trust.h"
 #include "parsers/normalize.h"
@@ -248,86 +251,226 @@ void MarkImageSpans(const Spliced& spliced, Layout* layout) {
 
 namespace {
 
-// Places the recognised `lines` (of `input`, joined by line breaks) of a
-// figure read from the image `source` tells: a span of the layout's text
-// where they stand in it as recognised (most figures: one line, copied
-// whole), else a copy kept with `source`. `joined` is room to work in.
+using PieceIt = std::vector<TextPiece>::const_iterator;
+
+// The last piece from `from` on that begins at or before `offset`, as
+// Layout::InputOffset finds it, walking from a piece found before.
+PieceIt PieceFrom(const Layout& layout, PieceIt from, std::size_t offset) {
+  while (std::next(from) != layout.pieces.end() &&
+         std::next(from)->begin <= offset) {
+    ++from;
+  }
+  return from;
+}
+
+// Where `offset` of the layout's text stands in the input, if it is inside
+// the piece `at`.
+std::optional<std::size_t> InputIn(PieceIt at, std::size_t offset) {
+  if (offset < at->begin || offset >= at->begin + at->length) {
+    return std::nullopt;
+  }
+  return at->input_begin + (offset - at->begin);
+}
+
+// Where the recognised `line` of `input` stands whole in the layout's text,
+// looked for in the piece near `near` that holds its input (pieces lie in
+// the order of the input too; were one found wrongly, the bytes would
+// differ and nothing be found).
+std::optional<Provenance::FromImage::Line> LineInLayout(const Layout& layout,
+                                                        std::string_view input,
+                                                        const SplicedLine& line,
+                                                        PieceIt* near) {
+  const std::size_t from = line.begin;
+  PieceIt piece = *near;
+  while (piece != layout.pieces.begin() && piece->input_begin > from) --piece;
+  while (std::next(piece) != layout.pieces.end() &&
+         std::next(piece)->input_begin <= from) {
+    ++piece;
+  }
+  *near = piece;
+  if (piece->input_begin > from || from >= piece->input_begin + piece->length) {
+    return std::nullopt;
+  }
+  const std::size_t at = piece->begin + (from - piece->input_begin);
+  const std::size_t size = line.end - line.begin;
+  // The top bit of `end` says that the next line goes on (kGoesOn).
+  if (at + size >= Provenance::FromImage::kGoesOn ||
+      layout.text.compare(at, size, input.substr(from, size)) != 0) {
+    return std::nullopt;
+  }
+  return Provenance::FromImage::Line{static_cast<std::uint32_t>(at),
+                                     static_cast<std::uint32_t>(at + size)};
+}
+
+// Places the recognised `lines` (of `input`) of a figure read from the
+// image `source` tells: as spans of the layout's text where each stands
+// whole (most figures), else as one copy kept with `source`, joined by line
+// breaks. `match` is the piece the figure's match begins in; `spans` and
+// `joined` are room to work in.
 void PlaceImageLine(const Layout& layout, std::string_view input,
-                    const std::vector<const SplicedLine*>& lines,
-                    Provenance::FromImage* source, std::string* joined,
-                    Provenance* p) {
+                    std::span<const SplicedLine* const> lines, PieceIt match,
+                    Provenance::FromImage* source,
+                    std::vector<Provenance::FromImage::Line>* spans,
+                    std::string* joined, Provenance* p) {
   using Line = Provenance::FromImage::Line;
+  auto& told = source->lines;
   // More figures than an image can have: the line is not told (no index
   // reaches the last).
   constexpr std::size_t kNoLine = std::numeric_limits<std::uint16_t>::max();
-  p->image_line =
-      static_cast<std::uint16_t>(std::min(source->lines.size(), kNoLine));
-  if (source->lines.size() >= kNoLine) return;
+  spans->clear();
+  for (const SplicedLine* line : lines) {
+    const auto span = LineInLayout(layout, input, *line, &match);
+    if (!span) {
+      spans->clear();
+      break;
+    }
+    spans->push_back(*span);
+    if (spans->size() > 1)
+      spans->rbegin()[1].end |= Provenance::FromImage::kGoesOn;
+  }
+  if (!spans->empty()) {
+    // The figure before often stands on the same lines.
+    const std::size_t n = spans->size();
+    if (told.size() >= n &&
+        (told.size() == n ||
+         told.rbegin()[n].end == Provenance::FromImage::kKept ||
+         !(told.rbegin()[n].end & Provenance::FromImage::kGoesOn)) &&
+        std::equal(spans->begin(), spans->end(), told.end() - n,
+                   [](const Line& a, const Line& b) {
+                     return a.begin == b.begin && a.end == b.end;
+                   })) {
+      p->image_line = static_cast<std::uint16_t>(told.size() - n);
+      return;
+    }
+    if (told.size() + n > kNoLine) {
+      p->image_line = static_cast<std::uint16_t>(kNoLine);
+      return;
+    }
+    p->image_line = static_cast<std::uint16_t>(told.size());
+    told.insert(told.end(), spans->begin(), spans->end());
+    return;
+  }
+  if (told.size() >= kNoLine) {
+    p->image_line = static_cast<std::uint16_t>(kNoLine);
+    return;
+  }
   joined->clear();
   for (const SplicedLine* l : lines) {
     if (!joined->empty()) *joined += '\n';
     joined->append(input.substr(l->begin, l->end - l->begin));
   }
-  // The piece of the layout's text the first line begins in (pieces lie in
-  // the order of the input too; were one found wrongly, the bytes would
-  // differ and the line be kept).
-  if (!lines.empty()) {
-    const std::size_t from = lines.front()->begin;
-    auto piece = std::partition_point(
-        layout.pieces.begin(), layout.pieces.end(),
-        [from](const TextPiece& t) { return t.input_begin <= from; });
-    if (piece != layout.pieces.begin()) {
-      --piece;
-      const std::size_t at = piece->begin + (from - piece->input_begin);
-      if (from < piece->input_begin + piece->length &&
-          at + joined->size() <= layout.text.size() &&
-          layout.text.compare(at, joined->size(), *joined) == 0) {
-        source->lines.push_back(
-            {static_cast<std::uint32_t>(at),
-             static_cast<std::uint32_t>(at + joined->size())});
-        return;
-      }
-    }
-  }
   auto& kept = source->kept;
   const auto same = std::find(kept.begin(), kept.end(), *joined);
-  source->lines.push_back(Line{static_cast<std::uint32_t>(same - kept.begin()),
-                               Provenance::FromImage::kKept});
+  p->image_line = static_cast<std::uint16_t>(told.size());
+  told.push_back(Line{static_cast<std::uint32_t>(same - kept.begin()),
+                      Provenance::FromImage::kKept});
   if (same == kept.end()) kept.push_back(*joined);
 }
+
+// The OCR confidence of the figure at [b, e) of `line`'s image text: its
+// characters, and each word that is all figure; a word that also holds
+// other characters ("%" or ";", often less sure) counts by the figure's
+// characters alone. Where nothing can be told apart, the whole line's
+// words count.
+float FigureConfidence(const Spliced& spliced, const SplicedLine& line,
+                       std::size_t b, std::size_t e) {
+  float confidence = 100;
+  bool found = false;
+  // Words lie in the order of where they begin, each word's symbols after
+  // it and inside it (AppendLine, AddWord): only the word where the
+  // figure begins and what follows it, up to the figure's end, overlap.
+  const auto& words = line.words;
+  std::size_t first =
+      std::upper_bound(words.begin(), words.end(), b,
+                       [](std::size_t o, const SplicedLine::Word& w) {
+                         return o < w.begin;
+                       }) -
+      words.begin();
+  first = first > 0 ? first - 1 : 0;
+  while (first > 0 && words[first].symbol) --first;
+  for (std::size_t i = first; i < words.size() && words[i].begin < e; ++i) {
+    const auto& w = words[i];
+    const bool overlaps = w.begin < e && w.end > b;
+    const bool inside = w.begin >= b && w.end <= e;
+    // A word's symbols, if it has any, follow it (AddWord).
+    const bool has_symbols =
+        !w.symbol && i + 1 < words.size() && words[i + 1].symbol &&
+        words[i + 1].begin >= w.begin && words[i + 1].end <= w.end;
+    // Beside the figure, a word may hold only what a figure's wording puts
+    // there; anything else ("8g1.7%") makes the whole word doubtful.
+    bool odd_neighbours = false;
+    if (overlaps && !w.symbol && !inside) {
+      static constexpr std::string_view kNeighbours = "%;,.:()个万亿起";
+      std::string_view word(spliced.text);
+      word = word.substr(w.begin + line.shift, w.end - w.begin);
+      for (std::size_t pos = 0; pos < word.size();) {
+        const std::size_t at = w.begin + pos;
+        const std::size_t start = pos;
+        const char32_t c = utf8::Next(word, pos);
+        if (at >= b && at < e) continue;
+        odd_neighbours = odd_neighbours ||
+                         kNeighbours.find(word.substr(start, pos - start)) ==
+                             std::string_view::npos ||
+                         c == 0xFFFD;
+      }
+    }
+    if (overlaps && (w.symbol || inside || !has_symbols || odd_neighbours)) {
+      confidence = std::min(confidence, w.confidence);
+      found = true;
+    }
+  }
+  if (!found) {
+    for (const auto& w : line.words)
+      confidence = std::min(confidence, w.confidence);
+  }
+  return confidence;
+}
+
+// A figure read from an image, as it is traced.
+struct Traced {
+  Value* value = nullptr;
+  PieceIt match;                      // the piece its match begins in
+  const SplicedLine* line = nullptr;  // the line the figure begins on
+  std::size_t b = 0;  // the figure's span in the image's own text
+  std::size_t e = 0;
+  std::size_t first = 0;  // its match's lines: on_lines[first, first + count)
+  std::size_t count = 0;
+};
 
 }  // namespace
 
 void TraceImageValues(const Layout& layout, const Spliced& spliced,
                       const std::vector<ImageRef>& images,
                       std::vector<Value>* values) {
-  auto line_at = [&spliced](std::size_t input) -> const SplicedLine* {
-    const auto it = std::upper_bound(
-        spliced.lines.begin(), spliced.lines.end(), input,
-        [](std::size_t o, const SplicedLine& l) { return o < l.begin; });
-    if (it == spliced.lines.begin()) return nullptr;
-    const SplicedLine* line = &*std::prev(it);
-    return input < line->end ? line : nullptr;
-  };
+  if (layout.image_spans.empty() || layout.pieces.empty()) return;
+  // First where each figure stands, then one account of each image sized
+  // for its figures: grown a figure at a time, they were most of a parse's
+  // allocations.
+  std::vector<Traced> traced;
+  traced.reserve(values->size());
   std::vector<const SplicedLine*> on_lines;
-  // One account of each image, shared by its figures.
-  std::vector<std::shared_ptr<Provenance::FromImage>> sources(images.size());
-  std::string joined;
+  on_lines.reserve(2 * values->size());
   for (Value& v : *values) {
     Provenance& p = v.provenance;
     if (!layout.InImage(p.begin, p.end)) continue;
-    const auto vb = layout.InputOffset(p.value_begin);
-    const auto ve = layout.InputOffset(
-        p.value_end > p.value_begin ? p.value_end - 1 : p.value_begin);
-    const SplicedLine* line = vb ? line_at(*vb) : nullptr;
-    if (!line) continue;
-    // The recognised lines the whole match stands on: those the input of
-    // each piece of text within the match overlaps, in order.
-    on_lines.clear();
+    // The piece the match begins in; the figure's pieces follow it.
     auto piece = std::upper_bound(
         layout.pieces.begin(), layout.pieces.end(), std::size_t{p.begin},
         [](std::size_t o, const TextPiece& t) { return o < t.begin; });
     if (piece != layout.pieces.begin()) --piece;
+    const PieceIt match = piece;
+    if (p.value_begin < match->begin) continue;  // not inside its match
+    const PieceIt value_piece = PieceFrom(layout, match, p.value_begin);
+    const std::size_t last =
+        p.value_end > p.value_begin ? p.value_end - 1 : p.value_begin;
+    const auto vb = InputIn(value_piece, p.value_begin);
+    const auto ve = InputIn(PieceFrom(layout, value_piece, last), last);
+    if (!vb) continue;
+    // The recognised lines the whole match stands on: those the input of
+    // each piece of text within the match overlaps, in order.
+    const std::size_t first = on_lines.size();
+    auto l = spliced.lines.end();
+    std::size_t previous_from = 0;
     for (; piece != layout.pieces.end() && piece->begin < p.end; ++piece) {
       const std::size_t from = std::max<std::size_t>(p.begin, piece->begin);
       const std::size_t to =
@@ -335,80 +478,63 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
       if (from >= to) continue;
       const std::size_t input_from = piece->input_begin + (from - piece->begin);
       const std::size_t input_to = piece->input_begin + (to - piece->begin);
-      auto l = std::upper_bound(
-          spliced.lines.begin(), spliced.lines.end(), input_from,
-          [](std::size_t o, const SplicedLine& s) { return o < s.begin; });
-      if (l != spliced.lines.begin()) --l;
-      for (; l != spliced.lines.end() && l->begin < input_to; ++l) {
-        if (l->end <= input_from) continue;
-        if (!on_lines.empty() && on_lines.back() == &*l) continue;
-        on_lines.push_back(&*l);
+      // The last line that begins at or before `input_from`: searched for
+      // once, then walked to while the pieces follow their input.
+      if (l == spliced.lines.end() || input_from < previous_from) {
+        l = std::upper_bound(
+            spliced.lines.begin(), spliced.lines.end(), input_from,
+            [](std::size_t o, const SplicedLine& s) { return o < s.begin; });
+        if (l != spliced.lines.begin()) --l;
+      } else {
+        while (std::next(l) != spliced.lines.end() &&
+               std::next(l)->begin <= input_from) {
+          ++l;
+        }
+      }
+      previous_from = input_from;
+      for (auto on = l; on != spliced.lines.end() && on->begin < input_to;
+           ++on) {
+        if (on->end <= input_from) continue;
+        if (on_lines.size() > first && on_lines.back() == &*on) continue;
+        on_lines.push_back(&*on);
       }
     }
-    auto& source = sources[line->image];
-    if (!source) {
-      source = std::make_shared<Provenance::FromImage>();
-      source->image = images[line->image].src;
+    // The line the figure begins on is one of them, if it is on any.
+    const SplicedLine* line = nullptr;
+    for (std::size_t i = first; i < on_lines.size(); ++i) {
+      if (on_lines[i]->begin <= *vb && *vb < on_lines[i]->end) {
+        line = on_lines[i];
+        break;
+      }
     }
-    PlaceImageLine(layout, spliced.text, on_lines, source.get(), &joined, &p);
-    p.from_image = source;
-    // The confidence of what makes the figure: its characters, and each
-    // word that is all figure; a word that also holds other characters ("%"
-    // or ";", often less sure) counts by the figure's characters alone.
-    // Where nothing can be told apart, the whole line's words count.
+    if (!line) {
+      on_lines.resize(first);
+      continue;
+    }
     // Words are placed in their image's own text: so are `b` and `e`.
     const std::size_t b = *vb - line->shift;
     const std::size_t e = (ve ? *ve - line->shift : b) + 1;
-    float confidence = 100;
-    bool found = false;
-    // Words lie in the order of where they begin, each word's symbols after
-    // it and inside it (AppendLine, AddWord): only the word where the
-    // figure begins and what follows it, up to the figure's end, overlap.
-    const auto& words = line->words;
-    std::size_t first =
-        std::upper_bound(words.begin(), words.end(), b,
-                         [](std::size_t o, const SplicedLine::Word& w) {
-                           return o < w.begin;
-                         }) -
-        words.begin();
-    first = first > 0 ? first - 1 : 0;
-    while (first > 0 && words[first].symbol) --first;
-    for (std::size_t i = first; i < words.size() && words[i].begin < e; ++i) {
-      const auto& w = words[i];
-      const bool overlaps = w.begin < e && w.end > b;
-      const bool inside = w.begin >= b && w.end <= e;
-      // A word's symbols, if it has any, follow it (AddWord).
-      const bool has_symbols =
-          !w.symbol && i + 1 < words.size() && words[i + 1].symbol &&
-          words[i + 1].begin >= w.begin && words[i + 1].end <= w.end;
-      // Beside the figure, a word may hold only what a figure's wording puts
-      // there; anything else ("8g1.7%") makes the whole word doubtful.
-      bool odd_neighbours = false;
-      if (overlaps && !w.symbol && !inside) {
-        static constexpr std::string_view kNeighbours = "%;,.:()个万亿起";
-        std::string_view word(spliced.text);
-        word = word.substr(w.begin + line->shift, w.end - w.begin);
-        for (std::size_t pos = 0; pos < word.size();) {
-          const std::size_t at = w.begin + pos;
-          const std::size_t start = pos;
-          const char32_t c = utf8::Next(word, pos);
-          if (at >= b && at < e) continue;
-          odd_neighbours = odd_neighbours ||
-                           kNeighbours.find(word.substr(start, pos - start)) ==
-                               std::string_view::npos ||
-                           c == 0xFFFD;
-        }
-      }
-      if (overlaps && (w.symbol || inside || !has_symbols || odd_neighbours)) {
-        confidence = std::min(confidence, w.confidence);
-        found = true;
-      }
+    traced.push_back({&v, match, line, b, e, first, on_lines.size() - first});
+  }
+  // At most: figures on the same lines share them.
+  std::vector<std::size_t> told(images.size());
+  for (const Traced& t : traced) told[t.line->image] += t.count;
+  std::vector<std::shared_ptr<Provenance::FromImage>> sources(images.size());
+  std::vector<Provenance::FromImage::Line> spans;
+  std::string joined;
+  for (const Traced& t : traced) {
+    auto& source = sources[t.line->image];
+    if (!source) {
+      source = std::make_shared<Provenance::FromImage>();
+      source->image = images[t.line->image].src;
+      source->lines.reserve(told[t.line->image]);
     }
-    if (!found) {
-      for (const auto& w : line->words)
-        confidence = std::min(confidence, w.confidence);
-    }
-    p.image_confidence = confidence;
+    Provenance& p = t.value->provenance;
+    PlaceImageLine(layout, spliced.text,
+                   std::span(on_lines).subspan(t.first, t.count), t.match,
+                   source.get(), &spans, &joined, &p);
+    p.from_image = source;
+    p.image_confidence = FigureConfidence(spliced, *t.line, t.b, t.e);
   }
 }
 

@@ -26,7 +26,8 @@ bool DropIf(Bulletin* b, F drop) {
   bool dropping = false;
   for (std::size_t i = 0; i < b->values.size(); ++i) {
     Value& v = b->values[i];
-    const std::string why = FromImage(v) ? drop(v) : "";
+    std::string why;
+    if (FromImage(v)) why = drop(v);
     if (why.empty()) {
       if (dropping) kept.push_back(std::move(v));
       continue;
@@ -87,23 +88,28 @@ bool DropUntrustedImageValues(const std::vector<std::string>& named_issues,
   // Shares are stated to 0.1 %: recomputed from read counts they must agree
   // to that, not only to the percentage point the text check allows. A digit
   // misread in a count of thousands moves a share of 2 % by less than that.
-  for (const char* part : {"cncert_defaced_government_websites",
-                           "cncert_backdoored_government_websites"}) {
-    const std::string whole =
-        std::string(part).substr(0, std::string(part).find("_government")) +
-        "_websites";
+  struct Share {
+    std::string_view part, whole, ratio;
+  };
+  static constexpr std::array<Share, 2> kShares = {{
+      {"cncert_defaced_government_websites", "cncert_defaced_websites",
+       "cncert_defaced_government_websites_ratio"},
+      {"cncert_backdoored_government_websites", "cncert_backdoored_websites",
+       "cncert_backdoored_government_websites_ratio"},
+  }};
+  for (const auto& [part, whole, ratio] : kShares) {
     const Value* p = bulletin->Find(part);
     const Value* w = bulletin->Find(whole);
-    const Value* share = bulletin->Find(std::string(part) + "_ratio");
+    const Value* share = bulletin->Find(ratio);
     if (!p || !w || !share || w->value <= 0) continue;
     if (!FromImage(*p) && !FromImage(*w) && !FromImage(*share)) continue;
     const double actual = p->value / w->value;
     if (std::fabs(actual - share->value) > 0.0015) {
-      shares.push_back({"the share " + FormatNumber(share->value) +
-                            " read from an image " + "does not match " +
-                            FormatNumber(p->value) + " of " +
-                            FormatNumber(w->value),
-                        {std::string(part) + "_ratio", part, whole}});
+      shares.push_back(
+          {"the share " + FormatNumber(share->value) + " read from an image " +
+               "does not match " + FormatNumber(p->value) + " of " +
+               FormatNumber(w->value),
+           {std::string(ratio), std::string(part), std::string(whole)}});
     }
   }
   const std::array<const std::vector<Inconsistency>*, 2> lists = {&found,

@@ -139,13 +139,23 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
                                &bulletin)) {
     inconsistencies = FindInconsistencies(bulletin);
   }
+  // Figures of one image share its account: each is looked up once.
+  const Provenance::FromImage* counted = nullptr;
+  ImageUse* counted_in = nullptr;
   for (const Value& v : bulletin.values) {
-    for (ImageUse& use : bulletin.images) {
-      if (!v.provenance.image().empty() && use.src == v.provenance.image()) {
-        ++use.figures;
-        break;
+    const Provenance::FromImage* source = v.provenance.from_image.get();
+    if (!source || source->image.empty()) continue;
+    if (source != counted) {
+      counted = source;
+      counted_in = nullptr;
+      for (ImageUse& use : bulletin.images) {
+        if (use.src == source->image) {
+          counted_in = &use;
+          break;
+        }
       }
     }
+    if (counted_in) ++counted_in->figures;
   }
   NoteUnreadImages(bulletin);
   if (bulletin.values.empty()) {

@@ -95,7 +95,11 @@ TEST(ImagesTest, FiguresFromAnImageCarryTheirProvenance) {
   const Value* backdoored = b.Find("cncert_backdoored_websites");
   ASSERT_NE(backdoored, nullptr);
   EXPECT_EQ(backdoored->value, 567);
-  EXPECT_THAT(ImageLine(b, backdoored->provenance), HasSubstr("\n"));
+  EXPECT_EQ(ImageLine(b, backdoored->provenance),
+            "本周,CNCERT监测发现境内被篡改网站数量为1234个;境内被植入后门的网站"
+            "\n数量为567个;针对境内网站的仿冒页面数量为8901个。");
+  // Each of its lines stands whole in the text too: none is copied.
+  EXPECT_TRUE(backdoored->provenance.from_image->kept.empty());
   // Typed figures have no image.
   EXPECT_EQ(b.Find("cncert_incidents_handled")->provenance.image(), "");
   ASSERT_EQ(b.images.size(), 4u);
