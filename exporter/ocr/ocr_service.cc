@@ -27,12 +27,17 @@ namespace {
 class FileImages : public ImageReader {
  public:
   FileImages(OcrService& service, std::string dir)
-      : service_(service), dir_(std::move(dir)) {}
+      : service_(service), dir_(std::move(dir)) {
+    held_.reserve(kHeld);
+  }
   ImageLookup Read(const ImageRef& ref) const override {
     return service_.Lookup(dir_, ref, &held_);
   }
 
  private:
+  // The images a bulletin's figures stand in: a few (grown one at a time,
+  // the vector was a third of a cached image's allocations).
+  static constexpr std::size_t kHeld = 8;
   OcrService& service_;
   std::string dir_;
   mutable std::vector<std::shared_ptr<const ImageText>> held_;
@@ -278,13 +283,13 @@ ImageLookup OcrService::Lookup(
   }
   // A cache hit reads no image: a stored remote image is named by its hash,
   // a local one's hash is kept per version of the file.
-  if (const std::string known = KnownHash(bulletin_dir, ref.src, key);
+  if (std::string known = KnownHash(bulletin_dir, ref.src, key);
       !known.empty()) {
     if (auto cached = cache_.Load(known);
         cached && cached->failure == ImageFailure::kNone) {
       if (metrics_) metrics_->OcrCacheHit();
       held->emplace_back(cached, &cached->text);
-      return {ImageStatus::kRead, held->back().get(), "", known};
+      return {ImageStatus::kRead, held->back().get(), "", std::move(known)};
     }
   }
   const Job job{bulletin_dir, ref.src};
