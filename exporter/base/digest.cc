@@ -20,20 +20,51 @@ void Sha256::Update(std::string_view data) {
   if (ctx_ != nullptr) EVP_DigestUpdate(ctx_, data.data(), data.size());
 }
 
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+std::string ToHex(const unsigned char* bytes, std::size_t size) {
+  std::string out;
+  out.reserve(2 * size);
+  for (std::size_t i = 0; i < size; ++i) {
+    out += kHex[bytes[i] >> 4];
+    out += kHex[bytes[i] & 15];
+  }
+  return out;
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+}  // namespace
+
 std::string Sha256::Hex() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   if (ctx_ == nullptr || EVP_DigestFinal_ex(ctx_, digest, &size) != 1) {
     return "";
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(std::size_t{2} * size);
-  for (unsigned int i = 0; i < size; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
+  return ToHex(digest, size);
+}
+
+std::optional<Sha256Digest> Sha256FromHex(std::string_view hex) {
+  Sha256Digest out{};
+  if (hex.size() != 2 * out.size()) return std::nullopt;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int high = HexDigit(hex[2 * i]);
+    const int low = HexDigit(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out[i] = static_cast<std::uint8_t>(high << 4 | low);
   }
   return out;
+}
+
+std::string Sha256DigestHex(const Sha256Digest& digest) {
+  return ToHex(digest.data(), digest.size());
 }
 
 }  // namespace cncert

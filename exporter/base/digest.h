@@ -2,6 +2,9 @@
 #ifndef CNCERT_EXPORTER_BASE_DIGEST_H_
 #define CNCERT_EXPORTER_BASE_DIGEST_H_
 
+#include <array>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +31,14 @@ class Sha256 {
 
 // The same of data given whole.
 std::string Sha256Hex(std::string_view data);
+
+// A digest kept in its 32 bytes, where many are kept: its hex is 65 bytes
+// on the heap besides the string.
+using Sha256Digest = std::array<std::uint8_t, 32>;
+// Of 64 lower-case hex digits, as Sha256Hex() writes them (so that the
+// hex comes back the same); none for anything else.
+std::optional<Sha256Digest> Sha256FromHex(std::string_view hex);
+std::string Sha256DigestHex(const Sha256Digest& digest);
 
 }  // namespace cncert
 

@@ -106,7 +106,7 @@ std::string OcrService::KnownHash(const std::string& bulletin_dir,
     std::lock_guard<std::mutex> lock(mutex_);
     const auto it = hashes_.find(key);
     if (it != hashes_.end()) {
-      return Unchanged(it->second) ? it->second.hash : "";
+      return Unchanged(key, it->second) ? Sha256DigestHex(it->second.hash) : "";
     }
   }
   // Not seen by this process. A remote image: the store's file that names
@@ -126,17 +126,37 @@ std::string OcrService::KnownHash(const std::string& bulletin_dir,
                             : cache_.KnownFile(*version);
   if (hash.empty()) return "";
   std::lock_guard<std::mutex> lock(mutex_);
-  if (hashes_.size() >= kMaxKnownHashes) hashes_.clear();
-  hashes_[key] = {std::move(path), *version, hash, std::nullopt};
+  Remember(key, path, *version, hash);
   return hash;
 }
 
-bool OcrService::Unchanged(KnownFile& known) {
+void OcrService::Remember(const std::string& key, const std::string& path,
+                          const FileVersion& version, const std::string& hash) {
+  const auto digest = Sha256FromHex(hash);
+  if (!digest) return;  // not a name the cache gave: asked for each time
+  if (hashes_.size() >= kMaxKnownHashes) hashes_.clear();
+  KnownFile& known = hashes_[key];
+  known = {"", version, *digest, std::nullopt};
+  if (KnownPath(key, known) != path) known.path = path;
+}
+
+std::string OcrService::KnownPath(const std::string& key,
+                                  const KnownFile& known) {
+  if (!known.path.empty()) return known.path;
+  std::string path = key;
+  if (const auto separator = path.rfind('\n'); separator != std::string::npos) {
+    path[separator] = '/';
+  }
+  return path;
+}
+
+bool OcrService::Unchanged(const std::string& key, KnownFile& known) {
   if (known.checked && image_dirs_.Unchanged(*known.checked)) return true;
+  const std::string path = KnownPath(key, known);
   // Watched before the check: a change after it is an event.
-  const std::string dir = WatchableDirectory(known.path);
+  const std::string dir = WatchableDirectory(path);
   const auto mark = dir.empty() ? std::nullopt : image_dirs_.Watch(dir);
-  if (FileVersion::OfPath(known.path) != known.version) return false;
+  if (FileVersion::OfPath(path) != known.version) return false;
   known.checked = mark;
   return true;
 }
@@ -154,7 +174,7 @@ bool OcrService::ImagesChanged(const std::string& path,
     // Read (or failed in OCR) from a file of a known version. Not known
     // (forgotten, or read by another process): seen at a restart.
     if (const auto it = hashes_.find(key); it != hashes_.end()) {
-      if (!Unchanged(it->second)) return true;
+      if (!Unchanged(key, it->second)) return true;
       continue;
     }
     // Not read at all (missing, refused): read again once the file differs,
@@ -209,8 +229,7 @@ void OcrService::RememberHash(const Job& job, const ImageBytes& image,
   const std::string key = job.bulletin_dir + "\n" + job.src;
   std::lock_guard<std::mutex> lock(mutex_);
   unread_files_.erase(key);
-  if (hashes_.size() >= kMaxKnownHashes) hashes_.clear();
-  hashes_[key] = {image.path, *image.version, hash, std::nullopt};
+  Remember(key, image.path, *image.version, hash);
 }
 
 ImageBytes OcrService::Bytes(const Job& job, bool may_fetch) {

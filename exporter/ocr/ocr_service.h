@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "exporter/archive/archive.h"
+#include "exporter/base/digest.h"
 #include "exporter/base/directory_changes.h"
 #include "exporter/fetch/fetch_config.h"
 #include "exporter/fetch/image_store.h"
@@ -109,9 +110,10 @@ class OcrService : public ImageReaders {
   // Images: bulletin dir + src → (the file that tells the hash: a local
   // image itself, the store's name of a remote one; its version; the hash).
   struct KnownFile {
+    // "" where it is the key's, bulletin dir "/" src (most): KnownPath().
     std::string path;
     FileVersion version;
-    std::string hash;
+    Sha256Digest hash;
     // Its directory when the version was last checked while watched: until
     // that directory changes, no check is needed.
     std::optional<DirectoryChanges::Mark> checked;
@@ -126,7 +128,11 @@ class OcrService : public ImageReaders {
                       const std::string& key);
   // Whether `known`'s file is still at its version: told by the watch on
   // its directory, else checked (and watched from then on). Under mutex_.
-  bool Unchanged(KnownFile& known);
+  bool Unchanged(const std::string& key, KnownFile& known);
+  // Remembers `hash` for `key`, read from `path` at `version`. Under mutex_.
+  void Remember(const std::string& key, const std::string& path,
+                const FileVersion& version, const std::string& hash);
+  static std::string KnownPath(const std::string& key, const KnownFile& known);
   // Where a change to `path` is seen by watching its directory: the root
   // or a directory in it (a bulletin's "_files"); "" for deeper files, whose
   // ancestors might be replaced unseen.

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -438,6 +439,24 @@ TEST(OcrCacheTest, TheLanguageDataIsNamedByItsFirstMibAndItsSize) {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(Sha256Hex(""),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST(DigestTest, AKeptDigestGivesBackItsHex) {
+  const std::string hex = Sha256Hex("abc");
+  const auto digest = Sha256FromHex(hex);
+  ASSERT_TRUE(digest.has_value());
+  EXPECT_EQ((*digest)[0], 0xba);
+  EXPECT_EQ((*digest)[31], 0xad);
+  EXPECT_EQ(Sha256DigestHex(*digest), hex);
+  // What Sha256Hex() never writes is not taken: its hex would not come back
+  // the same.
+  std::string upper = hex;
+  for (char& c : upper) c = static_cast<char>(std::toupper(c));
+  EXPECT_FALSE(Sha256FromHex(upper).has_value());
+  EXPECT_FALSE(Sha256FromHex(hex.substr(1)).has_value());
+  EXPECT_FALSE(Sha256FromHex(hex + "0").has_value());
+  EXPECT_FALSE(Sha256FromHex(std::string(64, 'g')).has_value());
+  EXPECT_FALSE(Sha256FromHex("").has_value());
 }
 
 }  // namespace
