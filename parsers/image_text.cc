@@ -148,9 +148,20 @@ std::shared_ptr<const PreparedImage> Prepare(const std::string& key,
   return prepared;
 }
 
+// Room for `more` elements at once, still growing by doubling: an image
+// brings dozens of lines, which one at a time took several allocations.
+template <typename T>
+void MakeRoom(std::vector<T>& v, std::size_t more) {
+  if (v.capacity() - v.size() < more) {
+    v.reserve(std::max(2 * v.capacity(), v.size() + more));
+  }
+}
+
 void AppendPrepared(std::shared_ptr<const PreparedImage> prepared,
                     std::size_t image, Spliced* out) {
   const std::size_t shift = out->text.size();
+  MakeRoom(out->lines, prepared->lines.size());
+  MakeRoom(out->verdicts, prepared->lines.size());
   out->text += prepared->text;
   for (const PreparedLine& line : prepared->lines) {
     out->lines.push_back(
@@ -179,6 +190,8 @@ Spliced SpliceImages(std::string_view normalized,
     return out;
   }
   out.text.reserve(normalized.size());
+  // Lines of text run to tens of bytes; a few too many are a few bytes.
+  out.verdicts.reserve(normalized.size() / 32 + 1);
   // The section each image stands in, as SegmentSections would place it in
   // the text without images: the last heading's before it (none: the lead,
   // or the whole text, where figures are read).
@@ -307,53 +320,50 @@ std::optional<Provenance::FromImage::Line> LineInLayout(const Layout& layout,
 // Places the recognised `lines` (of `input`) of a figure read from the
 // image `source` tells: as spans of the layout's text where each stands
 // whole (most figures), else as one copy kept with `source`, joined by line
-// breaks. `match` is the piece the figure's match begins in; `spans` and
-// `joined` are room to work in.
+// breaks. `match` is the piece the figure's match begins in; `joined` is
+// room to work in. Adds at most one entry per line to `source->lines`.
 void PlaceImageLine(const Layout& layout, std::string_view input,
                     std::span<const SplicedLine* const> lines, PieceIt match,
-                    Provenance::FromImage* source,
-                    std::vector<Provenance::FromImage::Line>* spans,
-                    std::string* joined, Provenance* p) {
-  using Line = Provenance::FromImage::Line;
+                    Provenance::FromImage* source, std::string* joined,
+                    Provenance* p) {
+  using Source = Provenance::FromImage;
   auto& told = source->lines;
   // More figures than an image can have: the line is not told (no index
   // reaches the last).
   constexpr std::size_t kNoLine = std::numeric_limits<std::uint16_t>::max();
-  spans->clear();
+  const std::size_t start = told.size();
+  if (start + lines.size() > kNoLine) {
+    p->image_line = static_cast<std::uint16_t>(kNoLine);
+    return;
+  }
   for (const SplicedLine* line : lines) {
     const auto span = LineInLayout(layout, input, *line, &match);
     if (!span) {
-      spans->clear();
+      told.resize(start);
       break;
     }
-    spans->push_back(*span);
-    if (spans->size() > 1)
-      spans->rbegin()[1].end |= Provenance::FromImage::kGoesOn;
+    if (told.size() > start) told.back().end |= Source::kGoesOn;
+    told.push_back(*span);
   }
-  if (!spans->empty()) {
-    // The figure before often stands on the same lines.
-    const std::size_t n = spans->size();
-    if (told.size() >= n &&
-        (told.size() == n ||
-         told.rbegin()[n].end == Provenance::FromImage::kKept ||
-         !(told.rbegin()[n].end & Provenance::FromImage::kGoesOn)) &&
-        std::equal(spans->begin(), spans->end(), told.end() - n,
-                   [](const Line& a, const Line& b) {
-                     return a.begin == b.begin && a.end == b.end;
-                   })) {
-      p->image_line = static_cast<std::uint16_t>(told.size() - n);
-      return;
+  if (const std::size_t n = told.size() - start; n > 0) {
+    // The figure before often stands on the same lines: told once.
+    const auto same = [](const Source::Line& a, const Source::Line& b) {
+      return a.begin == b.begin && a.end == b.end;
+    };
+    if (start >= n &&
+        std::equal(told.begin() + static_cast<long>(start - n),
+                   told.begin() + static_cast<long>(start),
+                   told.begin() + static_cast<long>(start), same)) {
+      const std::size_t before = start - n;
+      // Those lines must be a figure's whole: not the end of a longer run.
+      if (before == 0 || told[before - 1].end == Source::kKept ||
+          !(told[before - 1].end & Source::kGoesOn)) {
+        told.resize(start);
+        p->image_line = static_cast<std::uint16_t>(before);
+        return;
+      }
     }
-    if (told.size() + n > kNoLine) {
-      p->image_line = static_cast<std::uint16_t>(kNoLine);
-      return;
-    }
-    p->image_line = static_cast<std::uint16_t>(told.size());
-    told.insert(told.end(), spans->begin(), spans->end());
-    return;
-  }
-  if (told.size() >= kNoLine) {
-    p->image_line = static_cast<std::uint16_t>(kNoLine);
+    p->image_line = static_cast<std::uint16_t>(start);
     return;
   }
   joined->clear();
@@ -363,9 +373,9 @@ void PlaceImageLine(const Layout& layout, std::string_view input,
   }
   auto& kept = source->kept;
   const auto same = std::find(kept.begin(), kept.end(), *joined);
-  p->image_line = static_cast<std::uint16_t>(told.size());
-  told.push_back(Line{static_cast<std::uint32_t>(same - kept.begin()),
-                      Provenance::FromImage::kKept});
+  p->image_line = static_cast<std::uint16_t>(start);
+  told.push_back(Source::Line{static_cast<std::uint32_t>(same - kept.begin()),
+                              Source::kKept});
   if (same == kept.end()) kept.push_back(*joined);
 }
 
@@ -518,23 +528,22 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
     const std::size_t e = (ve ? *ve - line->shift : b) + 1;
     traced.push_back({&v, match, line, b, e, first, on_lines.size() - first});
   }
-  // At most: figures on the same lines share them.
-  std::vector<std::size_t> told(images.size());
-  for (const Traced& t : traced) told[t.line->image] += t.count;
-  std::vector<std::shared_ptr<Provenance::FromImage>> sources(images.size());
-  std::vector<Provenance::FromImage::Line> spans;
+  // Each image's account, and how many lines it tells at most.
+  std::vector<std::pair<std::shared_ptr<Provenance::FromImage>, std::size_t>>
+      sources(images.size());
+  for (const Traced& t : traced) sources[t.line->image].second += t.count;
   std::string joined;
   for (const Traced& t : traced) {
-    auto& source = sources[t.line->image];
+    auto& [source, told] = sources[t.line->image];
     if (!source) {
       source = std::make_shared<Provenance::FromImage>();
       source->image = images[t.line->image].src;
-      source->lines.reserve(told[t.line->image]);
+      source->lines.reserve(told);
     }
     Provenance& p = t.value->provenance;
     PlaceImageLine(layout, spliced.text,
                    std::span(on_lines).subspan(t.first, t.count), t.match,
-                   source.get(), &spans, &joined, &p);
+                   source.get(), &joined, &p);
     p.from_image = source;
     p.image_confidence = FigureConfidence(spliced, *t.line, t.b, t.e);
   }
