@@ -19,6 +19,7 @@ struct ImageFlags {
   std::size_t max_bytes = 20u << 20;
   double min_confidence = 60;
   std::size_t memory_budget = OcrLimits{}.budget.memory_bytes;
+  int retry_seconds = 3600;  // serve only
 
   ImageOptions ToOptions() const;
   // The limits of fetching images, sent with `user_agent` unless set.

@@ -1,5 +1,7 @@
 // The image flags as the OCR service's options: in the whole exporter only
 // (the parse-only front reads no images, and links none of the service).
+#include <chrono>
+
 #include "exporter/cli/image_flags.h"
 
 namespace cncert {
@@ -14,6 +16,7 @@ ImageOptions ImageFlags::ToOptions() const {
   o.http.max_bytes = max_bytes;
   o.limits.max_bytes = max_bytes;
   o.limits.budget.memory_bytes = memory_budget;
+  o.retry_failed_after = std::chrono::seconds(retry_seconds);
   return o;
 }
 

@@ -323,6 +323,11 @@ void AddServeCommand(CLI::App& app, CommandRunner* run) {
       ->capture_default_str()
       ->check(CLI::Range(1, 86400));
   AddImageFlags(cmd, &o->images, /*with_cache=*/false);
+  cmd->add_option("--images.retry-after", o->images.retry_seconds,
+                  "Seconds after which an image that could not be downloaded "
+                  "or read is tried again")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 7 * 86400));
   cmd->callback([run, o] { *run = [o] { return Serve(*o); }; });
 }
 

@@ -171,6 +171,11 @@ bool OcrService::ImagesChanged(const std::string& path,
       continue;
     }
     const std::string key = dir + "\n" + use.src;
+    // Could not be downloaded or read: asked for again in time.
+    if (const auto failed = failed_.find(key);
+        failed != failed_.end() && RetryDue(failed->second)) {
+      return true;
+    }
     // Read (or failed in OCR) from a file of a known version. Not known
     // (forgotten, or read by another process): seen at a restart.
     if (const auto it = hashes_.find(key); it != hashes_.end()) {
@@ -188,6 +193,11 @@ bool OcrService::ImagesChanged(const std::string& path,
     }
   }
   return false;
+}
+
+bool OcrService::RetryDue(const FailedImage& failed) const {
+  return std::chrono::steady_clock::now() - failed.at >=
+         options_.retry_failed_after;
 }
 
 void OcrService::RememberUnread(const std::string& bulletin_dir,
@@ -295,9 +305,11 @@ ImageLookup OcrService::Lookup(
   const std::string key = bulletin_dir + "\n" + ref.src;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    const auto failed = failed_.find(key);
-    if (failed != failed_.end()) {
-      return {ImageStatus::kFailed, nullptr, failed->second, ""};
+    if (const auto failed = failed_.find(key); failed != failed_.end()) {
+      if (!RetryDue(failed->second)) {
+        return {ImageStatus::kFailed, nullptr, failed->second.reason, ""};
+      }
+      failed_.erase(failed);  // asked for again below
     }
   }
   // A cache hit reads no image: a stored remote image is named by its hash,
@@ -391,13 +403,14 @@ void OcrService::Work() {
       std::lock_guard<std::mutex> lock(mutex_);
       const std::string key = job.bulletin_dir + "\n" + job.src;
       queued_.erase(key);
-      // Not retried until the process restarts: the bulletin would wait
-      // for it forever.
+      // Not asked for again until options_.retry_failed_after: the
+      // bulletin would wait for it forever.
       if (image.failure != ImageFailure::kNone || image.bytes.empty()) {
-        failed_[key] = image.failure == ImageFailure::kNone
-                           ? "fetch: nothing arrived"
-                           : std::string(ImageFailureName(image.failure)) +
-                                 ": " + image.error;
+        failed_[key] = {image.failure == ImageFailure::kNone
+                            ? "fetch: nothing arrived"
+                            : std::string(ImageFailureName(image.failure)) +
+                                  ": " + image.error,
+                        std::chrono::steady_clock::now()};
       }
       if (metrics_) metrics_->OcrBacklog(queue_.size());
     }

@@ -43,6 +43,10 @@ struct ImageOptions {
   // addresses refused unless allowed.
   HttpLimits http = DefaultImageHttpLimits();
   OcrLimits limits;
+  // In the background (serve): an image that could not be downloaded or
+  // read is asked for again this long after (--images.retry-after), by the
+  // first scan or parse that meets it then.
+  std::chrono::milliseconds retry_failed_after = std::chrono::hours(1);
 
   static HttpLimits DefaultImageHttpLimits();
 };
@@ -157,8 +161,15 @@ class OcrService : public ImageReaders {
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Job> queue_;
-  std::set<std::string> queued_;               // bulletin_dir + src
-  std::map<std::string, std::string> failed_;  // the same key → reason
+  std::set<std::string> queued_;  // bulletin_dir + src
+  // What the worker could not download or read, and when: the same key.
+  struct FailedImage {
+    std::string reason;
+    std::chrono::steady_clock::time_point at;
+  };
+  // Whether `failed` is old enough to be tried again. Under mutex_.
+  bool RetryDue(const FailedImage& failed) const;
+  std::map<std::string, FailedImage> failed_;
   bool stopping_ = false;
   std::function<void()> on_results_;
   std::atomic<std::uint64_t> generation_{0};
