@@ -34,11 +34,8 @@ std::string ToHex(const unsigned char* bytes, std::size_t size) {
   return out;
 }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
+// Of a digit IsSha256Hex() accepted.
+int HexDigit(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
 
 }  // namespace
 
@@ -51,14 +48,17 @@ std::string Sha256::Hex() {
   return ToHex(digest, size);
 }
 
+bool IsSha256Hex(std::string_view s) {
+  return s.size() == 64 &&
+         s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
 std::optional<Sha256Digest> Sha256FromHex(std::string_view hex) {
+  if (!IsSha256Hex(hex)) return std::nullopt;
   Sha256Digest out{};
-  if (hex.size() != 2 * out.size()) return std::nullopt;
   for (std::size_t i = 0; i < out.size(); ++i) {
-    const int high = HexDigit(hex[2 * i]);
-    const int low = HexDigit(hex[2 * i + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out[i] = static_cast<std::uint8_t>(high << 4 | low);
+    out[i] = static_cast<std::uint8_t>(HexDigit(hex[2 * i]) << 4 |
+                                       HexDigit(hex[2 * i + 1]));
   }
   return out;
 }

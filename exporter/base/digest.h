@@ -35,8 +35,11 @@ std::string Sha256Hex(std::string_view data);
 // A digest kept in its 32 bytes, where many are kept: its hex is 65 bytes
 // on the heap besides the string.
 using Sha256Digest = std::array<std::uint8_t, 32>;
-// Of 64 lower-case hex digits, as Sha256Hex() writes them (so that the
-// hex comes back the same); none for anything else.
+// Whether `s` is a digest as Sha256Hex() writes it: 64 lower-case hex
+// digits (what names an image or a cache entry).
+bool IsSha256Hex(std::string_view s);
+// Of such a digest (so that its hex comes back the same); none for
+// anything else.
 std::optional<Sha256Digest> Sha256FromHex(std::string_view hex);
 std::string Sha256DigestHex(const Sha256Digest& digest);
 

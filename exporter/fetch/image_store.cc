@@ -36,10 +36,7 @@ std::optional<std::string> ImageStore::Stored(const std::string& url,
 std::string ImageStore::StoredHash(const std::string& url) const {
   const FileContent link =
       ReadFileCapped(LinkPath(url), 256, FileOrigin::kArchive);
-  if (!link.error.empty() || link.bytes.size() != 64 ||
-      link.bytes.find_first_not_of("0123456789abcdef") != std::string::npos) {
-    return "";
-  }
+  if (!link.error.empty() || !IsSha256Hex(link.bytes)) return "";
   return link.bytes;
 }
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "exporter/base/digest.h"
 #include "exporter/base/files.h"
 #include "parsers/utf8.h"
 
@@ -323,11 +324,6 @@ std::string FileRecord(const FileVersion& v) {
          " " + std::to_string(v.modified_nanoseconds) + " " +
          std::to_string(v.changed_seconds) + " " +
          std::to_string(v.changed_nanoseconds) + "\n";
-}
-
-bool IsSha256Hex(std::string_view s) {
-  return s.size() == 64 &&
-         s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 }  // namespace
