@@ -17,6 +17,7 @@
 #include "exporter/ocr/ocr_cache.h"
 #include "exporter/ocr/ocr_engine.h"
 #include "exporter/ocr/ocr_service.h"
+#include "parsers/image_lines.h"
 #include "parsers/normalize.h"
 #include "parsers/parser.h"
 #include "parsers/sections.h"
@@ -115,37 +116,32 @@ void BM_ParseSameBulletinAsText(benchmark::State& state) {
   state.counters["figures"] = static_cast<double>(values);
 }
 
-// The recognised lines of `text` typed as a person would: paragraphs as the
-// parser joins the lines, a heading on a line of its own.
-std::string TypedLines(const ImageText& text, const RuleSet& rules) {
+// The recognised lines of an image typed as a person would: paragraphs as
+// the parser joins the lines, a heading on a line of its own.
+std::string TypedLines(const ImageLines& lines, const RuleSet& rules) {
   std::string out = "\n\n";
-  for (const auto& block : text.blocks) {
-    std::string paragraph;
-    const auto flush = [&] {
-      if (!paragraph.empty()) out += paragraph + "\n\n";
-      paragraph.clear();
-    };
-    for (const auto& line : block.lines) {
-      std::string raw;
-      for (const auto& w : line.words) {
-        if (!raw.empty()) raw += ' ';
-        raw += w.text;
-      }
-      std::string fixed = FixOcrConfusions(NormalizeText(raw));
-      while (!fixed.empty() && fixed.back() == '\n') fixed.pop_back();
-      if (fixed.empty()) continue;
-      if (OpensSection(fixed, rules)) {
-        flush();
-        out += fixed + "\n\n";
-        continue;
-      }
-      for (const std::string_view end : {"。", ";", ":", "!", "?"}) {
-        if (paragraph.ends_with(end)) flush();
-      }
-      paragraph += fixed;
+  std::string paragraph;
+  const auto flush = [&] {
+    if (!paragraph.empty()) out += paragraph + "\n\n";
+    paragraph.clear();
+  };
+  std::size_t pos = 0;
+  for (const auto& line : lines.lines) {
+    if (line.begin > pos) flush();  // a block ended between them
+    pos = line.end + 1;
+    const std::string text =
+        lines.text.substr(line.begin, line.end - line.begin);
+    if (OpensSection(text, rules)) {
+      flush();
+      out += text + "\n\n";
+      continue;
     }
-    flush();
+    for (const std::string_view end : {"。", ";", ":", "!", "?"}) {
+      if (paragraph.ends_with(end)) flush();
+    }
+    paragraph += text;
   }
+  flush();
   return out;
 }
 
@@ -176,8 +172,8 @@ void BM_ParseSameBulletinTyped(benchmark::State& state) {
     const ImageLookup lookup = reader->Read({use.src, ""});
     const std::string marker = "![](" + use.src + ")";
     const auto at = typed.find(marker);
-    if (at != std::string::npos && lookup.text) {
-      typed.replace(at, marker.size(), TypedLines(*lookup.text, *rules));
+    if (at != std::string::npos && lookup.lines) {
+      typed.replace(at, marker.size(), TypedLines(*lookup.lines, *rules));
     }
   }
   if (Figures(ParseBulletin(typed, *rules)) != Figures(cached)) {
@@ -209,6 +205,7 @@ std::string RestartArchive() {
                            OcrService::Mode::kInline, nullptr, &error);
     if (!engine || !service) return std::string();
     const OcrCache cache(root + "/.cncert-ocr", engine->version());
+    const OcrCache source(CacheDir(), engine->version());
     const std::string md = Read(g_dir + "/" + kName + ".md");
     const auto reader = service->ForFile(g_dir + "/" + kName + ".md");
     for (int copy = 0; copy < kCopies; ++copy) {
@@ -219,14 +216,14 @@ std::string RestartArchive() {
         const std::string src =
             std::string(kName) + "_files/" + std::to_string(image) + ".png";
         // Bytes after a PNG's end are not read: the same picture.
-        const std::string bytes =
-            Read(g_dir + "/" + src) + "copy " + std::to_string(copy);
+        const std::string original = Read(g_dir + "/" + src);
+        const std::string bytes = original + "copy " + std::to_string(copy);
         WriteFile(at + "/" + src, bytes);
-        const ImageLookup lookup = reader->Read({src, ""});
-        if (!lookup.text) return std::string();
-        OcrResult result;
-        result.text = *lookup.text;
-        cache.Store(Sha256Hex(bytes), result);
+        // Read (once, then cached) to have its result.
+        if (!reader->Read({src, ""}).lines) return std::string();
+        const auto result = source.Load(Sha256Hex(original));
+        if (!result) return std::string();
+        cache.Store(Sha256Hex(bytes), *result);
       }
     }
     return root;

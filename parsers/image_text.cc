@@ -9,131 +9,53 @@
 #include <optional>
 #include <span>
 
-#include "parsers/image_trust.h"
-#include "parsers/normalize.h"
 #include "parsers/utf8.h"
 
 namespace cncert {
 
-namespace {
-
-// A word's place in the spliced text, character by character where the
-// normalized word has as many characters as the recognised one.
-void AddWord(const OcrWord& w, std::string_view normalized, std::size_t at,
-             std::vector<SplicedLine::Word>* out) {
-  out->push_back({at, at + normalized.size(), w.confidence, false});
-  std::size_t characters = 0;
-  for (std::size_t pos = 0; pos < normalized.size(); ++characters) {
-    utf8::Next(normalized, pos);
-  }
-  if (characters != w.symbols.size()) return;
-  std::size_t i = 0;
-  for (std::size_t pos = 0; pos < normalized.size(); ++i) {
-    const std::size_t begin = pos;
-    utf8::Next(normalized, pos);
-    out->push_back({at + begin, at + pos, w.symbols[i], true});
-  }
-}
-
-}  // namespace
-
-// An image's text as it is spliced, from offset 0: the same in every
-// bulletin that shows the image. Kept by the image's key, so that a cached
-// image costs a copy of its text instead of normalizing and repairing each
-// line, and its lines' words are shared, not copied.
-struct PreparedLine {
-  std::size_t begin = 0;
-  std::size_t end = 0;
-  std::vector<SplicedLine::Word> words;
-  LineVerdict verdict;  // by the rules it was prepared with
-};
-
+// An image's lines as they are spliced, from offset 0, with what each is to
+// SegmentSections by one set of rules: the same in every bulletin that shows
+// the image. Kept by the image's key, so that a cached image costs a copy of
+// its text instead of reading each line's verdict again, and its words are
+// shared, not copied.
 struct PreparedImage {
-  std::string text;  // its lines, a hard break after each block
-  std::vector<PreparedLine> lines;
-  std::string named_issue;  // IssueNamedIn() its lines
+  std::shared_ptr<const ImageLines> lines;
+  std::vector<LineVerdict> verdicts;  // per line
 };
 
 namespace {
 
-// Appends one recognised line, normalized and repaired, with its words and
-// what it is to SegmentSections.
-void AppendLine(const OcrLine& line, const RuleSet& rules, PreparedImage* out) {
-  std::string raw;
-  std::size_t spans = 0;  // of words and their characters
-  for (const auto& w : line.words) {
-    if (!raw.empty()) raw += ' ';
-    raw += w.text;
-    spans += 1 + w.symbols.size();
+std::shared_ptr<const PreparedImage> PrepareNow(
+    std::shared_ptr<const ImageLines> lines, const RuleSet& rules) {
+  auto prepared = std::make_shared<PreparedImage>();
+  prepared->verdicts.reserve(lines->lines.size());
+  for (const ImageLines::Line& line : lines->lines) {
+    prepared->verdicts.push_back(ReadLineVerdict(
+        std::string_view(lines->text).substr(line.begin, line.end - line.begin),
+        line.begin, rules));
   }
-  std::string text = NormalizeText(raw);
-  while (!text.empty() && text.back() == '\n') text.pop_back();
-  // A recognised line never holds a line break of its own.
-  std::replace(text.begin(), text.end(), '\n', ' ');
-  text = FixOcrConfusions(text);
-  StripMarkers(text);
-  if (text.empty()) return;
-  PreparedLine prepared{out->text.size(),
-                        out->text.size() + text.size(),
-                        {},
-                        ReadLineVerdict(text, out->text.size(), rules)};
-  prepared.words.reserve(spans);
-  std::size_t cursor = 0;
-  for (const auto& w : line.words) {
-    std::string normalized;
-    std::string_view word = w.text;
-    if (!NormalizesToItself(word)) {
-      normalized = NormalizeText(word);
-      while (!normalized.empty() && normalized.back() == '\n') {
-        normalized.pop_back();
-      }
-      word = normalized;
-    }
-    if (word.empty()) continue;
-    std::size_t at = text.find(word, cursor);
-    std::string fixed;
-    if (at == std::string::npos) {
-      fixed = FixOcrConfusions(word);
-      word = fixed;
-      at = text.find(word, cursor);
-    }
-    if (at == std::string::npos || word.empty()) continue;
-    AddWord(w, word, prepared.begin + at, &prepared.words);
-    cursor = at + word.size();
-  }
-  out->text += text;
-  out->text += '\n';
-  out->lines.push_back(std::move(prepared));
+  prepared->lines = std::move(lines);
+  return prepared;
 }
 
-std::shared_ptr<const PreparedImage> PrepareNow(const ImageText& text,
-                                                const RuleSet& rules) {
-  auto prepared = std::make_shared<PreparedImage>();
-  for (const auto& block : text.blocks) {
-    for (const auto& line : block.lines) {
-      AppendLine(line, rules, prepared.get());
-    }
-    prepared->text += kHardBreak;
-    prepared->text += '\n';
-  }
-  // No name spans a line: the breaks between blocks change nothing.
-  prepared->named_issue = IssueNamedIn(prepared->text);
-  return prepared;
+// The lines of what a reader found: as it kept them, or prepared now.
+std::shared_ptr<const ImageLines> LinesOf(const ImageLookup& lookup) {
+  if (lookup.lines) return lookup.lines;
+  return std::make_shared<const ImageLines>(PrepareImageLines(*lookup.text));
 }
 
 // Prepared once per key and set of rules, and kept for the images parsed
 // again soon (a bulletin's, as its other images arrive); an image without a
 // key is prepared each time.
-std::shared_ptr<const PreparedImage> Prepare(const std::string& key,
-                                             const ImageText& text,
+std::shared_ptr<const PreparedImage> Prepare(const ImageLookup& lookup,
                                              const RuleSet& rules) {
-  if (key.empty()) return PrepareNow(text, rules);
+  if (lookup.key.empty()) return PrepareNow(LinesOf(lookup), rules);
   static std::mutex mutex;
   static std::map<std::string, std::shared_ptr<const PreparedImage>> memo;
   constexpr std::size_t kMaxImages = 16;
   // Made in the thread's own room: a lookup allocates nothing.
   thread_local std::string memo_key;
-  memo_key = key;
+  memo_key = lookup.key;
   memo_key += '/';
   memo_key += std::to_string(rules.id);
   {
@@ -141,7 +63,7 @@ std::shared_ptr<const PreparedImage> Prepare(const std::string& key,
     const auto it = memo.find(memo_key);
     if (it != memo.end()) return it->second;
   }
-  auto prepared = PrepareNow(text, rules);
+  auto prepared = PrepareNow(LinesOf(lookup), rules);
   const std::lock_guard<std::mutex> lock(mutex);
   if (memo.size() >= kMaxImages) memo.clear();
   memo.emplace(memo_key, prepared);
@@ -160,16 +82,20 @@ void MakeRoom(std::vector<T>& v, std::size_t more) {
 void AppendPrepared(std::shared_ptr<const PreparedImage> prepared,
                     std::size_t image, Spliced* out) {
   const std::size_t shift = out->text.size();
-  MakeRoom(out->lines, prepared->lines.size());
-  MakeRoom(out->verdicts, prepared->lines.size());
-  out->text += prepared->text;
-  for (const PreparedLine& line : prepared->lines) {
-    out->lines.push_back(
-        {line.begin + shift, line.end + shift, image, line.words, shift});
-    out->verdicts.push_back(line.verdict);
+  const ImageLines& lines = *prepared->lines;
+  MakeRoom(out->lines, lines.lines.size());
+  MakeRoom(out->verdicts, lines.lines.size());
+  out->text += lines.text;
+  const std::span<const ImageWord> words = lines.words;
+  for (std::size_t i = 0; i < lines.lines.size(); ++i) {
+    const ImageLines::Line& line = lines.lines[i];
+    out->lines.push_back({line.begin + shift, line.end + shift, image,
+                          words.subspan(line.first_word, line.word_count),
+                          shift});
+    out->verdicts.push_back(prepared->verdicts[i]);
     out->verdicts.back().begin += shift;
   }
-  out->named_issues[image] = prepared->named_issue;
+  out->named_issues[image] = lines.named_issue;
   out->prepared.push_back(std::move(prepared));
 }
 
@@ -234,10 +160,13 @@ Spliced SpliceImages(std::string_view normalized,
     const ImageLookup lookup = reader->Read(images[i]);
     use.status = lookup.status;
     use.reason = lookup.reason;
-    if (lookup.status != ImageStatus::kRead || !lookup.text) continue;
+    if (lookup.status != ImageStatus::kRead ||
+        (!lookup.text && !lookup.lines)) {
+      continue;
+    }
     out.text += kHardBreak;
     out.text += '\n';
-    AppendPrepared(Prepare(lookup.key, *lookup.text, rules), i, &out);
+    AppendPrepared(Prepare(lookup, rules), i, &out);
   }
   return out;
 }

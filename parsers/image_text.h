@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "parsers/bulletin.h"
+#include "parsers/image_lines.h"
 #include "parsers/images.h"
 #include "parsers/rules.h"
 #include "parsers/sections.h"
@@ -27,12 +28,8 @@ struct SplicedLine {
   std::size_t begin = 0;  // span in Spliced::text
   std::size_t end = 0;
   std::size_t image = 0;  // index into the document's images
-  struct Word {
-    std::size_t begin = 0;  // span in the image's own text: add `shift`
-    std::size_t end = 0;
-    float confidence = 0;
-    bool symbol = false;  // one character of a word
-  };
+  // Spans in the image's own text: add `shift`.
+  using Word = ImageWord;
   std::span<const SplicedLine::Word> words;  // held by Spliced::prepared
   std::size_t shift = 0;  // where the image's own text begins in Spliced::text
 };

@@ -6,11 +6,14 @@
 #ifndef CNCERT_PARSERS_IMAGES_H_
 #define CNCERT_PARSERS_IMAGES_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace cncert {
+
+struct ImageLines;  // parsers/image_lines.h
 
 // An image as the document references it, in document order.
 struct ImageRef {
@@ -55,6 +58,9 @@ struct ImageLookup {
   // parser then prepares it once for every bulletin that shows it. Empty:
   // prepared each time.
   std::string key;
+  // With kRead, in place of `text`: the lines already prepared, as a reader
+  // keeps them (PrepareImageLines).
+  std::shared_ptr<const ImageLines> lines;
 };
 
 // Supplied by the caller of ParseBulletin: the parser does no I/O itself.

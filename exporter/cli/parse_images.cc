@@ -6,6 +6,8 @@
 #include <iostream>
 #include <map>
 
+#include "parsers/image_lines.h"
+
 namespace cncert {
 
 namespace {
@@ -61,17 +63,23 @@ class ImageReading : public ParseImages {
     ImageLookup Read(const ImageRef& ref) const override {
       ImageLookup lookup = inner_->Read(ref);
       std::cerr << "== " << ref.src << ": " << lookup.reason << "\n";
-      if (!lookup.text) return lookup;
-      for (const auto& block : lookup.text->blocks) {
-        for (const auto& line : block.lines) {
-          for (const auto& w : line.words) {
-            std::cerr << w.text << "(" << static_cast<int>(w.confidence)
-                      << ") ";
-          }
-          std::cerr << "\n";
+      if (!lookup.lines) return lookup;
+      const ImageLines& lines = *lookup.lines;
+      const std::string_view text = lines.text;
+      std::size_t pos = 0;
+      for (const auto& line : lines.lines) {
+        // A block's end stands between lines: the break after one.
+        if (line.begin > pos) std::cerr << "--\n";
+        for (std::size_t i = 0; i < line.word_count; ++i) {
+          const ImageWord& w = lines.words[line.first_word + i];
+          if (w.symbol) continue;
+          std::cerr << text.substr(w.begin, w.end - w.begin) << "("
+                    << static_cast<int>(w.confidence) << ") ";
         }
-        std::cerr << "--\n";
+        std::cerr << "\n";
+        pos = line.end + 1;
       }
+      std::cerr << "--\n";
       return lookup;
     }
 

@@ -12,6 +12,7 @@
 
 #include "exporter/base/digest.h"
 #include "exporter/base/files.h"
+#include "exporter/version.h"
 #include "parsers/utf8.h"
 
 namespace cncert {
@@ -354,20 +355,28 @@ void OcrCache::RememberFile(const FileVersion& version,
       std::string(kFileHeader) + FileRecord(version) + image_sha256 + "\n");
 }
 
+void OcrCache::Hold(const std::string& image_sha256,
+                    std::shared_ptr<const OcrResult> result,
+                    std::shared_ptr<const ImageLines> lines) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = memory_.find(image_sha256);
+  if (it == memory_.end()) {
+    if (memory_.size() >= MaxHeld()) memory_.erase(memory_.begin());
+    it = memory_.emplace(image_sha256, Entry{}).first;
+  }
+  if (result) it->second.result = std::move(result);
+  if (lines) it->second.lines = std::move(lines);
+}
+
 std::shared_ptr<const OcrResult> OcrCache::Load(
     const std::string& image_sha256) const {
-  if (dir_.empty()) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const auto it = memory_.find(image_sha256);
-    if (it == memory_.end()) return nullptr;
-    return it->second;
-  }
   {
     // The results read last stay parsed: a reparse costs what text does.
     std::lock_guard<std::mutex> lock(mutex_);
     const auto it = memory_.find(image_sha256);
-    if (it != memory_.end()) return it->second;
+    if (it != memory_.end() && it->second.result) return it->second.result;
   }
+  if (dir_.empty()) return nullptr;
   std::optional<OcrResult> parsed;
   if (const std::optional<std::string> entry =
           ReadCacheFile(Path(image_sha256, "msgpack"), kMaxEntryBytes)) {
@@ -387,10 +396,57 @@ std::shared_ptr<const OcrResult> OcrCache::Load(
   }
   if (!parsed) return nullptr;
   auto result = std::make_shared<const OcrResult>(std::move(*parsed));
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (memory_.size() >= kRecentEntries) memory_.erase(memory_.begin());
-  memory_[image_sha256] = result;
+  Hold(image_sha256, result, nullptr);
   return result;
+}
+
+std::string OcrCache::LinesHeader() const {
+  // The build as well as the format: a build that prepares lines otherwise
+  // and forgot to change kImageLinesFormat still prepares them again.
+  return "cncert-ocr-lines\n" + version_ + "\n" + kVersion + "\n";
+}
+
+std::shared_ptr<const ImageLines> OcrCache::LoadLines(
+    const std::string& image_sha256) const {
+  std::shared_ptr<const OcrResult> result;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = memory_.find(image_sha256);
+    if (it != memory_.end()) {
+      if (it->second.lines) return it->second.lines;
+      result = it->second.result;
+    }
+  }
+  if (!result && !dir_.empty()) {
+    if (const std::optional<std::string> entry =
+            ReadCacheFile(Path(image_sha256, "lines"), kMaxEntryBytes)) {
+      std::string_view bytes = *entry;
+      if (const std::string header = LinesHeader(); bytes.starts_with(header)) {
+        bytes.remove_prefix(header.size());
+        if (std::optional<ImageLines> read = ImageLinesFromBytes(bytes)) {
+          auto lines = std::make_shared<const ImageLines>(std::move(*read));
+          Hold(image_sha256, nullptr, lines);
+          return lines;
+        }
+      }
+    }
+    result = Load(image_sha256);
+  }
+  if (!result || result->failure != ImageFailure::kNone) return nullptr;
+  // Lines of another format or build, broken, or not kept yet.
+  auto lines =
+      std::make_shared<const ImageLines>(PrepareImageLines(result->text));
+  StoreLines(image_sha256, *lines);
+  Hold(image_sha256, nullptr, lines);
+  return lines;
+}
+
+void OcrCache::StoreLines(const std::string& image_sha256,
+                          const ImageLines& lines) const {
+  // Not kept only costs preparing them again next time.
+  if (dir_.empty() || !MakeDirectory()) return;
+  (void)WriteFileAtomically(Path(image_sha256, "lines"),
+                            LinesHeader() + ImageLinesToBytes(lines));
 }
 
 bool OcrCache::MakeDirectory() const {
@@ -408,11 +464,19 @@ void OcrCache::Store(const std::string& image_sha256,
       WriteFileAtomically(Path(image_sha256, "msgpack"),
                           OcrResultToMessagePack(result, version_))
           .ok()) {
+    if (result.failure == ImageFailure::kNone) {
+      StoreLines(image_sha256, PrepareImageLines(result.text));
+    }
+    // What was held of an earlier result of the same image is not its.
+    const std::lock_guard<std::mutex> lock(mutex_);
+    memory_.erase(image_sha256);
     return;
   }
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (memory_.size() >= kMemoryEntries) memory_.erase(memory_.begin());
-  memory_[image_sha256] = std::make_shared<const OcrResult>(result);
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    memory_.erase(image_sha256);
+  }
+  Hold(image_sha256, std::make_shared<const OcrResult>(result), nullptr);
 }
 
 }  // namespace cncert

@@ -14,6 +14,7 @@
 #include "exporter/base/digest.h"
 #include "exporter/ocr/file_version.h"
 #include "exporter/ocr/ocr_engine.h"
+#include "parsers/image_lines.h"
 
 namespace cncert {
 
@@ -30,6 +31,13 @@ class OcrCache {
 
   // Shared, not copied: a bulletin parsed again holds the same result.
   std::shared_ptr<const OcrResult> Load(const std::string& image_sha256) const;
+  // The lines of a result that did not fail, prepared for the parser
+  // (parsers/image_lines.h) and kept beside it: a restart reads them back
+  // instead of decoding the recogniser's words and preparing them again.
+  // Lines of another format or build are prepared again from the result.
+  std::shared_ptr<const ImageLines> LoadLines(
+      const std::string& image_sha256) const;
+  // The result, and its lines when it did not fail.
   void Store(const std::string& image_sha256, const OcrResult& result) const;
   const std::string& dir() const { return dir_; }
 
@@ -41,9 +49,26 @@ class OcrCache {
                     const std::string& image_sha256) const;
 
  private:
-  // `format`: "msgpack"; "json" as earlier builds wrote entries.
+  // `format`: "msgpack"; "json" as earlier builds wrote entries; "lines".
   std::string Path(const std::string& image_sha256,
                    std::string_view format) const;
+  // The header of a lines entry: what they were prepared from and by.
+  std::string LinesHeader() const;
+  void StoreLines(const std::string& image_sha256,
+                  const ImageLines& lines) const;
+  // Held in memory: the result, its lines, or both.
+  struct Entry {
+    std::shared_ptr<const OcrResult> result;
+    std::shared_ptr<const ImageLines> lines;
+  };
+  // Entries held at most (kMemoryEntries without a directory).
+  std::size_t MaxHeld() const {
+    return dir_.empty() ? kMemoryEntries : kRecentEntries;
+  }
+  // Holds what is not null of the two, making room.
+  void Hold(const std::string& image_sha256,
+            std::shared_ptr<const OcrResult> result,
+            std::shared_ptr<const ImageLines> lines) const;
   static constexpr std::size_t kMaxEntryBytes = 8u << 20;
   // dir_ and its parents; false when they cannot be made.
   bool MakeDirectory() const;
@@ -52,7 +77,7 @@ class OcrCache {
   std::string version_;
   std::string version_digest_;
   mutable std::mutex mutex_;
-  mutable std::map<std::string, std::shared_ptr<const OcrResult>> memory_;
+  mutable std::map<std::string, Entry> memory_;
 };
 
 // An entry: MessagePack, compact and read without parsing decimal numbers

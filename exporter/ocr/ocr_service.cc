@@ -6,6 +6,7 @@
 #include "exporter/base/log.h"
 #include "exporter/fetch/http_get.h"
 #include "exporter/version.h"
+#include "parsers/image_lines.h"
 
 namespace cncert {
 
@@ -22,25 +23,18 @@ HttpLimits ImageOptions::DefaultImageHttpLimits() {
 
 namespace {
 
-// The reader of one bulletin's images: what it hands the parser lives as
-// long as the reader.
+// The reader of one bulletin's images.
 class FileImages : public ImageReader {
  public:
   FileImages(OcrService& service, std::string dir)
-      : service_(service), dir_(std::move(dir)) {
-    held_.reserve(kHeld);
-  }
+      : service_(service), dir_(std::move(dir)) {}
   ImageLookup Read(const ImageRef& ref) const override {
-    return service_.Lookup(dir_, ref, &held_);
+    return service_.Lookup(dir_, ref);
   }
 
  private:
-  // The images a bulletin's figures stand in: a few (grown one at a time,
-  // the vector was a third of a cached image's allocations).
-  static constexpr std::size_t kHeld = 8;
   OcrService& service_;
   std::string dir_;
-  mutable std::vector<std::shared_ptr<const ImageText>> held_;
 };
 
 std::string Directory(const std::string& path) {
@@ -298,16 +292,16 @@ OcrResult OcrService::ReadNow(const std::string& bytes,
   return result;
 }
 
-ImageLookup OcrService::Lookup(
-    const std::string& bulletin_dir, const ImageRef& ref,
-    std::vector<std::shared_ptr<const ImageText>>* held) {
+ImageLookup OcrService::Lookup(const std::string& bulletin_dir,
+                               const ImageRef& ref) {
   if (metrics_) metrics_->ImageSeen();
   const std::string key = bulletin_dir + "\n" + ref.src;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (const auto failed = failed_.find(key); failed != failed_.end()) {
       if (!RetryDue(failed->second)) {
-        return {ImageStatus::kFailed, nullptr, failed->second.reason, ""};
+        return {ImageStatus::kFailed, nullptr, failed->second.reason, "",
+                nullptr};
       }
       failed_.erase(failed);  // asked for again below
     }
@@ -316,11 +310,10 @@ ImageLookup OcrService::Lookup(
   // a local one's hash is kept per version of the file.
   if (std::string known = KnownHash(bulletin_dir, ref.src, key);
       !known.empty()) {
-    if (auto cached = cache_.Load(known);
-        cached && cached->failure == ImageFailure::kNone) {
+    if (auto lines = cache_.LoadLines(known)) {
       if (metrics_) metrics_->OcrCacheHit();
-      held->emplace_back(cached, &cached->text);
-      return {ImageStatus::kRead, held->back().get(), "", std::move(known)};
+      return {ImageStatus::kRead, nullptr, "", std::move(known),
+              std::move(lines)};
     }
   }
   const Job job{bulletin_dir, ref.src};
@@ -328,27 +321,31 @@ ImageLookup OcrService::Lookup(
   if (inline_mode && progress_) progress_(ref.src);
   ImageBytes image = Bytes(job, inline_mode);
   if (image.failure == ImageFailure::kNotFetched) {
-    return {ImageStatus::kUnread, nullptr, image.error, ""};
+    return {ImageStatus::kUnread, nullptr, image.error, "", nullptr};
   }
   if (image.failure != ImageFailure::kNone) {
     if (metrics_) metrics_->ImageFailed(ImageFailureName(image.failure));
     if (!IsRemoteImage(ref.src)) RememberUnread(bulletin_dir, ref.src, key);
     return {ImageStatus::kFailed, nullptr,
             std::string(ImageFailureName(image.failure)) + ": " + image.error,
-            ""};
+            "", nullptr};
   }
   std::shared_ptr<const OcrResult> result;
   std::string hash;
   if (!image.bytes.empty()) {
     hash = Sha256Hex(image.bytes);
     RememberHash(job, image, hash);
-    result = cache_.Load(hash);
+    if (auto lines = cache_.LoadLines(hash)) {
+      if (metrics_) metrics_->OcrCacheHit();
+      return {ImageStatus::kRead, nullptr, "", hash, std::move(lines)};
+    }
+    result = cache_.Load(hash);  // a failure, kept
     if (result && metrics_) metrics_->OcrCacheHit();
   }
   if (!result) {
     if (!inline_mode) {
       Enqueue(job);
-      return {ImageStatus::kPending, nullptr, "queued for OCR", ""};
+      return {ImageStatus::kPending, nullptr, "queued for OCR", "", nullptr};
     }
     result = std::make_shared<const OcrResult>(ReadNow(image.bytes, hash));
   }
@@ -356,10 +353,10 @@ ImageLookup OcrService::Lookup(
     return {
         ImageStatus::kFailed, nullptr,
         std::string(ImageFailureName(result->failure)) + ": " + result->error,
-        ""};
+        "", nullptr};
   }
-  held->emplace_back(result, &result->text);
-  return {ImageStatus::kRead, held->back().get(), "", hash};
+  return {ImageStatus::kRead, nullptr, "", hash,
+          std::make_shared<const ImageLines>(PrepareImageLines(result->text))};
 }
 
 void OcrService::Enqueue(Job job) {

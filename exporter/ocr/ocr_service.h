@@ -86,8 +86,7 @@ class OcrService : public ImageReaders {
   }
 
   // One image of a bulletin at `bulletin_dir`.
-  ImageLookup Lookup(const std::string& bulletin_dir, const ImageRef& ref,
-                     std::vector<std::shared_ptr<const ImageText>>* held);
+  ImageLookup Lookup(const std::string& bulletin_dir, const ImageRef& ref);
 
  private:
   struct Job {

@@ -19,6 +19,7 @@
 #include "exporter/base/digest.h"
 #include "exporter/base/files.h"
 #include "exporter/ocr/ocr_engine.h"
+#include "parsers/image_lines.h"
 #include "parsers/utf8.h"
 
 namespace cncert {
@@ -406,6 +407,106 @@ TEST(OcrCacheTest, AnEarlierBuildsJsonEntryIsReadAndRewritten) {
   // Of another engine's version: not read.
   EXPECT_FALSE(OcrCache(dir, "tesseract-4").Load(sha));
   std::filesystem::remove_all(dir);
+}
+
+// The entry's file of the given extension in `dir`, or "".
+std::string EntryFile(const std::string& dir, const std::string& extension) {
+  for (const auto& f : std::filesystem::directory_iterator(dir)) {
+    if (f.path().extension() == extension) return f.path();
+  }
+  return "";
+}
+
+OcrResult TwoBlocks() {
+  OcrResult r;
+  r.text.blocks.push_back({{{{{"本周,CNCERT共处理", 95.5F, {}}}}}});
+  r.text.blocks.push_back({{{{{"177起", 90.0F, {99, 98, 60, 80}}}}}});
+  return r;
+}
+
+TEST(OcrCacheTest, KeptLinesAreReadInPlaceOfTheResult) {
+  const std::string dir = ::testing::TempDir() + "/ocr_cache_lines";
+  std::filesystem::remove_all(dir);
+  const std::string sha(64, 'b');
+  const OcrResult r = TwoBlocks();
+  const std::string prepared = ImageLinesToBytes(PrepareImageLines(r.text));
+  OcrCache(dir, kVersion).Store(sha, r);
+  // Without the result, a new process reads the lines alone.
+  const std::string packed = EntryFile(dir, ".msgpack");
+  ASSERT_FALSE(packed.empty());
+  ASSERT_FALSE(EntryFile(dir, ".lines").empty());
+  std::filesystem::remove(packed);
+  const auto lines = OcrCache(dir, kVersion).LoadLines(sha);
+  ASSERT_TRUE(lines);
+  EXPECT_EQ(ImageLinesToBytes(*lines), prepared);
+  EXPECT_EQ(lines->named_issue, "");
+  // Nor are they read under another engine's version.
+  EXPECT_FALSE(OcrCache(dir, "tesseract-4").LoadLines(sha));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(OcrCacheTest, BrokenOrForeignLinesArePreparedAgainFromTheResult) {
+  const std::string dir = ::testing::TempDir() + "/ocr_cache_lines_again";
+  std::filesystem::remove_all(dir);
+  const std::string sha(64, 'c');
+  const OcrResult r = TwoBlocks();
+  OcrCache(dir, kVersion).Store(sha, r);
+  const std::string file = EntryFile(dir, ".lines");
+  ASSERT_FALSE(file.empty());
+  const std::string kept =
+      ReadFileCapped(file, 1 << 20, FileOrigin::kArchive).bytes;
+  const std::string prepared = ImageLinesToBytes(PrepareImageLines(r.text));
+  ASSERT_TRUE(kept.ends_with(prepared));
+  const std::string header = kept.substr(0, kept.size() - prepared.size());
+  for (const std::string& other :
+       {std::string(), kept.substr(0, kept.size() - 1), kept + "x",
+        // Of another build: the header names the build that prepared them.
+        "cncert-ocr-lines\n" + kVersion + "\n0.0.0-other\n" + prepared,
+        // Another format.
+        header + "cncert-image-lines 0\n" +
+            prepared.substr(prepared.find('\n') + 1)}) {
+    ASSERT_TRUE(WriteFileAtomically(file, other).ok());
+    const auto lines = OcrCache(dir, kVersion).LoadLines(sha);
+    ASSERT_TRUE(lines);
+    EXPECT_EQ(ImageLinesToBytes(*lines), prepared);
+    // And kept again as this build prepares them.
+    EXPECT_EQ(ReadFileCapped(file, 1 << 20, FileOrigin::kArchive).bytes, kept);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(OcrCacheTest, AFailureHasNoLines) {
+  const std::string dir = ::testing::TempDir() + "/ocr_cache_failure_lines";
+  std::filesystem::remove_all(dir);
+  const std::string sha(64, 'd');
+  OcrResult failed;
+  failed.failure = ImageFailure::kFormat;
+  failed.error = "not an image";
+  OcrCache(dir, kVersion).Store(sha, failed);
+  EXPECT_FALSE(OcrCache(dir, kVersion).LoadLines(sha));
+  EXPECT_EQ(EntryFile(dir, ".lines"), "");
+  const auto read = OcrCache(dir, kVersion).Load(sha);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->failure, ImageFailure::kFormat);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(OcrCacheTest, WithoutADirectoryLinesArePreparedFromTheHeldResult) {
+  const OcrCache cache("", kVersion);
+  const std::string sha(64, 'e');
+  EXPECT_FALSE(cache.LoadLines(sha));
+  OcrResult r = TwoBlocks();
+  cache.Store(sha, r);
+  const auto lines = cache.LoadLines(sha);
+  ASSERT_TRUE(lines);
+  EXPECT_EQ(ImageLinesToBytes(*lines),
+            ImageLinesToBytes(PrepareImageLines(r.text)));
+  EXPECT_EQ(cache.LoadLines(sha), lines);  // held, not prepared again
+  // A new result for the image replaces what was held of the old.
+  r.text.blocks.pop_back();
+  cache.Store(sha, r);
+  EXPECT_EQ(ImageLinesToBytes(*cache.LoadLines(sha)),
+            ImageLinesToBytes(PrepareImageLines(r.text)));
 }
 
 // The language data's part of every key: a new build must name the data as

@@ -11,6 +11,7 @@
 #include "exporter/base/digest.h"
 #include "exporter/ocr/ocr_cache.h"
 #include "exporter/ocr/ocr_service.h"
+#include "parsers/image_lines.h"
 #include "tests/support/synthetic_archive.h"
 #include "tests/support/test_support.h"
 
@@ -45,13 +46,14 @@ class OcrMemoTest : public ::testing::Test {
   // The first word read from the image, or what became of it.
   std::string Lookup(OcrService& service,
                      const std::string& src = "1.png") const {
-    std::vector<std::shared_ptr<const ImageText>> held;
-    const ImageLookup found = service.Lookup(dir_, ImageRef{src, ""}, &held);
-    return found.status == ImageStatus::kRead && found.text &&
-                   !found.text->blocks.empty()
-               ? found.text->blocks[0].lines[0].words[0].text
-               : "status " + std::to_string(static_cast<int>(found.status)) +
-                     ": " + found.reason;
+    const ImageLookup found = service.Lookup(dir_, ImageRef{src, ""});
+    if (found.status != ImageStatus::kRead || !found.lines ||
+        found.lines->words.empty()) {
+      return "status " + std::to_string(static_cast<int>(found.status)) + ": " +
+             found.reason;
+    }
+    const ImageWord& first = found.lines->words.front();
+    return found.lines->text.substr(first.begin, first.end - first.begin);
   }
   std::string dir_;
   std::string image_;

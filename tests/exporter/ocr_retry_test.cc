@@ -12,6 +12,7 @@
 #include "exporter/base/digest.h"
 #include "exporter/ocr/ocr_cache.h"
 #include "exporter/ocr/ocr_service.h"
+#include "parsers/image_lines.h"
 #include "tests/support/test_support.h"
 
 namespace cncert {
@@ -68,10 +69,7 @@ class OcrRetryTest : public ::testing::Test {
   std::string Src() const {
     return "http://127.0.0.1:" + std::to_string(port_) + "/1.png";
   }
-  ImageLookup Lookup() {
-    held_.clear();
-    return service_->Lookup(dir_, ImageRef{Src(), ""}, &held_);
-  }
+  ImageLookup Lookup() { return service_->Lookup(dir_, ImageRef{Src(), ""}); }
   // Until the worker has done the image it was given.
   void AwaitWorker(std::uint64_t generation) const {
     for (int i = 0; i < 1000 && service_->generation() == generation; ++i) {
@@ -94,7 +92,6 @@ class OcrRetryTest : public ::testing::Test {
   std::atomic<bool> serving_{false};
   std::atomic<int> requests_{0};
   std::unique_ptr<OcrService> service_;
-  std::vector<std::shared_ptr<const ImageText>> held_;
 };
 
 TEST_F(OcrRetryTest, AnImageThatFailedIsNotAskedForAgainTooSoon) {
@@ -129,8 +126,8 @@ TEST_F(OcrRetryTest, AnImageThatFailedIsTriedAgainOnceItsTimeHasCome) {
   AwaitWorker(generation);
   const ImageLookup read = Lookup();
   ASSERT_EQ(read.status, ImageStatus::kRead) << read.reason;
-  ASSERT_NE(read.text, nullptr);
-  EXPECT_EQ(read.text->blocks[0].lines[0].words[0].text, "本周");
+  ASSERT_NE(read.lines, nullptr);
+  EXPECT_EQ(read.lines->text, "本周\n" + std::string(kHardBreak) + "\n");
   EXPECT_FALSE(ImagesChanged(ImageStatus::kRead));
 }
 

@@ -41,8 +41,8 @@ class FakeReader : public ImageReader {
     read_.push_back(ref.src);
     const auto it = texts_.find(ref.src);
     if (it == texts_.end())
-      return {ImageStatus::kFailed, nullptr, "missing", ""};
-    return {ImageStatus::kRead, &it->second, "", keys_.at(ref.src)};
+      return {ImageStatus::kFailed, nullptr, "missing", "", nullptr};
+    return {ImageStatus::kRead, &it->second, "", keys_.at(ref.src), nullptr};
   }
   mutable std::vector<std::string> read_;
 

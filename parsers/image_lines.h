@@ -1,0 +1,57 @@
+// An image's recognised text as the parser splices it: its lines normalized
+// and repaired, each word's place and confidence. The same under every set of
+// rules, so a reader may keep it with the image's OCR result: a restart then
+// reads it back instead of preparing every image again.
+#ifndef CNCERT_PARSERS_IMAGE_LINES_H_
+#define CNCERT_PARSERS_IMAGE_LINES_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/images.h"
+
+namespace cncert {
+
+// A recognised word, or one character of it, in an image's text.
+struct ImageWord {
+  std::size_t begin = 0;  // span in ImageLines::text
+  std::size_t end = 0;
+  float confidence = 0;
+  bool symbol = false;  // one character of a word
+};
+
+struct ImageLines {
+  struct Line {
+    std::size_t begin = 0;  // span in `text`, without its line break
+    std::size_t end = 0;
+    std::size_t first_word = 0;  // its words: `words` from here
+    std::size_t word_count = 0;
+  };
+  // Each line followed by a line break; each block by kHardBreak and one.
+  std::string text;
+  std::vector<Line> lines;
+  std::vector<ImageWord> words;
+  std::string named_issue;  // IssueNamedIn(text)
+};
+
+// Changes whenever PrepareImageLines would give other lines for the same
+// recognised text (normalization, repairs of OCR confusions): kept lines of
+// another format are prepared again.
+inline constexpr int kImageLinesFormat = 1;
+
+ImageLines PrepareImageLines(const ImageText& text);
+
+// Compact and read without parsing: a restart reads every image's.
+std::string ImageLinesToBytes(const ImageLines& lines);
+// nullopt unless `bytes` hold lines as PrepareImageLines makes them: valid
+// UTF-8, the text made of its lines and breaks alone, lines in order, each
+// word inside its line on character boundaries, finite confidences.
+std::optional<ImageLines> ImageLinesFromBytes(std::string_view bytes);
+
+}  // namespace cncert
+
+#endif  // CNCERT_PARSERS_IMAGE_LINES_H_
