@@ -206,10 +206,10 @@ std::optional<ImageLines> ImageLinesFromBytes(std::string_view in) {
       in.size() != std::size_t{n} * kWordBytes) {
     return std::nullopt;
   }
-  out.words.resize(n);
+  // Filled as read, not zeroed first: a start-up reads every image's.
+  out.words.reserve(n);
   for (const auto& line : out.lines) {
     for (std::size_t i = 0; i < line.word_count; ++i) {
-      ImageWord& w = out.words[line.first_word + i];
       std::uint32_t begin = 0;
       std::uint32_t end = 0;
       std::uint32_t confidence = 0;
@@ -218,7 +218,9 @@ std::optional<ImageLines> ImageLinesFromBytes(std::string_view in) {
       Take(in, &confidence);
       const char symbol = in.front();
       in.remove_prefix(1);
-      w = {begin, end, std::bit_cast<float>(confidence), symbol == 1};
+      out.words.push_back(
+          {begin, end, std::bit_cast<float>(confidence), symbol == 1});
+      const ImageWord& w = out.words.back();
       // Inside its line, on characters' boundaries.
       if (begin > end || begin < line.begin || end > line.end ||
           IsContinuation(out.text[begin]) || IsContinuation(out.text[end]) ||
