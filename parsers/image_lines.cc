@@ -151,6 +151,43 @@ ImageLines PrepareImageLines(const ImageText& text) {
   return out;
 }
 
+const ImageText& PreparationSample() {
+  static const ImageText* const kSample = [] {
+    // The misreadings FixOcrConfusions repairs, in their contexts, and what
+    // normalization changes (full-width forms, spaces, markers).
+    static const char* const kLines[] = {
+        "境内被纂改网站",
+        "植入后内的网站",
+        "仿时页面",
+        "占比33,2%",
+        "34.8%%为",
+        "约占境内5.49)",
+        "数量约51.芝",
+        "I|P地址",
+        "[地址",
+        "地址承塌了",
+        "漏润中",
+        "中和危漏洞",
+        "项级域",
+        "评价为三",
+        "〈conficker)",
+        "53个人约占",
+        "共计8个!",
+        "本周 １２３ 起，",
+        "安全\xEE\x80\x80态势",
+    };
+    auto* text = new ImageText;
+    OcrBlock& block = text->blocks.emplace_back();
+    for (const char* line : kLines) {
+      block.lines.push_back({{{line, 90, {}}}});
+    }
+    // A word whose characters have confidences of their own.
+    block.lines.push_back({{{"177起", 90, {99, 98, 60, 80}}}});
+    return text;
+  }();
+  return *kSample;
+}
+
 std::string ImageLinesToBytes(const ImageLines& lines) {
   std::string out(kMagic);
   out += std::to_string(kImageLinesFormat);

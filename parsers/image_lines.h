@@ -38,12 +38,18 @@ struct ImageLines {
   std::string named_issue;  // IssueNamedIn(text)
 };
 
-// Changes whenever PrepareImageLines would give other lines for the same
-// recognised text (normalization, repairs of OCR confusions): kept lines of
-// another format are prepared again.
+// Changes whenever the kept form changes, or PrepareImageLines would give
+// other lines for the same recognised text (normalization, repairs of OCR
+// confusions): kept lines of another format are prepared again.
 inline constexpr int kImageLinesFormat = 1;
 
 ImageLines PrepareImageLines(const ImageText& text);
+
+// Recognised text that goes through each step of the preparation, one line
+// per repair: what PrepareImageLines makes of it tells one build's
+// preparation from another's where kImageLinesFormat was not changed (the
+// OCR cache names it in the header of the lines it keeps).
+const ImageText& PreparationSample();
 
 // Compact and read without parsing: a restart reads every image's.
 std::string ImageLinesToBytes(const ImageLines& lines);

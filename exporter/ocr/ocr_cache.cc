@@ -401,9 +401,14 @@ std::shared_ptr<const OcrResult> OcrCache::Load(
 }
 
 std::string OcrCache::LinesHeader() const {
-  // The build as well as the format: a build that prepares lines otherwise
-  // and forgot to change kImageLinesFormat still prepares them again.
-  return "cncert-ocr-lines\n" + version_ + "\n" + kVersion + "\n";
+  // The build and what it makes of the preparation's sample as well as the
+  // format: a build that prepares lines otherwise and did not change
+  // kImageLinesFormat still prepares them again.
+  static const std::string kPreparation =
+      Sha256Hex(ImageLinesToBytes(PrepareImageLines(PreparationSample())))
+          .substr(0, 16);
+  return "cncert-ocr-lines\n" + version_ + "\n" + kVersion + " " +
+         kPreparation + "\n";
 }
 
 std::shared_ptr<const ImageLines> OcrCache::LoadLines(

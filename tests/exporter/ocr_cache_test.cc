@@ -458,10 +458,16 @@ TEST(OcrCacheTest, BrokenOrForeignLinesArePreparedAgainFromTheResult) {
   const std::string prepared = ImageLinesToBytes(PrepareImageLines(r.text));
   ASSERT_TRUE(kept.ends_with(prepared));
   const std::string header = kept.substr(0, kept.size() - prepared.size());
+  // The header's last line: the build, and what it makes of the sample.
+  const std::size_t digest = header.rfind(' ');
+  ASSERT_NE(digest, std::string::npos);
+  ASSERT_EQ(header.size() - digest, 1 + 16 + 1);
   for (const std::string& other :
        {std::string(), kept.substr(0, kept.size() - 1), kept + "x",
         // Of another build: the header names the build that prepared them.
         "cncert-ocr-lines\n" + kVersion + "\n0.0.0-other\n" + prepared,
+        // Of a build that prepares the sample otherwise.
+        header.substr(0, digest) + " 0123456789abcdef\n" + prepared,
         // Another format.
         header + "cncert-image-lines 0\n" +
             prepared.substr(prepared.find('\n') + 1)}) {

@@ -81,6 +81,23 @@ TEST(ImageLinesTest, TheIssueAnImageNamesIsKept) {
   EXPECT_EQ(lines.named_issue, "2024-29");
 }
 
+// The sample that names a build's preparation in the OCR cache: each of its
+// lines is changed by a repair or by normalization, so that a change to
+// either changes what is made of it.
+TEST(ImageLinesTest, EachLineOfThePreparationSampleIsChangedByPreparing) {
+  const ImageText& sample = PreparationSample();
+  const ImageLines lines = PrepareImageLines(sample);
+  ASSERT_EQ(sample.blocks.size(), 1u);
+  ASSERT_EQ(lines.lines.size(), sample.blocks[0].lines.size());
+  for (std::size_t i = 0; i + 1 < lines.lines.size(); ++i) {
+    EXPECT_NE(Span(lines, lines.lines[i].begin, lines.lines[i].end),
+              sample.blocks[0].lines[i].words[0].text)
+        << "line " << i;
+  }
+  // The last: its characters placed one by one.
+  EXPECT_EQ(lines.lines.back().word_count, 5u);
+}
+
 // Recognised text of the shapes OCR gives: Han, digits, punctuation, full
 // width, empty words and lines, symbols that match or not.
 ImageText RandomText(std::mt19937& random) {
