@@ -125,10 +125,9 @@ std::string TypedLines(const ImageLines& lines, const RuleSet& rules) {
     if (!paragraph.empty()) out += paragraph + "\n\n";
     paragraph.clear();
   };
-  std::size_t pos = 0;
-  for (const auto& line : lines.lines) {
-    if (line.begin > pos) flush();  // a block ended between them
-    pos = line.end + 1;
+  for (std::size_t l = 0; l < lines.lines.size(); ++l) {
+    const ImageLines::Line& line = lines.lines[l];
+    if (lines.BlockEndsBefore(l)) flush();
     const std::string text =
         lines.text.substr(line.begin, line.end - line.begin);
     if (OpensSection(text, rules)) {

@@ -36,6 +36,12 @@ struct ImageLines {
   std::vector<Line> lines;
   std::vector<ImageWord> words;
   std::string named_issue;  // IssueNamedIn(text)
+
+  // Whether a block ended before line `i`: its text begins after more than
+  // the break that ends the line before it (or the text's start).
+  bool BlockEndsBefore(std::size_t i) const {
+    return lines[i].begin > (i == 0 ? 0 : lines[i - 1].end + 1);
+  }
 };
 
 // Changes whenever the kept form changes, or PrepareImageLines would give

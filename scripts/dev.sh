@@ -15,7 +15,7 @@ PACKAGES=(
   prometheus-cpp-dev libcivetweb-dev zlib1g-dev libcurl4-openssl-dev
   libcpp-httplib-dev libssl-dev libbrotli-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libbenchmark-dev libre2-dev libyaml-cpp-dev libgumbo-dev libpoppler-cpp-dev
-  libcli11-dev libcrypt-dev libopencc-dev poppler-data prometheus curl python3 openssl
+  libcli11-dev libcrypt-dev libopencc-dev libxxhash-dev poppler-data prometheus curl python3 openssl
   libtesseract-dev libleptonica-dev tesseract-ocr-chi-sim tesseract-ocr-eng
   python3-pil fonts-noto-cjk fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming
   chromium

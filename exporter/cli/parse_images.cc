@@ -66,10 +66,9 @@ class ImageReading : public ParseImages {
       if (!lookup.lines) return lookup;
       const ImageLines& lines = *lookup.lines;
       const std::string_view text = lines.text;
-      std::size_t pos = 0;
-      for (const auto& line : lines.lines) {
-        // A block's end stands between lines: the break after one.
-        if (line.begin > pos) std::cerr << "--\n";
+      for (std::size_t l = 0; l < lines.lines.size(); ++l) {
+        const ImageLines::Line& line = lines.lines[l];
+        if (lines.BlockEndsBefore(l)) std::cerr << "--\n";
         for (std::size_t i = 0; i < line.word_count; ++i) {
           const ImageWord& w = lines.words[line.first_word + i];
           if (w.symbol) continue;
@@ -77,7 +76,6 @@ class ImageReading : public ParseImages {
                     << static_cast<int>(w.confidence) << ") ";
         }
         std::cerr << "\n";
-        pos = line.end + 1;
       }
       std::cerr << "--\n";
       return lookup;

@@ -301,7 +301,17 @@ std::optional<OcrResult> OcrResultFromMessagePack(std::string_view bytes,
 OcrCache::OcrCache(std::string dir, std::string engine_version)
     : dir_(std::move(dir)),
       version_(std::move(engine_version)),
-      version_digest_(Sha256Hex(version_).substr(0, 12)) {}
+      version_digest_(Sha256Hex(version_).substr(0, 12)) {
+  if (dir_.empty()) return;
+  const std::optional<Sha256Digest> preparation =
+      Sha256FromHex(Sha256Hex(LinesHeader()));
+  pack_ = std::make_unique<OcrPack>(
+      dir_ + "/pack",
+      std::string_view(reinterpret_cast<const char*>(preparation->data()),
+                       preparation->size()));
+}
+
+OcrCache::~OcrCache() = default;
 
 std::string OcrCache::Path(const std::string& image_sha256,
                            std::string_view format) const {
@@ -331,6 +341,9 @@ std::string FileRecord(const FileVersion& v) {
 
 std::string OcrCache::KnownFile(const FileVersion& version) const {
   if (dir_.empty()) return "";
+  if (const auto sha = pack_->KnownFile(version)) return Sha256DigestHex(*sha);
+  // Remembered by a build before the pack, in a file of its own: kept in
+  // the pack from now on, and the file removed.
   const std::optional<std::string> file =
       ReadCacheFile(FilePath(version), 4096);
   if (!file) return "";
@@ -342,17 +355,21 @@ std::string OcrCache::KnownFile(const FileVersion& version) const {
   rest.remove_prefix(record.size());
   if (!rest.ends_with("\n")) return "";
   rest.remove_suffix(1);
-  return IsSha256Hex(rest) ? std::string(rest) : "";
+  const std::optional<Sha256Digest> sha = Sha256FromHex(rest);
+  if (!sha) return "";
+  if (pack_->RememberFile(version, *sha)) {
+    ::unlink(FilePath(version).c_str());
+    ::rmdir((dir_ + "/files").c_str());  // once the last is gone
+  }
+  return std::string(rest);
 }
 
 void OcrCache::RememberFile(const FileVersion& version,
                             const std::string& image_sha256) const {
-  if (dir_.empty() || !IsSha256Hex(image_sha256) || !MakeDirectory()) return;
-  ::mkdir((dir_ + "/files").c_str(), 0755);
+  if (dir_.empty()) return;
+  const std::optional<Sha256Digest> sha = Sha256FromHex(image_sha256);
   // Not remembered only costs a hash next time.
-  (void)WriteFileAtomically(
-      FilePath(version),
-      std::string(kFileHeader) + FileRecord(version) + image_sha256 + "\n");
+  if (sha && MakeDirectory()) pack_->RememberFile(version, *sha);
 }
 
 void OcrCache::Hold(const std::string& image_sha256,
@@ -423,16 +440,11 @@ std::shared_ptr<const ImageLines> OcrCache::LoadLines(
     }
   }
   if (!result && !dir_.empty()) {
-    if (const std::optional<std::string> entry =
-            ReadCacheFile(Path(image_sha256, "lines"), kMaxEntryBytes)) {
-      std::string_view bytes = *entry;
-      if (const std::string header = LinesHeader(); bytes.starts_with(header)) {
-        bytes.remove_prefix(header.size());
-        if (std::optional<ImageLines> read = ImageLinesFromBytes(bytes)) {
-          auto lines = std::make_shared<const ImageLines>(std::move(*read));
-          Hold(image_sha256, nullptr, lines);
-          return lines;
-        }
+    if (const std::optional<Sha256Digest> sha = Sha256FromHex(image_sha256)) {
+      if (std::optional<ImageLines> read = pack_->Lines(*sha)) {
+        auto lines = std::make_shared<const ImageLines>(std::move(*read));
+        Hold(image_sha256, nullptr, lines);
+        return lines;
       }
     }
     result = Load(image_sha256);
@@ -441,17 +453,20 @@ std::shared_ptr<const ImageLines> OcrCache::LoadLines(
   // Lines of another format or build, broken, or not kept yet.
   auto lines =
       std::make_shared<const ImageLines>(PrepareImageLines(result->text));
-  StoreLines(image_sha256, *lines);
+  KeepLines(image_sha256, *lines);
   Hold(image_sha256, nullptr, lines);
   return lines;
 }
 
-void OcrCache::StoreLines(const std::string& image_sha256,
-                          const ImageLines& lines) const {
+void OcrCache::KeepLines(const std::string& image_sha256,
+                         const ImageLines& lines) const {
   // Not kept only costs preparing them again next time.
   if (dir_.empty() || !MakeDirectory()) return;
-  (void)WriteFileAtomically(Path(image_sha256, "lines"),
-                            LinesHeader() + ImageLinesToBytes(lines));
+  if (const std::optional<Sha256Digest> sha = Sha256FromHex(image_sha256);
+      sha && pack_->KeepLines(*sha, lines)) {
+    // What builds before the pack kept beside the result.
+    ::unlink(Path(image_sha256, "lines").c_str());
+  }
 }
 
 bool OcrCache::MakeDirectory() const {
@@ -469,12 +484,18 @@ void OcrCache::Store(const std::string& image_sha256,
       WriteFileAtomically(Path(image_sha256, "msgpack"),
                           OcrResultToMessagePack(result, version_))
           .ok()) {
-    if (result.failure == ImageFailure::kNone) {
-      StoreLines(image_sha256, PrepareImageLines(result.text));
+    {
+      // What was held of an earlier result of the same image is not its.
+      const std::lock_guard<std::mutex> lock(mutex_);
+      memory_.erase(image_sha256);
     }
-    // What was held of an earlier result of the same image is not its.
-    const std::lock_guard<std::mutex> lock(mutex_);
-    memory_.erase(image_sha256);
+    if (result.failure == ImageFailure::kNone) {
+      // Held too: the lookup that read the image hands them on.
+      auto lines =
+          std::make_shared<const ImageLines>(PrepareImageLines(result.text));
+      KeepLines(image_sha256, *lines);
+      Hold(image_sha256, nullptr, std::move(lines));
+    }
     return;
   }
   {

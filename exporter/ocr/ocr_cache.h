@@ -14,6 +14,7 @@
 #include "exporter/base/digest.h"
 #include "exporter/ocr/file_version.h"
 #include "exporter/ocr/ocr_engine.h"
+#include "exporter/ocr/ocr_pack.h"
 #include "parsers/image_lines.h"
 
 namespace cncert {
@@ -22,6 +23,7 @@ class OcrCache {
  public:
   // `dir` empty: results are kept in memory only (up to kMemoryEntries).
   OcrCache(std::string dir, std::string engine_version);
+  ~OcrCache();
   static constexpr std::size_t kMemoryEntries = 4096;
   // With a directory: the results read last, kept parsed (20 to 40 KB
   // each) for the bulletins parsed again as their other images arrive (a
@@ -32,9 +34,10 @@ class OcrCache {
   // Shared, not copied: a bulletin parsed again holds the same result.
   std::shared_ptr<const OcrResult> Load(const std::string& image_sha256) const;
   // The lines of a result that did not fail, prepared for the parser
-  // (parsers/image_lines.h) and kept beside it: a restart reads them back
-  // instead of decoding the recogniser's words and preparing them again.
-  // Lines of another format or build are prepared again from the result.
+  // (parsers/image_lines.h) and kept in the pack (ocr_pack.h): a restart
+  // reads them back instead of decoding the recogniser's words and
+  // preparing them again. Lines of another format or build are prepared
+  // again from the result.
   std::shared_ptr<const ImageLines> LoadLines(
       const std::string& image_sha256) const;
   // The result, and its lines when it did not fail.
@@ -43,19 +46,20 @@ class OcrCache {
 
   // The SHA-256 of the image file at `version`, as remembered (by any
   // process sharing the directory): a restart finds its results without
-  // reading and hashing every image again. "" when not known.
+  // reading and hashing every image again. "" when not known. Kept in the
+  // pack.
   std::string KnownFile(const FileVersion& version) const;
   void RememberFile(const FileVersion& version,
                     const std::string& image_sha256) const;
 
  private:
-  // `format`: "msgpack"; "json" as earlier builds wrote entries; "lines".
+  // `format`: "msgpack"; "json" and "lines" as earlier builds wrote them.
   std::string Path(const std::string& image_sha256,
                    std::string_view format) const;
-  // The header of a lines entry: what they were prepared from and by.
+  // What kept lines were prepared from and by (the pack keeps its digest).
   std::string LinesHeader() const;
-  void StoreLines(const std::string& image_sha256,
-                  const ImageLines& lines) const;
+  void KeepLines(const std::string& image_sha256,
+                 const ImageLines& lines) const;
   // Held in memory: the result, its lines, or both.
   struct Entry {
     std::shared_ptr<const OcrResult> result;
@@ -72,10 +76,13 @@ class OcrCache {
   static constexpr std::size_t kMaxEntryBytes = 8u << 20;
   // dir_ and its parents; false when they cannot be made.
   bool MakeDirectory() const;
+  // Where builds before the pack remembered an image file.
   std::string FilePath(const FileVersion& version) const;
   std::string dir_;
   std::string version_;
   std::string version_digest_;
+  // Each image file's hash and each image's lines (none without dir_).
+  std::unique_ptr<OcrPack> pack_;
   mutable std::mutex mutex_;
   mutable std::map<std::string, Entry> memory_;
 };

@@ -355,8 +355,12 @@ ImageLookup OcrService::Lookup(const std::string& bulletin_dir,
         std::string(ImageFailureName(result->failure)) + ": " + result->error,
         "", nullptr};
   }
-  return {ImageStatus::kRead, nullptr, "", hash,
-          std::make_shared<const ImageLines>(PrepareImageLines(result->text))};
+  // As the cache prepared and holds them, unless it could keep nothing.
+  std::shared_ptr<const ImageLines> lines = cache_.LoadLines(hash);
+  if (!lines) {
+    lines = std::make_shared<const ImageLines>(PrepareImageLines(result->text));
+  }
+  return {ImageStatus::kRead, nullptr, "", hash, std::move(lines)};
 }
 
 void OcrService::Enqueue(Job job) {

@@ -19,6 +19,7 @@
 #include "exporter/base/digest.h"
 #include "exporter/base/files.h"
 #include "exporter/ocr/ocr_engine.h"
+#include "exporter/ocr/ocr_pack.h"
 #include "parsers/image_lines.h"
 #include "parsers/utf8.h"
 
@@ -431,10 +432,10 @@ TEST(OcrCacheTest, KeptLinesAreReadInPlaceOfTheResult) {
   const OcrResult r = TwoBlocks();
   const std::string prepared = ImageLinesToBytes(PrepareImageLines(r.text));
   OcrCache(dir, kVersion).Store(sha, r);
-  // Without the result, a new process reads the lines alone.
+  // Without the result, a new process reads the lines alone, from the pack.
   const std::string packed = EntryFile(dir, ".msgpack");
   ASSERT_FALSE(packed.empty());
-  ASSERT_FALSE(EntryFile(dir, ".lines").empty());
+  ASSERT_TRUE(std::filesystem::exists(dir + "/pack"));
   std::filesystem::remove(packed);
   const auto lines = OcrCache(dir, kVersion).LoadLines(sha);
   ASSERT_TRUE(lines);
@@ -450,33 +451,43 @@ TEST(OcrCacheTest, BrokenOrForeignLinesArePreparedAgainFromTheResult) {
   std::filesystem::remove_all(dir);
   const std::string sha(64, 'c');
   const OcrResult r = TwoBlocks();
-  OcrCache(dir, kVersion).Store(sha, r);
-  const std::string file = EntryFile(dir, ".lines");
-  ASSERT_FALSE(file.empty());
-  const std::string kept =
-      ReadFileCapped(file, 1 << 20, FileOrigin::kArchive).bytes;
+  OcrResult other = TwoBlocks();
+  other.text.blocks.pop_back();
   const std::string prepared = ImageLinesToBytes(PrepareImageLines(r.text));
-  ASSERT_TRUE(kept.ends_with(prepared));
-  const std::string header = kept.substr(0, kept.size() - prepared.size());
-  // The header's last line: the build, and what it makes of the sample.
-  const std::size_t digest = header.rfind(' ');
-  ASSERT_NE(digest, std::string::npos);
-  ASSERT_EQ(header.size() - digest, 1 + 16 + 1);
-  for (const std::string& other :
-       {std::string(), kept.substr(0, kept.size() - 1), kept + "x",
-        // Of another build: the header names the build that prepared them.
-        "cncert-ocr-lines\n" + kVersion + "\n0.0.0-other\n" + prepared,
-        // Of a build that prepares the sample otherwise.
-        header.substr(0, digest) + " 0123456789abcdef\n" + prepared,
-        // Another format.
-        header + "cncert-image-lines 0\n" +
-            prepared.substr(prepared.find('\n') + 1)}) {
-    ASSERT_TRUE(WriteFileAtomically(file, other).ok());
+  const std::string pack = dir + "/pack";
+  for (int round = 0; round < 3; ++round) {
+    std::filesystem::remove_all(dir);
+    OcrCache(dir, kVersion).Store(sha, r);
+    const std::string packed = EntryFile(dir, ".msgpack");
+    const std::string legacy =
+        packed.substr(0, packed.size() - std::string("msgpack").size()) +
+        "lines";
+    if (round == 0) {
+      // Only lines kept by another build (another preparation), in the
+      // pack and (as builds before it kept them) beside the result.
+      std::filesystem::remove(pack);
+      ASSERT_TRUE(WriteFileAtomically(legacy, "cncert-ocr-lines\n").ok());
+      OcrPack(pack, "another")
+          .KeepLines(*Sha256FromHex(sha), PrepareImageLines(other.text));
+    } else {
+      // A pack broken at its end, or all through.
+      const std::string bytes =
+          ReadFileCapped(pack, 1 << 20, FileOrigin::kArchive).bytes;
+      ASSERT_GT(bytes.size(), 100u);
+      ASSERT_TRUE(WriteFileAtomically(
+                      pack, round == 1 ? bytes.substr(0, bytes.size() - 1)
+                                       : std::string(bytes.size(), 'x'))
+                      .ok());
+    }
     const auto lines = OcrCache(dir, kVersion).LoadLines(sha);
-    ASSERT_TRUE(lines);
-    EXPECT_EQ(ImageLinesToBytes(*lines), prepared);
-    // And kept again as this build prepares them.
-    EXPECT_EQ(ReadFileCapped(file, 1 << 20, FileOrigin::kArchive).bytes, kept);
+    ASSERT_TRUE(lines) << round;
+    EXPECT_EQ(ImageLinesToBytes(*lines), prepared) << round;
+    EXPECT_FALSE(std::filesystem::exists(legacy)) << round;
+    // And kept again as this build prepares them: read without the result.
+    std::filesystem::remove(EntryFile(dir, ".msgpack"));
+    const auto again = OcrCache(dir, kVersion).LoadLines(sha);
+    ASSERT_TRUE(again) << round;
+    EXPECT_EQ(ImageLinesToBytes(*again), prepared) << round;
   }
   std::filesystem::remove_all(dir);
 }
@@ -490,10 +501,30 @@ TEST(OcrCacheTest, AFailureHasNoLines) {
   failed.error = "not an image";
   OcrCache(dir, kVersion).Store(sha, failed);
   EXPECT_FALSE(OcrCache(dir, kVersion).LoadLines(sha));
-  EXPECT_EQ(EntryFile(dir, ".lines"), "");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/pack"));
   const auto read = OcrCache(dir, kVersion).Load(sha);
   ASSERT_TRUE(read);
   EXPECT_EQ(read->failure, ImageFailure::kFormat);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(OcrCacheTest, AFileRememberedBeforeThePackIsKeptInIt) {
+  const std::string dir = ::testing::TempDir() + "/ocr_cache_files_record";
+  std::filesystem::remove_all(dir);
+  const FileVersion version{1, 2, 3, 4, 5, 6, 7};
+  const std::string sha(64, 'e');
+  // As builds before the pack wrote it: files/<device>-<inode>.
+  std::filesystem::create_directories(dir + "/files");
+  ASSERT_TRUE(WriteFileAtomically(dir + "/files/1-2",
+                                  "cncert-ocr-file 1\n3 4 5 6 7\n" + sha + "\n")
+                  .ok());
+  EXPECT_EQ(OcrCache(dir, kVersion).KnownFile(version), sha);
+  // Kept in the pack, and the file of its own gone.
+  EXPECT_FALSE(std::filesystem::exists(dir + "/files"));
+  EXPECT_EQ(OcrCache(dir, kVersion).KnownFile(version), sha);
+  FileVersion changed = version;
+  changed.changed_nanoseconds = 8;
+  EXPECT_EQ(OcrCache(dir, kVersion).KnownFile(changed), "");
   std::filesystem::remove_all(dir);
 }
 

@@ -50,6 +50,20 @@ TEST(ImageLinesTest, LinesAreNormalizedRepairedAndEachBlockEndsInAHardBreak) {
   EXPECT_EQ(figure.confidence, 88);
   const ImageWord& share = lines.words[lines.lines[1].first_word];
   EXPECT_EQ(Span(lines, share.begin, share.end), "占比33.2%");
+  // The second line is of the next block.
+  EXPECT_FALSE(lines.BlockEndsBefore(0));
+  EXPECT_TRUE(lines.BlockEndsBefore(1));
+}
+
+TEST(ImageLinesTest, OnlyLinesAfterABlockEndBeginABlock) {
+  const ImageLines lines = PrepareImageLines(Blocks({
+      {{{"一", 91, {}}}, {{"二", 91, {}}}},
+      {{{"三", 91, {}}}},
+  }));
+  ASSERT_EQ(lines.lines.size(), 3u);
+  EXPECT_FALSE(lines.BlockEndsBefore(0));
+  EXPECT_FALSE(lines.BlockEndsBefore(1));
+  EXPECT_TRUE(lines.BlockEndsBefore(2));
 }
 
 TEST(ImageLinesTest, SymbolsAreKeptWhereTheyMatchTheWordsCharacters) {
