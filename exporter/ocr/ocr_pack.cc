@@ -391,17 +391,7 @@ bool OcrPack::CompactLocked() const {
   std::vector<std::pair<Sha256Digest, KeptLines>> whole;
   std::string record;
   for (const auto& [sha, kept] : lines_.entries()) {
-    record.resize(kHeaderBytes + kept.length);
-    if (!ReadAt(fd_, kept.offset, record.data(), record.size())) continue;
-    const auto header = Get<RecordHeader>(record, 0);
-    const std::string_view body = std::string_view(record).substr(kHeaderBytes);
-    // Of this image and this preparation (a list may say otherwise).
-    if (header.magic == kMagic && header.kind == kLinesRecord &&
-        header.length == kept.length && header.check == Checksum(body) &&
-        std::memcmp(body.data(), sha.data(), sha.size()) == 0 &&
-        std::memcmp(body.data() + 32, preparation_.data(), 8) == 0) {
-      whole.emplace_back(sha, kept);
-    }
+    if (ReadLinesRecord(sha, kept, record)) whole.emplace_back(sha, kept);
   }
   std::sort(whole.begin(), whole.end(), [](const auto& a, const auto& b) {
     return a.second.offset < b.second.offset;
@@ -515,6 +505,19 @@ bool OcrPack::RememberFile(const FileVersion& version,
   return Append(kFileRecord, FileBody(version, sha));
 }
 
+bool OcrPack::ReadLinesRecord(const Sha256Digest& sha, const KeptLines& kept,
+                              std::string& record) const {
+  record.resize(kHeaderBytes + kept.length);
+  if (!ReadAt(fd_, kept.offset, record.data(), record.size())) return false;
+  const auto header = Get<RecordHeader>(record, 0);
+  const std::string_view body = std::string_view(record).substr(kHeaderBytes);
+  // Of this image and this preparation (a list may say otherwise).
+  return header.magic == kMagic && header.kind == kLinesRecord &&
+         header.length == kept.length && header.check == Checksum(body) &&
+         std::memcmp(body.data(), sha.data(), sha.size()) == 0 &&
+         std::memcmp(body.data() + 32, preparation_.data(), 8) == 0;
+}
+
 std::optional<ImageLines> OcrPack::Lines(const Sha256Digest& sha) const {
   std::lock_guard<std::mutex> lock(mutex_);
   OpenForReading();
@@ -524,18 +527,11 @@ std::optional<ImageLines> OcrPack::Lines(const Sha256Digest& sha) const {
     kept = lines_.Find(sha);
     if (!kept) return std::nullopt;
   }
-  std::string record(kHeaderBytes + kept->length, '\0');
-  if (ReadAt(fd_, kept->offset, record.data(), record.size())) {
-    const auto header = Get<RecordHeader>(record, 0);
-    const std::string_view body = std::string_view(record).substr(kHeaderBytes);
-    if (header.magic == kMagic && header.kind == kLinesRecord &&
-        header.length == kept->length && header.check == Checksum(body) &&
-        std::memcmp(body.data(), sha.data(), sha.size()) == 0 &&
-        std::memcmp(body.data() + 32, preparation_.data(), 8) == 0) {
-      if (std::optional<ImageLines> lines =
-              ImageLinesFromBytes(body.substr(kLinesKeyBytes))) {
-        return lines;
-      }
+  std::string record;
+  if (ReadLinesRecord(sha, *kept, record)) {
+    if (std::optional<ImageLines> lines = ImageLinesFromBytes(
+            std::string_view(record).substr(kHeaderBytes + kLinesKeyBytes))) {
+      return lines;
     }
   }
   // Broken: not read again, and dropped by the next compaction.

@@ -106,6 +106,10 @@ class OcrPack {
   // position to read on from, past what it lists.
   std::uint64_t TakeList(std::uint64_t offset, std::string_view body,
                          std::uint32_t check, std::uint64_t size) const;
+  // Reads the record `kept` names into `record`: whether it is a whole
+  // lines record of `sha` and of this preparation.
+  bool ReadLinesRecord(const Sha256Digest& sha, const KeptLines& kept,
+                       std::string& record) const;
   // After reading records: sorts the tables and counts the live bytes.
   void Settle() const;
 
