@@ -113,6 +113,7 @@ class AnchoredMatcher::Compiler {
     Emit(root);
     Add(Op::kMatch);
     if (out_.program_.size() > kMaxProgram) return false;
+    SkipJumps();
     FindStarts();
     return true;
   }
@@ -433,8 +434,38 @@ class AnchoredMatcher::Compiler {
     in.op = op;
     in.a = a;
     in.b = b;
+    in.next = Here() + 1;
     out_.program_.push_back(in);
     return Here() - 1;
+  }
+
+  // Every target that is a jump becomes the jump's own target: what runs
+  // goes there at once.
+  void SkipJumps() {
+    auto& program = out_.program_;
+    const auto past_jumps = [&program](std::uint32_t pc) {
+      // Each loop's jump leads back to its split: the chain ends.
+      while (program[pc].op == Op::kJump) pc = program[pc].a;
+      return pc;
+    };
+    for (Instruction& in : program) {
+      switch (in.op) {
+        case Op::kLiteral:
+        case Op::kClass:
+        case Op::kSave:
+          in.next = past_jumps(in.next);
+          break;
+        case Op::kSplit:
+          in.a = past_jumps(in.a);
+          in.b = past_jumps(in.b);
+          break;
+        case Op::kJump:
+          in.a = past_jumps(in.a);
+          break;
+        case Op::kMatch:
+          break;
+      }
+    }
   }
 
   void Emit(const Node& node) {
@@ -598,7 +629,7 @@ class AnchoredMatcher::Compiler {
       case Op::kJump:
         return (*memo_)[pc] = StartsAt(in.a);
       case Op::kSave:
-        return (*memo_)[pc] = StartsAt(pc + 1);
+        return (*memo_)[pc] = StartsAt(in.next);
       case Op::kMatch:
         starts.may_be_empty = true;
         break;
@@ -720,7 +751,7 @@ AnchoredMatcher::Outcome AnchoredMatcher::Match(std::string_view text,
         ok = end - at >= in.b &&
              SameBytes(view.data() + at, literals_.data() + in.a, in.b);
         at += ok ? in.b : 0;
-        ++pc;
+        pc = in.next;
         break;
       }
       case Op::kClass: {
@@ -732,7 +763,7 @@ AnchoredMatcher::Outcome AnchoredMatcher::Match(std::string_view text,
         const char32_t cp = utf8::Next(view, at);
         if (cp == 0xFFFD && at == start + 1) return Outcome::kUnsure;
         ok = classes_[in.a].Contains(cp);
-        ++pc;
+        pc = in.next;
         break;
       }
       case Op::kSplit: {
@@ -788,7 +819,7 @@ AnchoredMatcher::Outcome AnchoredMatcher::Match(std::string_view text,
       case Op::kSave:
         stack.push_back({0, in.a, slots[in.a]});
         slots[in.a] = at;
-        ++pc;
+        pc = in.next;
         break;
       case Op::kMatch:
         slots[0] = pos;
@@ -801,6 +832,10 @@ AnchoredMatcher::Outcome AnchoredMatcher::Match(std::string_view text,
                           : re2::StringPiece(view.data() + b, e - b);
         }
         return Outcome::kMatch;
+      default:
+        // The compiler writes no other op: the dispatch needs no range
+        // check (two of its four instructions).
+        __builtin_unreachable();
     }
     while (!ok) {
       if (stack.empty()) return Outcome::kNoMatch;

@@ -96,6 +96,9 @@ class AnchoredMatcher {
     std::uint16_t loop = 0;
     std::uint32_t a = 0;  // literal offset, class, preferred target, slot
     std::uint32_t b = 0;  // literal length, the other target
+    // kLiteral, kClass, kSave: what comes next, past any jumps (a jump
+    // was one in eight instructions run).
+    std::uint32_t next = 0;
   };
   // The keys (StartKey() in the .cc file: an ASCII byte, or the bits of the
   // first two bytes of a longer character) that a match from some point on

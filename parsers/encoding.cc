@@ -47,11 +47,12 @@ std::string DescribeBinary(std::string_view bytes) {
   return "";
 }
 
-// Bytes that are not part of a valid UTF-8 sequence.
-std::size_t CountInvalid(std::string_view text) {
+// Bytes that are not part of a valid UTF-8 sequence, counted up to
+// `enough`: a GBK file is told from a damaged UTF-8 one by its first few.
+std::size_t CountInvalid(std::string_view text, std::size_t enough) {
   std::size_t invalid = 0;
   std::size_t pos = 0;
-  while (pos < text.size()) {
+  while (pos < text.size() && invalid < enough) {
     const std::size_t start = pos;
     if (utf8::Next(text, pos) == 0xFFFD && pos == start + 1) ++invalid;
   }
@@ -124,10 +125,12 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view declared) {
   }
   // A damaged UTF-8 copy has a few bad bytes among many good sequences; GBK
   // text has almost no valid multi-byte UTF-8 sequences at all.
-  const std::size_t replaced = CountInvalid(bytes);
   const auto high_bytes = static_cast<std::size_t>(std::count_if(
       bytes.begin(), bytes.end(),
       [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
+  // Counted whole only where it is told: a UTF-8 copy's replacements.
+  const std::size_t replaced =
+      CountInvalid(bytes, bom ? bytes.size() : (high_bytes + 19) / 20);
   char where[160];
   std::snprintf(where, sizeof where, "invalid UTF-8 byte 0x%02X at offset %zu",
                 static_cast<unsigned char>(bytes[valid]),

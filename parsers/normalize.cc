@@ -104,6 +104,18 @@ class MappedReader {
     while (PlainHanAt(text_, pos_, *markers_)) pos_ += 3;
     return text_.substr(start, pos_ - start);
   }
+  // The run of printable ASCII at the reading position, '(' and the space
+  // left out: a third of a bulletin's characters (digits, Markdown), and
+  // characters that map to themselves. The reader moves past it.
+  std::string_view PlainAsciiRun() {
+    const std::size_t start = pos_;
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      if (c <= ' ' || c > '~' || c == '(') break;
+      ++pos_;
+    }
+    return text_.substr(start, pos_ - start);
+  }
   int traditional() const { return traditional_; }
 
  private:
@@ -148,6 +160,15 @@ class LineWriter {
     space_pending_ = after_letter_ = false;
     out_ += run;
   }
+  // The same of a run of ASCII characters, none of them a space.
+  void PutAscii(std::string_view run) {
+    if (space_pending_ && after_letter_ && IsAsciiLetter(run.front())) {
+      out_ += ' ';
+    }
+    space_pending_ = false;
+    after_letter_ = IsAsciiLetter(run.back());
+    out_ += run;
+  }
   void EndLine() {
     if (out_.size() > line_start_) out_ += '\n';
     line_start_ = out_.size();
@@ -174,6 +195,11 @@ std::string NormalizePass(std::string_view text, int* traditional) {
       line.PutHan(run);
       std::size_t last = run.size() - 3;
       previous = utf8::Next(run, last);
+    }
+    if (const std::string_view run = reader.PlainAsciiRun(); !run.empty()) {
+      line.PutAscii(run);
+      previous = static_cast<unsigned char>(run.back());
+      continue;
     }
     char32_t c = reader.Next();
     if (c == 0) break;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 #include "parsers/utf8.h"
 
@@ -84,9 +85,23 @@ std::optional<double> ParseChineseNumerals(std::u32string_view s) {
 }  // namespace
 
 std::optional<double> ParseChineseNumber(std::string_view text) {
-  std::u32string cps;
-  std::size_t pos = 0;
-  while (pos < text.size()) cps += utf8::Next(text, pos);
+  // A figure's few characters are decoded on the stack: a u32string of
+  // more than three is an allocation, for every figure of every bulletin.
+  std::array<char32_t, 32> stack_cps{};
+  std::u32string heap_cps;
+  std::u32string_view cps;
+  if (text.size() <= stack_cps.size()) {  // never more characters than bytes
+    std::size_t n = 0;
+    for (std::size_t pos = 0; pos < text.size();) {
+      stack_cps[n++] = utf8::Next(text, pos);
+    }
+    cps = std::u32string_view(stack_cps.data(), n);
+  } else {
+    for (std::size_t pos = 0; pos < text.size();) {
+      heap_cps += utf8::Next(text, pos);
+    }
+    cps = heap_cps;
+  }
   std::size_t i = 0;
   while (i < cps.size() && (cps[i] == ' ' || cps[i] == U'约')) ++i;
   if (i < cps.size() && cps[i] == U'无') return 0.0;  // 无新增: none
@@ -110,8 +125,7 @@ std::optional<double> ParseChineseNumber(std::string_view text) {
   }
   if (!seen_digit) {
     // Only Chinese numerals, possibly with a scale: 三十万.
-    std::u32string_view rest(cps);
-    rest.remove_prefix(i);
+    std::u32string_view rest = cps.substr(i);
     auto value = ParseChineseNumerals(rest);
     if (!value) return std::nullopt;
     std::size_t n = 0;

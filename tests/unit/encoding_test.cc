@@ -53,6 +53,35 @@ TEST(EncodingTest, AFewBadBytesInUtf8AreReplacedWithAWarning) {
   EXPECT_NE(d.text.find("\xEF\xBF\xBD本周共处理"), std::string::npos);
 }
 
+// A UTF-8 copy keeps its bad bytes below one in twenty of its bytes
+// beyond ASCII; each is counted in the warning.
+TEST(EncodingTest, BadBytesBelowOneInTwentyAreCountedEachOne) {
+  std::string han;
+  for (int i = 0; i < 20; ++i) han += "本";  // 60 bytes beyond ASCII
+  const DecodedText three = DecodeToUtf8(
+      han.substr(0, 30) + "\xFF" + han.substr(30) + "\xFF\xFF", "");
+  EXPECT_EQ(three.encoding, "UTF-8");
+  ASSERT_EQ(three.warnings.size(), 1u);
+  EXPECT_NE(three.warnings[0].find("; 3 invalid byte(s) replaced"),
+            std::string::npos)
+      << three.warnings[0];
+  // One more (4 * 20 >= 64) and the text is no damaged UTF-8.
+  const DecodedText four = DecodeToUtf8(han + "\xFF\xFF\xFF\xFF", "");
+  EXPECT_TRUE(four.encoding != "UTF-8" || !four.error.empty())
+      << four.encoding << " " << four.text;
+}
+
+// A byte order mark says UTF-8 however many bytes are bad: all counted.
+TEST(EncodingTest, BadBytesAfterAByteOrderMarkAreAllCounted) {
+  const DecodedText d =
+      DecodeToUtf8("\xEF\xBB\xBF本周" + std::string(10, '\xFF'), "");
+  EXPECT_EQ(d.encoding, "UTF-8");
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_NE(d.warnings[0].find("; 10 invalid byte(s) replaced"),
+            std::string::npos)
+      << d.warnings[0];
+}
+
 TEST(EncodingTest, BinaryIsRejectedWithTheOffsetOfTheNulByte) {
   const DecodedText d = DecodeToUtf8(std::string("GIF89a\x01\x00\x02", 9), "");
   EXPECT_EQ(d.error, "binary data, not text (NUL byte at offset 7)");

@@ -76,6 +76,18 @@ TEST(NormalizeTest, SpacesBetweenLatinWordsStay) {
   EXPECT_EQ(NormalizeText("CNCERT 周报 Weekly"), "CNCERT周报Weekly\n");
 }
 
+// Runs of ASCII are copied whole: the rules for spaces and pinyin hold at
+// their edges.
+TEST(NormalizeTest, RunsOfAsciiKeepTheRulesAtTheirEdges) {
+  EXPECT_EQ(NormalizeText("Struts2 S2-045\tRCE x1 y2"),
+            "Struts2S2-045RCE x1y2\n");
+  EXPECT_EQ(NormalizeText("ab cd(e)网(de)ab"), "ab cd(e)网ab\n");
+  EXPECT_EQ(NormalizeText("IP:1.2.3.4,URL:http://a.cn/x?y=1\r\nok"),
+            "IP:1.2.3.4,URL:http://a.cn/x?y=1\nok\n");
+  EXPECT_EQ(NormalizeText("~!@#$%^&*)_+{}|:\"<>?`-=[]\\;',./"),
+            "~!@#$%^&*)_+{}|:\"<>?`-=[]\\;',./\n");
+}
+
 TEST(NormalizeTest, DashesBecomeHyphens) {
   EXPECT_EQ(NormalizeText("2月5日—2月11日"), "2月5日-2月11日\n");
   EXPECT_EQ(NormalizeText("2月5日–2月11日"), "2月5日-2月11日\n");
