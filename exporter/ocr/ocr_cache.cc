@@ -301,17 +301,23 @@ std::optional<OcrResult> OcrResultFromMessagePack(std::string_view bytes,
 OcrCache::OcrCache(std::string dir, std::string engine_version)
     : dir_(std::move(dir)),
       version_(std::move(engine_version)),
-      version_digest_(Sha256Hex(version_).substr(0, 12)) {
-  if (dir_.empty()) return;
-  const std::optional<Sha256Digest> preparation =
-      Sha256FromHex(Sha256Hex(LinesHeader()));
-  pack_ = std::make_unique<OcrPack>(
-      dir_ + "/pack",
-      std::string_view(reinterpret_cast<const char*>(preparation->data()),
-                       preparation->size()));
-}
+      version_digest_(Sha256Hex(version_).substr(0, 12)) {}
 
 OcrCache::~OcrCache() = default;
+
+OcrPack& OcrCache::Pack() const {
+  // Opened at the first image, not at start-up: the preparation's digest
+  // prepares a sample (1.5 ms), which an archive without images never needs.
+  std::call_once(pack_opened_, [this] {
+    const std::optional<Sha256Digest> preparation =
+        Sha256FromHex(Sha256Hex(LinesHeader()));
+    pack_ = std::make_unique<OcrPack>(
+        dir_ + "/pack",
+        std::string_view(reinterpret_cast<const char*>(preparation->data()),
+                         preparation->size()));
+  });
+  return *pack_;
+}
 
 std::string OcrCache::Path(const std::string& image_sha256,
                            std::string_view format) const {
@@ -341,7 +347,7 @@ std::string FileRecord(const FileVersion& v) {
 
 std::string OcrCache::KnownFile(const FileVersion& version) const {
   if (dir_.empty()) return "";
-  if (const auto sha = pack_->KnownFile(version)) return Sha256DigestHex(*sha);
+  if (const auto sha = Pack().KnownFile(version)) return Sha256DigestHex(*sha);
   // Remembered by a build before the pack, in a file of its own: kept in
   // the pack from now on, and the file removed.
   const std::optional<std::string> file =
@@ -357,7 +363,7 @@ std::string OcrCache::KnownFile(const FileVersion& version) const {
   rest.remove_suffix(1);
   const std::optional<Sha256Digest> sha = Sha256FromHex(rest);
   if (!sha) return "";
-  if (pack_->RememberFile(version, *sha)) {
+  if (Pack().RememberFile(version, *sha)) {
     ::unlink(FilePath(version).c_str());
     ::rmdir((dir_ + "/files").c_str());  // once the last is gone
   }
@@ -369,7 +375,7 @@ void OcrCache::RememberFile(const FileVersion& version,
   if (dir_.empty()) return;
   const std::optional<Sha256Digest> sha = Sha256FromHex(image_sha256);
   // Not remembered only costs a hash next time.
-  if (sha && MakeDirectory()) pack_->RememberFile(version, *sha);
+  if (sha && MakeDirectory()) Pack().RememberFile(version, *sha);
 }
 
 void OcrCache::Hold(const std::string& image_sha256,
@@ -441,7 +447,7 @@ std::shared_ptr<const ImageLines> OcrCache::LoadLines(
   }
   if (!result && !dir_.empty()) {
     if (const std::optional<Sha256Digest> sha = Sha256FromHex(image_sha256)) {
-      if (std::optional<ImageLines> read = pack_->Lines(*sha)) {
+      if (std::optional<ImageLines> read = Pack().Lines(*sha)) {
         auto lines = std::make_shared<const ImageLines>(std::move(*read));
         Hold(image_sha256, nullptr, lines);
         return lines;
@@ -463,7 +469,7 @@ void OcrCache::KeepLines(const std::string& image_sha256,
   // Not kept only costs preparing them again next time.
   if (dir_.empty() || !MakeDirectory()) return;
   if (const std::optional<Sha256Digest> sha = Sha256FromHex(image_sha256);
-      sha && pack_->KeepLines(*sha, lines)) {
+      sha && Pack().KeepLines(*sha, lines)) {
     // What builds before the pack kept beside the result.
     ::unlink(Path(image_sha256, "lines").c_str());
   }

@@ -81,8 +81,10 @@ class OcrCache {
   std::string dir_;
   std::string version_;
   std::string version_digest_;
-  // Each image file's hash and each image's lines (none without dir_).
-  std::unique_ptr<OcrPack> pack_;
+  // Each image file's hash and each image's lines; only with dir_.
+  OcrPack& Pack() const;
+  mutable std::once_flag pack_opened_;
+  mutable std::unique_ptr<OcrPack> pack_;
   mutable std::mutex mutex_;
   mutable std::map<std::string, Entry> memory_;
 };
