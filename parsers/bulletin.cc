@@ -97,8 +97,8 @@ namespace {
 const std::string kNone;
 }  // namespace
 
-const std::string& Provenance::image() const {
-  return from_image ? from_image->image : kNone;
+const std::string& ImageOf(const Bulletin& b, const Provenance& p) {
+  return p.image < b.images.size() ? b.images[p.image].src : kNone;
 }
 
 std::string RuleName(const Value& v) {
@@ -111,21 +111,21 @@ std::string_view MatchedText(const Bulletin& b, const Provenance& p) {
 }
 
 std::string ImageLine(const Bulletin& b, const Provenance& p) {
-  using Source = Provenance::FromImage;
-  if (!p.from_image) return {};
-  const auto& lines = p.from_image->lines;
+  using Span = ImageLineSpan;
+  if (!p.read_from_image()) return {};
+  const auto& lines = b.image_lines;
   std::string out;
   for (std::size_t i = p.image_line; i < lines.size(); ++i) {
     const auto [begin, end] = lines[i];
-    if (end == Source::kKept) {
-      const auto& kept = p.from_image->kept;
+    if (end == Span::kKept) {
+      const auto& kept = b.image_kept;
       return i == p.image_line && begin < kept.size() ? kept[begin] : out;
     }
-    const std::uint32_t to = end & ~Source::kGoesOn;
+    const std::uint32_t to = end & ~Span::kGoesOn;
     if (begin > to || to > b.text.size()) return {};
     if (i > p.image_line) out += '\n';
     out.append(b.text, begin, to - begin);
-    if (!(end & Source::kGoesOn)) break;
+    if (!(end & Span::kGoesOn)) break;
   }
   return out;
 }

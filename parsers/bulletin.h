@@ -38,45 +38,43 @@ long long DateToUnixSeconds(const Date& date);
 // Offsets are 32 bits: files are capped far below 4 GB, and an archive
 // keeps one Provenance per value.
 struct Provenance {
+  static constexpr std::uint16_t kTyped = 0xFFFF;
   // Which of the rule's patterns matched, from 1 (kMaxPatternsPerRule).
   std::uint16_t pattern = 0;
-  // Read from an image: the figure's recognised line(s), as
-  // from_image->lines[image_line] tells them (ImageLine()).
+  // Read from an image: the figure's recognised line(s), as the bulletin's
+  // image_lines[image_line] tells them (ImageLine()).
   std::uint16_t image_line = 0;
+  // Read from an image: which one, the bulletin's images[image] (ImageOf());
+  // kTyped for typed text. An index, not a name or a pointer: most figures
+  // are typed, and every figure of an archive is kept.
+  std::uint16_t image = kTyped;
   // Read from an image: the OCR confidence (0–100) of the figure's words;
-  // NaN for typed text. Beside the two above, it takes no room of its own.
+  // NaN for typed text.
   float image_confidence = std::numeric_limits<float>::quiet_NaN();
   Name section;             // section of the bulletin the text lies in
   std::uint32_t begin = 0;  // byte span of the match in the normalized text
   std::uint32_t end = 0;
   std::uint32_t value_begin = 0;  // byte span of the figure itself
   std::uint32_t value_end = 0;
-  // Read from an image: which one (as the document references it), and
-  // its figures' recognised lines. Held apart, one for each image of a
-  // bulletin, shared by its figures: most figures are typed.
-  struct FromImage {
-    std::string image;
-    // A span of the bulletin's text, where most lines stand whole (a copy
-    // of each was a quarter of an image bulletin's memory), `end` marked
-    // with kGoesOn where the figure's next line follows; or, where `end` is
-    // kKept, kept[begin]: lines reshaped by the layout, joined by line
-    // breaks.
-    struct Line {
-      std::uint32_t begin = 0;
-      std::uint32_t end = 0;
-    };
-    static constexpr std::uint32_t kKept = 0xFFFFFFFF;
-    static constexpr std::uint32_t kGoesOn = 0x80000000;
-    std::vector<Line> lines;
-    std::vector<std::string> kept;
-  };
-  std::shared_ptr<const FromImage> from_image;  // null for typed text
 
-  const std::string& image() const;  // "" for typed text
+  bool read_from_image() const { return image != kTyped; }
   std::optional<double> confidence() const {
     if (std::isnan(image_confidence)) return std::nullopt;
     return image_confidence;
   }
+};
+
+// A recognised line of an image that a figure was read from: a span of the
+// bulletin's text, where most lines stand whole (a copy of each was a
+// quarter of an image bulletin's memory), `end` marked with kGoesOn where
+// the figure's next line follows; or, where `end` is kKept,
+// Bulletin::image_kept[begin]: lines reshaped by the layout, joined by line
+// breaks.
+struct ImageLineSpan {
+  static constexpr std::uint32_t kKept = 0xFFFFFFFF;
+  static constexpr std::uint32_t kGoesOn = 0x80000000;
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
 };
 
 // An image of the bulletin and what became of it.
@@ -126,6 +124,9 @@ struct Bulletin {
   std::string encoding;  // "UTF-8", "GB18030"
   std::vector<Value> values;
   std::vector<ImageUse> images;
+  // The recognised lines of the figures read from images (Provenance).
+  std::vector<ImageLineSpan> image_lines;
+  std::vector<std::string> image_kept;
   std::vector<std::string> warnings;
   std::vector<std::string> errors;
   Failure failure = Failure::kNone;  // why, when !ok()
@@ -145,6 +146,8 @@ std::string_view SentenceAround(const Bulletin& b, const Provenance& p);
 // The recognised line(s) a figure read from an image stands on, joined by
 // line breaks; empty for typed text.
 std::string ImageLine(const Bulletin& b, const Provenance& p);
+// The image (its src) that a figure was read from; "" for typed text.
+const std::string& ImageOf(const Bulletin& b, const Provenance& p);
 
 }  // namespace cncert
 

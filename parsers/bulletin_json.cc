@@ -73,8 +73,8 @@ nlohmann::json BulletinToJson(const Bulletin& bulletin, std::string_view file,
     source["span"] = nlohmann::json::array({p.begin, p.end});
     source["match"] = MatchedText(bulletin, p);
     source["sentence"] = SentenceAround(bulletin, p);
-    if (!p.image().empty()) {
-      source["image"] = p.image();
+    if (const std::string& image = ImageOf(bulletin, p); !image.empty()) {
+      source["image"] = image;
       source["image_line"] = ImageLine(bulletin, p);
       if (p.confidence())
         source["confidence"] = ConfidenceToJson(*p.confidence());

@@ -208,14 +208,15 @@ void WriteIdentity(const Identity& id, JsonText& j) {
 
 void WriteSource(const Bulletin& b, const Value& v, JsonText& j) {
   const Provenance& p = v.provenance;
-  const bool image = !p.image().empty();
+  const std::string& image_src = ImageOf(b, p);
+  const bool image = !image_src.empty();
   j.Open('{');
   if (image && p.confidence()) {
     j.Key("confidence");
     j.Dumped(ConfidenceToJson(*p.confidence()));
   }
   if (image) {
-    j.StringMember("image", p.image());
+    j.StringMember("image", image_src);
     j.StringMember("image_line", ImageLine(b, p));
   }
   j.StringMember("match", MatchedText(b, p));

@@ -283,7 +283,7 @@ void MatchRange(const Rule& rule, std::size_t pattern_index,
                           "; not extracted");
       continue;
     }
-    out->push_back({*v, std::move(provenance), pattern.warn});
+    out->push_back({*v, provenance, pattern.warn});
   }
 }
 

@@ -144,6 +144,10 @@ Spliced SpliceImages(std::string_view normalized,
     }
     const auto i = static_cast<std::size_t>(index);
     ImageUse& use = out.uses[i];
+    if (i >= Provenance::kTyped) {  // a figure could not name it
+      use.reason = "more images than a bulletin can tell apart";
+      continue;
+    }
     if (IsDecorativeImage(images[i])) {
       use.reason = images[i].src.empty() ? "no source" : "decorative";
       continue;
@@ -220,10 +224,10 @@ std::optional<std::size_t> InputIn(PieceIt at, std::size_t offset) {
 // looked for in the piece near `near` that holds its input (pieces lie in
 // the order of the input too; were one found wrongly, the bytes would
 // differ and nothing be found).
-std::optional<Provenance::FromImage::Line> LineInLayout(const Layout& layout,
-                                                        std::string_view input,
-                                                        const SplicedLine& line,
-                                                        PieceIt* near) {
+std::optional<ImageLineSpan> LineInLayout(const Layout& layout,
+                                          std::string_view input,
+                                          const SplicedLine& line,
+                                          PieceIt* near) {
   const std::size_t from = line.begin;
   PieceIt piece = *near;
   while (piece != layout.pieces.begin() && piece->input_begin > from) --piece;
@@ -238,26 +242,26 @@ std::optional<Provenance::FromImage::Line> LineInLayout(const Layout& layout,
   const std::size_t at = piece->begin + (from - piece->input_begin);
   const std::size_t size = line.end - line.begin;
   // The top bit of `end` says that the next line goes on (kGoesOn).
-  if (at + size >= Provenance::FromImage::kGoesOn ||
+  if (at + size >= ImageLineSpan::kGoesOn ||
       layout.text.compare(at, size, input.substr(from, size)) != 0) {
     return std::nullopt;
   }
-  return Provenance::FromImage::Line{static_cast<std::uint32_t>(at),
-                                     static_cast<std::uint32_t>(at + size)};
+  return ImageLineSpan{static_cast<std::uint32_t>(at),
+                       static_cast<std::uint32_t>(at + size)};
 }
 
-// Places the recognised `lines` (of `input`) of a figure read from the
-// image `source` tells: as spans of the layout's text where each stands
-// whole (most figures), else as one copy kept with `source`, joined by line
-// breaks. `match` is the piece the figure's match begins in; `joined` is
-// room to work in. Adds at most one entry per line to `source->lines`.
+// Places the recognised `lines` (of `input`) of a figure read from an
+// image in the bulletin's account of image lines: as spans of the layout's
+// text where each stands whole (most figures), else as one copy kept in
+// `b->image_kept`, joined by line breaks. `match` is the piece the figure's
+// match begins in; `joined` is room to work in. Adds at most one entry per
+// line to `b->image_lines`.
 void PlaceImageLine(const Layout& layout, std::string_view input,
                     std::span<const SplicedLine* const> lines, PieceIt match,
-                    Provenance::FromImage* source, std::string* joined,
-                    Provenance* p) {
-  using Source = Provenance::FromImage;
-  auto& told = source->lines;
-  // More figures than an image can have: the line is not told (no index
+                    Bulletin* b, std::string* joined, Provenance* p) {
+  using Source = ImageLineSpan;
+  auto& told = b->image_lines;
+  // More lines than a bulletin can count: the line is not told (no index
   // reaches the last).
   constexpr std::size_t kNoLine = std::numeric_limits<std::uint16_t>::max();
   const std::size_t start = told.size();
@@ -276,8 +280,8 @@ void PlaceImageLine(const Layout& layout, std::string_view input,
   }
   if (const std::size_t n = told.size() - start; n > 0) {
     // The figure before often stands on the same lines: told once.
-    const auto same = [](const Source::Line& a, const Source::Line& b) {
-      return a.begin == b.begin && a.end == b.end;
+    const auto same = [](const Source& x, const Source& y) {
+      return x.begin == y.begin && x.end == y.end;
     };
     if (start >= n &&
         std::equal(told.begin() + static_cast<long>(start - n),
@@ -300,11 +304,11 @@ void PlaceImageLine(const Layout& layout, std::string_view input,
     if (!joined->empty()) *joined += '\n';
     joined->append(input.substr(l->begin, l->end - l->begin));
   }
-  auto& kept = source->kept;
+  auto& kept = b->image_kept;
   const auto same = std::find(kept.begin(), kept.end(), *joined);
   p->image_line = static_cast<std::uint16_t>(start);
-  told.push_back(Source::Line{static_cast<std::uint32_t>(same - kept.begin()),
-                              Source::kKept});
+  told.push_back(
+      Source{static_cast<std::uint32_t>(same - kept.begin()), Source::kKept});
   if (same == kept.end()) kept.push_back(*joined);
 }
 
@@ -381,8 +385,8 @@ struct Traced {
 }  // namespace
 
 void TraceImageValues(const Layout& layout, const Spliced& spliced,
-                      const std::vector<ImageRef>& images,
-                      std::vector<Value>* values) {
+                      Bulletin* bulletin) {
+  std::vector<Value>* values = &bulletin->values;
   if (layout.image_spans.empty() || layout.pieces.empty()) return;
   // First where each figure stands, then one account of each image sized
   // for its figures: grown a figure at a time, they were most of a parse's
@@ -457,23 +461,18 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
     const std::size_t e = (ve ? *ve - line->shift : b) + 1;
     traced.push_back({&v, match, line, b, e, first, on_lines.size() - first});
   }
-  // Each image's account, and how many lines it tells at most.
-  std::vector<std::pair<std::shared_ptr<Provenance::FromImage>, std::size_t>>
-      sources(images.size());
-  for (const Traced& t : traced) sources[t.line->image].second += t.count;
+  // The bulletin's account of image lines, sized for its figures: grown a
+  // line at a time, it was most of a parse's allocations.
+  std::size_t told = 0;
+  for (const Traced& t : traced) told += t.count;
+  bulletin->image_lines.reserve(told);
   std::string joined;
   for (const Traced& t : traced) {
-    auto& [source, told] = sources[t.line->image];
-    if (!source) {
-      source = std::make_shared<Provenance::FromImage>();
-      source->image = images[t.line->image].src;
-      source->lines.reserve(told);
-    }
     Provenance& p = t.value->provenance;
     PlaceImageLine(layout, spliced.text,
                    std::span(on_lines).subspan(t.first, t.count), t.match,
-                   source.get(), &joined, &p);
-    p.from_image = source;
+                   bulletin, &joined, &p);
+    p.image = static_cast<std::uint16_t>(t.line->image);
     p.image_confidence = FigureConfidence(spliced, *t.line, t.b, t.e);
   }
 }

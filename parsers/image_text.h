@@ -56,11 +56,11 @@ Spliced SpliceImages(std::string_view normalized,
 // Marks the image spans of `layout` (segmented from `spliced.text`).
 void MarkImageSpans(const Spliced& spliced, Layout* layout);
 
-// Fills the image provenance of values read from images: the image, the
-// recognised line(s) and the confidence of the figure's words.
+// Fills the image provenance of the bulletin's values read from images:
+// the image, the recognised line(s) (into its image_lines and image_kept)
+// and the confidence of the figure's words.
 void TraceImageValues(const Layout& layout, const Spliced& spliced,
-                      const std::vector<ImageRef>& images,
-                      std::vector<Value>* values);
+                      Bulletin* bulletin);
 
 }  // namespace cncert
 

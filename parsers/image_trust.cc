@@ -16,7 +16,7 @@ namespace cncert {
 
 namespace {
 
-bool FromImage(const Value& v) { return !v.provenance.image().empty(); }
+bool FromImage(const Value& v) { return v.provenance.read_from_image(); }
 
 // Removes the values for which `drop` says why, with a warning each; moves
 // none when none goes (the usual case).
@@ -29,7 +29,7 @@ bool DropIf(Bulletin* b, F drop) {
     std::string why;
     if (FromImage(v)) why = drop(v);
     if (why.empty()) {
-      if (dropping) kept.push_back(std::move(v));
+      if (dropping) kept.push_back(v);
       continue;
     }
     if (!dropping) {
@@ -40,7 +40,7 @@ bool DropIf(Bulletin* b, F drop) {
     }
     b->warnings.push_back(SeriesKey(v.metric, v.labels) + " = " +
                           FormatNumber(v.value) + " read from image " +
-                          v.provenance.image() + " is not served: " + why);
+                          ImageOf(*b, v.provenance) + " is not served: " + why);
   }
   if (dropping) b->values = std::move(kept);
   return dropping;
@@ -137,7 +137,7 @@ bool DropUntrustedImageValues(const std::vector<std::string>& named_issues,
   // Then what was read with too little confidence. (The checks above also
   // weigh such figures: a doubtful share still exposes a misread count.)
   dropped |= DropIf(bulletin, [&](const Value& v) -> std::string {
-    if (foreign.contains(v.provenance.image())) {
+    if (foreign.contains(ImageOf(*bulletin, v.provenance))) {
       return "the image names another issue than " + own;
     }
     if (v.provenance.confidence() &&

@@ -113,7 +113,7 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
   bulletin.values = std::move(extraction.values);
   bulletin.warnings.insert(bulletin.warnings.end(), extraction.warnings.begin(),
                            extraction.warnings.end());
-  TraceImageValues(layout, spliced, doc.images, &bulletin.values);
+  TraceImageValues(layout, spliced, &bulletin);
   bulletin.images = std::move(spliced.uses);
 
   const bool truncated = EndsMidSentence(layout, bulletin.values);
@@ -139,23 +139,17 @@ Bulletin ParseBulletin(std::string_view bytes, const RuleSet& rules,
                                &bulletin)) {
     inconsistencies = FindInconsistencies(bulletin);
   }
-  // Figures of one image share its account: each is looked up once.
-  const Provenance::FromImage* counted = nullptr;
-  ImageUse* counted_in = nullptr;
+  // Each image's figures are counted with the first image of its src (an
+  // article may show one image twice).
   for (const Value& v : bulletin.values) {
-    const Provenance::FromImage* source = v.provenance.from_image.get();
-    if (!source || source->image.empty()) continue;
-    if (source != counted) {
-      counted = source;
-      counted_in = nullptr;
-      for (ImageUse& use : bulletin.images) {
-        if (use.src == source->image) {
-          counted_in = &use;
-          break;
-        }
+    const std::string& src = ImageOf(bulletin, v.provenance);
+    if (src.empty()) continue;
+    for (ImageUse& use : bulletin.images) {
+      if (use.src == src) {
+        ++use.figures;
+        break;
       }
     }
-    if (counted_in) ++counted_in->figures;
   }
   NoteUnreadImages(bulletin);
   if (bulletin.values.empty()) {

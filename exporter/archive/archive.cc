@@ -28,11 +28,11 @@ bool IsIgnoredName(const std::string& name) {
          name.ends_with(".swp") || name.ends_with(".crdownload");
 }
 
-std::shared_ptr<const Bulletin> ParseFile(const std::string& path,
-                                          const RuleSet& rules,
-                                          const ImageReader* images,
-                                          double min_ocr_confidence,
-                                          bool has_source_record) {
+std::shared_ptr<Bulletin> ParseFile(const std::string& path,
+                                    const RuleSet& rules,
+                                    const ImageReader* images,
+                                    double min_ocr_confidence,
+                                    bool has_source_record) {
   auto bulletin = std::make_shared<Bulletin>();
   const FileContent file =
       ReadFileCapped(path, Archive::kMaxFileBytes, FileOrigin::kArchive);
@@ -47,12 +47,13 @@ std::shared_ptr<const Bulletin> ParseFile(const std::string& path,
   options.min_ocr_confidence = min_ocr_confidence;
   *bulletin = ParseBulletin(file.bytes, rules, options);
   if (has_source_record) MergeSourceRecord(path, *bulletin);
-  // Kept for as long as the file is unchanged: no room to grow. The text
-  // stays: provenance is offsets into it.
-  bulletin->text.shrink_to_fit();
+  // Kept for as long as the file is unchanged: no room to grow. (The text
+  // is packed apart: ArchiveFile::text.)
   bulletin->values.shrink_to_fit();
   bulletin->warnings.shrink_to_fit();
   bulletin->images.shrink_to_fit();
+  bulletin->image_lines.shrink_to_fit();
+  bulletin->image_kept.shrink_to_fit();
   return bulletin;
 }
 
@@ -237,6 +238,7 @@ void Archive::ParseAll(const RuleSet& rules, std::vector<Entry>* entries,
                   progress(++done, total);
                 }
               });
+  PackedText::ReleaseThreadState();  // the helpers' went with them
 }
 
 ArchiveFile Archive::Parse(const Entry& entry, const RuleSet& rules) {
@@ -247,16 +249,28 @@ ArchiveFile Archive::Parse(const Entry& entry, const RuleSet& rules) {
   const std::uint64_t generation = images_ ? images_->generation() : 0;
   std::unique_ptr<ImageReader> reader =
       images_ ? images_->ForFile(path) : nullptr;
-  ArchiveFile file{name, entry.stamp,
-                   ParseFile(path, rules, reader.get(),
-                             images_ ? images_->min_confidence()
-                                     : ParseOptions{}.min_ocr_confidence,
-                             entry.has_source_record),
-                   std::nullopt};
+  std::shared_ptr<Bulletin> bulletin = ParseFile(
+      path, rules, reader.get(),
+      images_ ? images_->min_confidence() : ParseOptions{}.min_ocr_confidence,
+      entry.has_source_record);
+  // Provenance is offsets into the text: it stays, packed. (Packed later,
+  // off the path to ready, the freed texts stayed resident: holes between
+  // what the parse keeps.)
+  PackedText text(bulletin->text);
+  std::string().swap(bulletin->text);  // its memory too
+  ArchiveFile file{name, entry.stamp, std::move(bulletin), std::nullopt,
+                   std::move(text)};
   for (const ImageUse& use : file.bulletin->images) {
     if (use.status == ImageStatus::kPending) file.pending_images = generation;
   }
   return file;
+}
+
+std::shared_ptr<const Bulletin> ArchiveFile::WithText() const {
+  if (!bulletin || text.empty()) return bulletin;
+  auto whole = std::make_shared<Bulletin>(*bulletin);
+  whole->text = text.Unpack();
+  return whole;
 }
 
 std::string_view HoldBackName(HoldBack reason) {

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "exporter/archive/packed_text.h"
 #include "exporter/base/status.h"
 #include "parsers/bulletin.h"
 #include "parsers/images.h"
@@ -37,6 +38,13 @@ struct ArchiveFile {
   // The image readers' generation when it was parsed with images pending:
   // parsed again once newer results exist.
   std::optional<std::uint64_t> pending_images;
+  // The bulletin's text, which only provenance reads: kept packed, and
+  // bulletin->text left empty.
+  PackedText text;
+
+  // The bulletin with its text, for provenance (MatchedText, SentenceAround,
+  // ImageLine): a copy, made for the page or answer that needs it.
+  std::shared_ptr<const Bulletin> WithText() const;
 };
 
 // Reads the images of the archive's bulletins (OCR, its cache, fetching).

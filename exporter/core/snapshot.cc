@@ -14,7 +14,8 @@ namespace cncert {
 namespace {
 
 nlohmann::json FileJson(const ArchiveFile& file, bool provenance = true) {
-  return BulletinToJson(*file.bulletin, file.name, provenance);
+  if (!provenance) return BulletinToJson(*file.bulletin, file.name, false);
+  return BulletinToJson(*file.WithText(), file.name, true);
 }
 
 }  // namespace

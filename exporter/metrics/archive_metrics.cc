@@ -87,7 +87,7 @@ std::vector<MetricFamily> ArchiveFamilies(const ArchiveView& view) {
   double image_figures = 0;
   if (!view.bulletins.empty()) {
     for (const Value& v : view.bulletins.back()->bulletin->values) {
-      if (!v.provenance.image().empty()) ++image_figures;
+      if (v.provenance.read_from_image()) ++image_figures;
     }
   }
   from_images.samples.push_back({{}, image_figures, std::nullopt});

@@ -569,7 +569,8 @@ std::optional<std::string> Pages::BulletinPage(std::string_view issue) {
   }
   const std::size_t i = it->second;
   const ArchiveFile& file = *bulletins_[i];
-  const Bulletin& b = *file.bulletin;
+  const std::shared_ptr<const Bulletin> whole = file.WithText();  // sentences
+  const Bulletin& b = *whole;
   const Identity& id = b.identity;
   std::string html = Head(issues_[i] + " · " + id.title);
   html += "<h1>" + Esc(id.title.empty() ? issues_[i] : id.title) + "</h1>\n";
@@ -602,9 +603,9 @@ std::optional<std::string> Pages::BulletinPage(std::string_view issue) {
             Esc(FigureName(key).empty() ? key : FigureName(key)) +
             "</a><br><code>" + Esc(key) + "</code></td><td class=\"num\">" +
             Esc(Shown(v.metric, v.value)) + "</td><td>" + Highlighted(b, p);
-    if (!p.image().empty()) {
-      html += "<br><span class=\"muted\">read from image <code>" +
-              Esc(p.image()) + "</code>";
+    if (const std::string& image = ImageOf(b, p); !image.empty()) {
+      html += "<br><span class=\"muted\">read from image <code>" + Esc(image) +
+              "</code>";
       if (p.confidence()) {
         html += ", OCR confidence " + FormatNumber(std::round(*p.confidence()));
       }
@@ -695,7 +696,7 @@ std::optional<std::string> Pages::BulletinJson(std::string_view issue) const {
   const auto it = by_issue_.find(issue);
   if (it == by_issue_.end()) return std::nullopt;
   const ArchiveFile& f = *bulletins_[it->second];
-  return BulletinToJson(*f.bulletin, f.name, true)
+  return BulletinToJson(*f.WithText(), f.name, true)
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "exporter/archive/source_record.h"
+#include "parsers/parser.h"
 #include "tests/support/synthetic_archive.h"
 #include "tests/support/test_support.h"
 
@@ -138,6 +139,33 @@ TEST_F(ArchiveTest, TheMoreCompleteCopyOfABulletinWins) {
   EXPECT_EQ(view.bulletins[0]->name, "full.md");
   ASSERT_EQ(view.duplicates.size(), 1u);
   EXPECT_EQ(view.duplicates[0]->name, "partial.md");
+}
+
+// Provenance reads the text, which the archive keeps packed: each value's
+// sentence comes back as a parse of the file gives it.
+TEST_F(ArchiveTest, TheTextIsKeptPackedAndGivenBackWhole) {
+  const auto weeks = Weeks(1);
+  WriteFile(dir_ + "/week.md", weeks[0].content);
+  Archive archive(dir_);
+  ArchiveView view;
+  ASSERT_TRUE(
+      archive.Scan(*DefaultRules(), Archive::Reparse::kAll, kNoSettle, &view)
+          .ok());
+  ASSERT_EQ(view.files.size(), 1u);
+  const ArchiveFile& file = view.files[0];
+  const Bulletin parsed = ParseBulletin(weeks[0].content, *DefaultRules());
+  ASSERT_FALSE(parsed.values.empty());
+  EXPECT_TRUE(file.bulletin->text.empty());
+  EXPECT_LT(file.text.packed_size(), parsed.text.size() * 3 / 4);
+  const auto whole = file.WithText();
+  EXPECT_EQ(whole->text, parsed.text);
+  ASSERT_EQ(whole->values.size(), parsed.values.size());
+  for (std::size_t i = 0; i < parsed.values.size(); ++i) {
+    EXPECT_EQ(SentenceAround(*whole, whole->values[i].provenance),
+              SentenceAround(parsed, parsed.values[i].provenance));
+  }
+  // The bulletin the archive serves is not touched.
+  EXPECT_TRUE(file.bulletin->text.empty());
 }
 
 }  // namespace

@@ -124,14 +124,12 @@ TEST(BulletinJsonTextTest, ImagesAndTheirProvenance) {
               {"c.png", ImageStatus::kPending, "queued for OCR", 0}};
   // One line kept apart, one a span of the text, as the parser leaves them.
   const std::string first_line = "本周境内被篡改网站总数为177个。";
-  auto image = std::make_shared<Provenance::FromImage>();
-  image->image = "a.png";
-  image->kept = {"境内被篡改网站 177"};
-  image->lines = {{0, Provenance::FromImage::kKept},
-                  {0, static_cast<std::uint32_t>(first_line.size())}};
-  b.values[0].provenance.from_image = image;
+  b.image_kept = {"境内被篡改网站 177"};
+  b.image_lines = {{0, ImageLineSpan::kKept},
+                   {0, static_cast<std::uint32_t>(first_line.size())}};
+  b.values[0].provenance.image = 0;  // a.png
   b.values[0].provenance.image_confidence = 91.26F;
-  b.values[1].provenance.from_image = image;
+  b.values[1].provenance.image = 0;
   b.values[1].provenance.image_line = 1;
   ExpectSameAsTree(b);
   const auto json = nlohmann::json::parse(BulletinJsonText(b, "f.md", true, 0));
@@ -158,9 +156,8 @@ TEST(BulletinJsonTextTest, ASeriesGivenTwiceMergesAsInTheTree) {
   Bulletin b = Sample();
   Value again = MakeValue("cncert_defaced_websites", 178);
   b.values.push_back(again);  // the tree keeps the first's image fields
-  auto image = std::make_shared<Provenance::FromImage>();
-  image->image = "a.png";
-  b.values[0].provenance.from_image = image;
+  b.images = {{"a.png", ImageStatus::kRead, "", 1}};
+  b.values[0].provenance.image = 0;
   ExpectSameAsTree(b);
   const auto json = nlohmann::json::parse(BulletinJsonText(b, "f.md", true, 0));
   EXPECT_EQ(json["values"]["cncert_defaced_websites"], 178);

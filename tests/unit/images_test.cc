@@ -81,15 +81,13 @@ TEST(ImagesTest, FiguresFromAnImageCarryTheirProvenance) {
   const Value* defaced = b.Find("cncert_defaced_websites");
   ASSERT_NE(defaced, nullptr);
   EXPECT_EQ(defaced->value, 1234);
-  EXPECT_EQ(defaced->provenance.image(), "files/1.png");
+  EXPECT_EQ(ImageOf(b, defaced->provenance), "files/1.png");
   // 纂改 was repaired; the recognised line is the repaired one.
   EXPECT_THAT(ImageLine(b, defaced->provenance),
               HasSubstr("被篡改网站数量为1234个"));
   // A line that stands whole in the bulletin's text is not copied.
-  EXPECT_NE(
-      defaced->provenance.from_image->lines.at(defaced->provenance.image_line)
-          .end,
-      Provenance::FromImage::kKept);
+  EXPECT_NE(b.image_lines.at(defaced->provenance.image_line).end,
+            ImageLineSpan::kKept);
   EXPECT_EQ(defaced->provenance.confidence(), 95);
   // A sentence broken across the image's lines is read as one.
   const Value* backdoored = b.Find("cncert_backdoored_websites");
@@ -99,9 +97,11 @@ TEST(ImagesTest, FiguresFromAnImageCarryTheirProvenance) {
             "本周,CNCERT监测发现境内被篡改网站数量为1234个;境内被植入后门的网站"
             "\n数量为567个;针对境内网站的仿冒页面数量为8901个。");
   // Each of its lines stands whole in the text too: none is copied.
-  EXPECT_TRUE(backdoored->provenance.from_image->kept.empty());
+  EXPECT_TRUE(b.image_kept.empty());
   // Typed figures have no image.
-  EXPECT_EQ(b.Find("cncert_incidents_handled")->provenance.image(), "");
+  EXPECT_EQ(ImageOf(b, b.Find("cncert_incidents_handled")->provenance), "");
+  EXPECT_FALSE(
+      b.Find("cncert_incidents_handled")->provenance.read_from_image());
   ASSERT_EQ(b.images.size(), 4u);
   EXPECT_EQ(b.images[1].status, ImageStatus::kRead);
   EXPECT_EQ(b.images[1].figures, 3);
@@ -143,7 +143,9 @@ TEST(ImagesTest, TheTextWinsOverAnImageThatStatesAFigureDifferently) {
   const Bulletin b = ParseWith(Article("![](files/1.png)"), reader);
   ASSERT_NE(b.Find("cncert_incidents_handled"), nullptr);
   EXPECT_EQ(b.Find("cncert_incidents_handled")->value, 177);
-  EXPECT_EQ(b.Find("cncert_incidents_handled")->provenance.image(), "");
+  EXPECT_EQ(ImageOf(b, b.Find("cncert_incidents_handled")->provenance), "");
+  EXPECT_FALSE(
+      b.Find("cncert_incidents_handled")->provenance.read_from_image());
   EXPECT_THAT(b.warnings,
               Contains(HasSubstr("an image states 771, the text 177")));
 }
