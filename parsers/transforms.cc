@@ -85,23 +85,15 @@ std::optional<double> ParseChineseNumerals(std::u32string_view s) {
 }  // namespace
 
 std::optional<double> ParseChineseNumber(std::string_view text) {
-  // A figure's few characters are decoded on the stack: a u32string of
-  // more than three is an allocation, for every figure of every bulletin.
-  std::array<char32_t, 32> stack_cps{};
-  std::u32string heap_cps;
-  std::u32string_view cps;
-  if (text.size() <= stack_cps.size()) {  // never more characters than bytes
-    std::size_t n = 0;
-    for (std::size_t pos = 0; pos < text.size();) {
-      stack_cps[n++] = utf8::Next(text, pos);
-    }
-    cps = std::u32string_view(stack_cps.data(), n);
-  } else {
-    for (std::size_t pos = 0; pos < text.size();) {
-      heap_cps += utf8::Next(text, pos);
-    }
-    cps = heap_cps;
+  // Decoded into the thread's own room: a u32string of more than three
+  // characters is an allocation, for every figure of every bulletin.
+  thread_local std::u32string decoded;
+  decoded.resize(text.size());  // never more characters than bytes
+  std::size_t decoded_size = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    decoded[decoded_size++] = utf8::Next(text, pos);
   }
+  const std::u32string_view cps(decoded.data(), decoded_size);
   std::size_t i = 0;
   while (i < cps.size() && (cps[i] == ' ' || cps[i] == U'约')) ++i;
   if (i < cps.size() && cps[i] == U'无') return 0.0;  // 无新增: none
