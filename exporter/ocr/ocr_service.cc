@@ -1,6 +1,9 @@
 #include "exporter/ocr/ocr_service.h"
 
+#include <xxhash.h>
+
 #include <chrono>
+#include <type_traits>
 
 #include "exporter/base/files.h"
 #include "exporter/base/log.h"
@@ -98,7 +101,7 @@ std::string OcrService::KnownHash(const std::string& bulletin_dir,
   if (remote && !options_.fetch_remote) return "";
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    const auto it = hashes_.find(key);
+    const auto it = hashes_.find(HashOf(key));
     if (it != hashes_.end()) {
       return Unchanged(key, it->second) ? Sha256DigestHex(it->second.hash) : "";
     }
@@ -129,14 +132,28 @@ void OcrService::Remember(const std::string& key, const std::string& path,
   const auto digest = Sha256FromHex(hash);
   if (!digest) return;  // not a name the cache gave: asked for each time
   if (hashes_.size() >= kMaxKnownHashes) hashes_.clear();
-  KnownFile& known = hashes_[key];
-  known = {"", version, *digest, std::nullopt};
-  if (KnownPath(key, known) != path) known.path = path;
+  KnownFile& known = hashes_[HashOf(key)];
+  known = {nullptr, HashOf(version), *digest, std::nullopt};
+  if (KnownPath(key, known) != path) {
+    known.path = std::make_unique<const std::string>(path);
+  }
+}
+
+OcrService::Hash128 OcrService::HashOf(const std::string& key) {
+  const XXH128_hash_t hash = XXH3_128bits(key.data(), key.size());
+  return {hash.low64, hash.high64};
+}
+
+OcrService::Hash128 OcrService::HashOf(const FileVersion& version) {
+  static_assert(std::has_unique_object_representations_v<FileVersion>,
+                "no padding: its bytes are its fields");
+  const XXH128_hash_t hash = XXH3_128bits(&version, sizeof version);
+  return {hash.low64, hash.high64};
 }
 
 std::string OcrService::KnownPath(const std::string& key,
                                   const KnownFile& known) {
-  if (!known.path.empty()) return known.path;
+  if (known.path) return *known.path;
   std::string path = key;
   if (const auto separator = path.rfind('\n'); separator != std::string::npos) {
     path[separator] = '/';
@@ -150,7 +167,8 @@ bool OcrService::Unchanged(const std::string& key, KnownFile& known) {
   // Watched before the check: a change after it is an event.
   const std::string dir = WatchableDirectory(path);
   const auto mark = dir.empty() ? std::nullopt : image_dirs_.Watch(dir);
-  if (FileVersion::OfPath(path) != known.version) return false;
+  const std::optional<FileVersion> now = FileVersion::OfPath(path);
+  if (!now || HashOf(*now) != known.version) return false;
   known.checked = mark;
   return true;
 }
@@ -172,7 +190,7 @@ bool OcrService::ImagesChanged(const std::string& path,
     }
     // Read (or failed in OCR) from a file of a known version. Not known
     // (forgotten, or read by another process): seen at a restart.
-    if (const auto it = hashes_.find(key); it != hashes_.end()) {
+    if (const auto it = hashes_.find(HashOf(key)); it != hashes_.end()) {
       if (!Unchanged(key, it->second)) return true;
       continue;
     }
@@ -201,7 +219,7 @@ void OcrService::RememberUnread(const std::string& bulletin_dir,
   if (!resolved.error.empty()) return;  // never to be read
   std::optional<FileVersion> version = FileVersion::OfPath(resolved.path);
   std::lock_guard<std::mutex> lock(mutex_);
-  hashes_.erase(key);  // what was read there before is gone
+  hashes_.erase(HashOf(key));  // what was read there before is gone
   if (unread_files_.size() >= kMaxKnownHashes) unread_files_.clear();
   unread_files_[key] = {std::move(resolved.path), version};
 }

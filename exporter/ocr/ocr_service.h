@@ -112,10 +112,25 @@ class OcrService : public ImageReaders {
 
   // Images: bulletin dir + src → (the file that tells the hash: a local
   // image itself, the store's name of a remote one; its version; the hash).
+  // Keyed by a 128-bit hash of the key, and the file's version kept as
+  // one: the key, a string on the heap, and the version were half of the
+  // table (an entry per image), and whoever asks holds the key. Equal
+  // hashes of different keys or versions are not to be met (2^-128).
+  struct Hash128 {
+    std::uint64_t low = 0;
+    std::uint64_t high = 0;
+    friend bool operator==(const Hash128&, const Hash128&) = default;
+    friend bool operator<(const Hash128& a, const Hash128& b) {
+      return a.high != b.high ? a.high < b.high : a.low < b.low;
+    }
+  };
+  static Hash128 HashOf(const std::string& key);
+  static Hash128 HashOf(const FileVersion& version);
   struct KnownFile {
-    // "" where it is the key's, bulletin dir "/" src (most): KnownPath().
-    std::string path;
-    FileVersion version;
+    // None where it is the key's, bulletin dir "/" src (all local images):
+    // KnownPath().
+    std::unique_ptr<const std::string> path;
+    Hash128 version;
     Sha256Digest hash;
     // Its directory when the version was last checked while watched: until
     // that directory changes, no check is needed.
@@ -141,7 +156,7 @@ class OcrService : public ImageReaders {
   // ancestors might be replaced unseen.
   std::string WatchableDirectory(const std::string& path) const;
   static constexpr std::size_t kMaxKnownHashes = 65536;
-  std::map<std::string, KnownFile> hashes_;         // under mutex_
+  std::map<Hash128, KnownFile> hashes_;             // under mutex_
   std::map<std::string, UnreadFile> unread_files_;  // the same key; mutex_
   DirectoryChanges image_dirs_;                     // under mutex_
   // What inotify cannot see (a file changed through a hard link in another

@@ -39,6 +39,7 @@ TEST(InternedTest, NamesOrderAsTheirStrings) {
   for (const auto& w : words) names.insert(Name(w));
   std::set<std::string> strings(words.begin(), words.end());
   std::vector<std::string> got;
+  got.reserve(names.size());
   for (const Name& n : names) got.push_back(n.str());
   EXPECT_EQ(got, std::vector<std::string>(strings.begin(), strings.end()));
 }
@@ -63,6 +64,7 @@ TEST(InternedTest, ALabelSetIsItsMapStoredOnce) {
 TEST(InternedTest, ThreadsThatInternTheSameNamesGetTheSameOnes) {
   // The archive parses files on several threads at once.
   std::vector<std::thread> threads;
+  threads.reserve(8);
   std::vector<const std::string*> seen(8);
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([t, &seen] {
@@ -75,6 +77,49 @@ TEST(InternedTest, ThreadsThatInternTheSameNamesGetTheSameOnes) {
   for (auto& t : threads) t.join();
   for (const auto* s : seen) EXPECT_EQ(s, seen[0]);
   EXPECT_EQ(*seen[0], "metric_49");
+}
+
+TEST(InternedTest, NamesBeyondTheFirstChunksReadBackFromEveryThread) {
+  // An index is read without a lock while other threads add names: more
+  // than fill a chunk, added from four threads at once, each read back
+  // from its index on the thread that made it and on another.
+  constexpr int kPerThread = 1500;
+  std::vector<std::vector<Name>> made(4);
+  std::vector<std::vector<LabelSet>> labels(4);
+  std::vector<std::thread> threads;
+  threads.reserve(4);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([t, &made, &labels] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string s =
+            "chunk_" + std::to_string(t) + "_" + std::to_string(i);
+        made[t].emplace_back(s);
+        labels[t].emplace_back(Labels{{"n", s}});
+        // Read back at once, as other threads keep adding.
+        ASSERT_EQ(made[t].back().str(), s);
+        ASSERT_EQ(labels[t].back().map().at("n"), s);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::thread([&made, &labels] {
+    for (int t = 0; t < 4; ++t) {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string s =
+            "chunk_" + std::to_string(t) + "_" + std::to_string(i);
+        ASSERT_EQ(made[t][i], Name(s));
+        ASSERT_EQ(made[t][i].str(), s);
+        ASSERT_EQ(labels[t][i], LabelSet({{"n", s}}));
+      }
+    }
+  }).join();
+}
+
+TEST(InternedTest, AValueHoldsItsNamesAsIndices) {
+  // Every figure of the archive is kept: four bytes each, not a pointer.
+  EXPECT_EQ(sizeof(Name), 4u);
+  EXPECT_EQ(sizeof(LabelSet), 4u);
+  EXPECT_LE(sizeof(Value), 48u);
 }
 
 TEST(InternedTest, SeriesKeysEscapeLikePrometheusAndEncodeWhatIsNotUtf8) {
