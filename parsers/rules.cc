@@ -589,7 +589,7 @@ std::string RuleSet::Help(std::string_view metric) const {
   return "";
 }
 
-bool RuleSet::IsCounter(std::string_view metric) const {
+bool RuleSet::IsCounter(const Name& metric) const {
   for (const auto& r : rules) {
     if (r.metric == metric && r.counter) return true;
   }

@@ -82,7 +82,7 @@ struct Pattern : RuleRegex {
 };
 
 struct Rule {
-  Name metric;  // interned once here: each value copies a pointer
+  Name metric;  // interned once here: each value copies an index
   LabelSet labels;
   std::string help;
   std::string section;
@@ -130,7 +130,8 @@ struct RuleSet {
   const SectionDef* FindSection(std::string_view name) const;
   // HELP text of a metric family (first rule that states one).
   std::string Help(std::string_view metric) const;
-  bool IsCounter(std::string_view metric) const;
+  // Names compared as indices: asked once per figure of the archive.
+  bool IsCounter(const Name& metric) const;
 };
 
 struct RuleError {

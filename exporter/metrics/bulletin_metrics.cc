@@ -82,7 +82,7 @@ class FamilyBuilder {
   void AddCumulative(const ArchiveFile& file, std::optional<long long> ts,
                      bool record) {
     for (const Value& v : file.bulletin->values) {
-      if (!rules_.IsCounter(v.metric.str())) continue;
+      if (!rules_.IsCounter(v.metric)) continue;
       sums_[{v.metric, v.labels}] += v.value;
     }
     if (!record) return;
