@@ -84,8 +84,11 @@ if [[ -d $images ]]; then
   # images' text in their place. Its parsed text, parsed again, skips what
   # any file needs (decoding, normalizing, joining lines): shown beside it.
   echo "a bulletin from the OCR cache..." >&2
+  # Interleaved: run one after the other, the later ones met a machine
+  # warmed or slowed by the earlier, by as much as the ratio's last 5 %.
   "${one_cpu[@]}" "$build/bench/ocr_benchmark" "$images" --benchmark_filter='Cached|SameBulletin|Restart' \
-    --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+    --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true \
+    --benchmark_report_aggregates_only=true \
     --benchmark_format=csv >"$logs/ocr.csv" 2>/dev/null
   median() { awk -F, -v n="$1" '$1 ~ n"_median" {print $3}' "$logs/ocr.csv"; }
   over() { awk -v c="$1" -v t="$2" 'BEGIN {if (t > 0) printf "%.2f", c / t; else print "?"}'; }
