@@ -217,27 +217,12 @@ std::string Identity::IssueLabel() const {
   return "";
 }
 
-namespace {
-
-template <typename Metric, typename LabelsLike>
-const Value* FindIn(const std::vector<Value>& values, const Metric& metric,
-                    const LabelsLike& labels) {
+const Value* Bulletin::Find(std::string_view metric,
+                            const Labels& labels) const {
   for (const auto& v : values) {
     if (v.metric == metric && v.labels == labels) return &v;
   }
   return nullptr;
-}
-
-}  // namespace
-
-const Value* Bulletin::Find(std::string_view metric,
-                            const Labels& labels) const {
-  return FindIn(values, metric, labels);
-}
-
-const Value* Bulletin::FindInterned(const Name& metric,
-                                    const LabelSet& labels) const {
-  return FindIn(values, metric, labels);
 }
 
 }  // namespace cncert

@@ -136,10 +136,6 @@ struct Bulletin {
 
   bool ok() const { return errors.empty(); }
   const Value* Find(std::string_view metric, const Labels& labels = {}) const;
-  // The same by interned names, compared as indices: for checks that run
-  // on every bulletin.
-  const Value* FindInterned(const Name& metric,
-                            const LabelSet& labels = {}) const;
 };
 
 // The text a value matched, and the whole sentence around it: from the

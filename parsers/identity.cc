@@ -27,8 +27,22 @@ struct Period {
   std::optional<Date> end;
 };
 
+// Whether `text` holds two runs of at least four digits, as a period of
+// full dates must: most titles hold one, the year, and the search tries
+// the pattern at each digit.
+bool HasTwoYears(std::string_view text) {
+  int runs = 0;
+  int run = 0;
+  for (const char c : text) {
+    run = c >= '0' && c <= '9' ? run + 1 : 0;
+    if (run == 4 && ++runs == 2) return true;
+  }
+  return false;
+}
+
 // "(2014.02.03至2014.02.09)", "(2013-09-02至2013-09-08)".
 bool FullDatePeriod(std::string_view text, Period* out) {
+  if (!HasTwoYears(text)) return false;
   static const ShortRegex kFull(
       R"((\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?\s*(?:-|~|至|到)\s*(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2}))");
   std::array<re2::StringPiece, 7> g;

@@ -18,6 +18,15 @@ namespace {
 
 bool FromImage(const Value& v) { return v.provenance.read_from_image(); }
 
+// The value of an unlabelled series, by its interned name: compared as
+// indices, where a look-up by string compared each value's name.
+const Value* FindSeries(const Bulletin& b, const Name& metric) {
+  for (const Value& v : b.values) {
+    if (v.metric == metric && v.labels.empty()) return &v;
+  }
+  return nullptr;
+}
+
 // Removes the values for which `drop` says why, with a warning each; moves
 // none when none goes (the usual case).
 template <typename F>
@@ -89,27 +98,27 @@ bool DropUntrustedImageValues(const std::vector<std::string>& named_issues,
   // to that, not only to the percentage point the text check allows. A digit
   // misread in a count of thousands moves a share of 2 % by less than that.
   struct Share {
-    std::string_view part, whole, ratio;
+    Name part, whole, ratio;
   };
-  static constexpr std::array<Share, 2> kShares = {{
+  static const auto* const kShares = new std::array<Share, 2>{{
       {"cncert_defaced_government_websites", "cncert_defaced_websites",
        "cncert_defaced_government_websites_ratio"},
       {"cncert_backdoored_government_websites", "cncert_backdoored_websites",
        "cncert_backdoored_government_websites_ratio"},
   }};
-  for (const auto& [part, whole, ratio] : kShares) {
-    const Value* p = bulletin->Find(part);
-    const Value* w = bulletin->Find(whole);
-    const Value* share = bulletin->Find(ratio);
+  for (const auto& [part, whole, ratio] : *kShares) {
+    const Value* p = FindSeries(*bulletin, part);
+    const Value* w = FindSeries(*bulletin, whole);
+    const Value* share = FindSeries(*bulletin, ratio);
     if (!p || !w || !share || w->value <= 0) continue;
     if (!FromImage(*p) && !FromImage(*w) && !FromImage(*share)) continue;
     const double actual = p->value / w->value;
     if (std::fabs(actual - share->value) > 0.0015) {
-      shares.push_back(
-          {"the share " + FormatNumber(share->value) + " read from an image " +
-               "does not match " + FormatNumber(p->value) + " of " +
-               FormatNumber(w->value),
-           {std::string(ratio), std::string(part), std::string(whole)}});
+      shares.push_back({"the share " + FormatNumber(share->value) +
+                            " read from an image " + "does not match " +
+                            FormatNumber(p->value) + " of " +
+                            FormatNumber(w->value),
+                        {ratio.str(), part.str(), whole.str()}});
     }
   }
   const std::array<const std::vector<Inconsistency>*, 2> lists = {&found,

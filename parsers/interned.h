@@ -48,6 +48,9 @@ class Name {
   const char* c_str() const { return str().c_str(); }
   std::size_t size() const { return str().size(); }
   bool empty() const { return id_ == 0; }
+  // Dense from 0 (the empty name), in the order names were first made: a
+  // table by name can be a vector.
+  std::uint32_t index() const { return id_; }
   bool ends_with(std::string_view suffix) const {
     return str().ends_with(suffix);
   }

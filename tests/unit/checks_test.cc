@@ -64,5 +64,31 @@ TEST(ChecksTest, SeveritiesMustAddUpToTheTotal) {
   EXPECT_THAT(CheckConsistency(b), ElementsAre(HasSubstr("add up to 293")));
 }
 
+// A check reads the first value of its series, as Bulletin::Find does, and
+// only the labels it names: a later duplicate or another severity is not
+// mistaken for it.
+TEST(ChecksTest, ReadsTheFirstValueOfEachSeriesAndOnlyItsLabels) {
+  Bulletin b = With({{"cncert_cnvd_vulnerabilities", 298}});
+  const auto severity = [&b](const char* name, double n) {
+    b.values.push_back({"cncert_cnvd_vulnerabilities_by_severity",
+                        {{"severity", name}},
+                        n,
+                        {}});
+  };
+  severity("high", 101);
+  severity("critical", 500);
+  severity("medium", 172);
+  severity("low", 20);
+  severity("high", 999);
+  EXPECT_THAT(CheckConsistency(b), ElementsAre(HasSubstr("add up to 293")));
+  b.values[1].value = 300;
+  EXPECT_THAT(
+      CheckConsistency(b),
+      ElementsAre(HasSubstr("cncert_cnvd_vulnerabilities_by_severity{severity="
+                            "\"high\"} (300) exceeds "
+                            "cncert_cnvd_vulnerabilities (298)"),
+                  HasSubstr("add up to 492")));
+}
+
 }  // namespace
 }  // namespace cncert
