@@ -32,6 +32,19 @@ std::size_t ParagraphEnd(std::string_view text, std::size_t at,
   return end;
 }
 
+// Where the paragraph holding `at` starts (not before `from`, where one
+// starts): as ParagraphEnd() ends them, after a line break that does not
+// follow a ';'.
+std::size_t ParagraphStart(std::string_view text, std::size_t from,
+                           std::size_t at) {
+  for (std::size_t nl = at; nl > from;) {
+    nl = text.rfind('\n', nl - 1);
+    if (nl == std::string_view::npos || nl < from) break;
+    if (nl == 0 || text[nl - 1] != ';') return nl + 1;
+  }
+  return from;
+}
+
 // Anchored tries that found nothing before a pattern is searched for
 // unanchored instead: each try may run to the end of the paragraph, so a
 // paragraph full of a wording's start must not cost a run per start.
@@ -227,9 +240,21 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
   // an image, where Tesseract may put lines out of order; only a clause
   // ended by ';' may continue on the next line. A pattern that could match
   // a line break is searched for paragraph by paragraph.
+  const bool by_literal = !pattern.literal_prefixes.empty();
   for (std::size_t from = span.begin; from < span.end;) {
     const std::size_t to =
         pattern.may_cross_lines ? ParagraphEnd(text, from, span.end) : span.end;
+    if (pattern.may_cross_lines && by_literal) {
+      // Every match starts with a literal prefix: a paragraph without one
+      // is passed over, and those up to the next one with it (an image's
+      // text is a paragraph a line).
+      const std::size_t at = scratch->literals->First(pattern, from, span.end);
+      if (at >= span.end) break;
+      if (at >= to) {
+        from = ParagraphStart(text, to, at);
+        continue;
+      }
+    }
     MatchRange(rule, pattern_index, layout, span, from, to, &captures,
                scratch->literals, &misses, out, warnings);
     from = to;

@@ -197,6 +197,13 @@ const WordingCase kCases[] = {
      "本周境内被篡改政府网站（GOV类）数量为104个（约占境内3.2%）！\n"
      "较上周环比增长了14.3%；",
      "cncert_defaced_government_websites_change_ratio", std::nullopt},
+    // Paragraphs without a wording's start are passed over, up to the one
+    // that holds it (after a ';' and a line break, the same paragraph).
+    {"gov_after_paragraphs_without_it", kWebsite,
+     "本周监测情况如下。\n详见下文。\n另见附表；\n"
+     "本周境内被篡改政府网站（GOV类）数量为104个（约占境内3.2%），"
+     "较上周环比增长了14.3%；",
+     "cncert_defaced_government_websites_change_ratio", 0.143},
     {"gov_no_gov_label", kWebsite, "本周境内被篡改政府网站数量为104个。",
      "cncert_defaced_government_websites", 104},
     {"gov_backdoored_decrease", kWebsite,
