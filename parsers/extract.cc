@@ -240,14 +240,17 @@ void MatchPattern(const Rule& rule, std::size_t pattern_index,
   // an image, where Tesseract may put lines out of order; only a clause
   // ended by ';' may continue on the next line. A pattern that could match
   // a line break is searched for paragraph by paragraph.
-  const bool by_literal = !pattern.literal_prefixes.empty();
+  // Every match starts with a literal prefix: a paragraph without one is
+  // passed over, and those up to the next one with it. An image's text is
+  // a paragraph a line; typed text has few paragraphs, most of them with
+  // a wording's start, where the look-up would cost more than it saves.
+  const bool skip = pattern.may_cross_lines &&
+                    !pattern.literal_prefixes.empty() &&
+                    !layout.image_spans.empty();
   for (std::size_t from = span.begin; from < span.end;) {
     const std::size_t to =
         pattern.may_cross_lines ? ParagraphEnd(text, from, span.end) : span.end;
-    if (pattern.may_cross_lines && by_literal) {
-      // Every match starts with a literal prefix: a paragraph without one
-      // is passed over, and those up to the next one with it (an image's
-      // text is a paragraph a line).
+    if (skip) {
       const std::size_t at = scratch->literals->First(pattern, from, span.end);
       if (at >= span.end) break;
       if (at >= to) {

@@ -107,6 +107,27 @@ TEST(ImagesTest, FiguresFromAnImageCarryTheirProvenance) {
   EXPECT_EQ(b.images[1].figures, 3);
 }
 
+// An image's lines are paragraphs of their own: those without a wording's
+// start are passed over, and the wording is still read whole where it
+// stands, across the lines of its sentence.
+TEST(ImagesTest, LinesWithoutAWordingAreSkippedButNoWordingIs) {
+  FakeReader reader;
+  reader.Add("files/1.png", {{"本周网站安全情况"},
+                             {"以下为本周监测所得。"},
+                             {"详见各项说明。"},
+                             {"说明如下。", kWebsite[1], kWebsite[2]}});
+  const Bulletin b = ParseWith(Article("![](files/1.png)"), reader);
+  ASSERT_TRUE(b.ok()) << b.errors[0];
+  for (const auto& [series, value] :
+       {std::pair{"cncert_defaced_websites", 1234},
+        std::pair{"cncert_backdoored_websites", 567},
+        std::pair{"cncert_phishing_pages", 8901}}) {
+    const Value* v = b.Find(series);
+    ASSERT_NE(v, nullptr) << series;
+    EXPECT_EQ(v->value, value) << series;
+  }
+}
+
 TEST(ImagesTest, CoversAvatarsAndImagesAfterTheBulletinAreNeverRead) {
   FakeReader reader;
   reader.Add("files/1.png", {kWebsite});
