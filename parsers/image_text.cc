@@ -20,9 +20,6 @@ namespace cncert {
 // shared, not copied.
 struct PreparedImage {
   std::shared_ptr<const ImageLines> lines;
-  // As SpliceImages adds them, for an image whose text begins at offset 0
-  // and whose index is 0: appended, each takes a shift and an index.
-  std::vector<SplicedLine> spliced;
   std::vector<LineVerdict> verdicts;  // per line
 };
 
@@ -31,13 +28,8 @@ namespace {
 std::shared_ptr<const PreparedImage> PrepareNow(
     std::shared_ptr<const ImageLines> lines, const RuleSet& rules) {
   auto prepared = std::make_shared<PreparedImage>();
-  prepared->spliced.reserve(lines->lines.size());
   prepared->verdicts.reserve(lines->lines.size());
-  const std::span<const ImageWord> words = lines->words;
   for (const ImageLines::Line& line : lines->lines) {
-    prepared->spliced.push_back(
-        {line.begin, line.end, 0,
-         words.subspan(line.first_word, line.word_count), 0});
     prepared->verdicts.push_back(ReadLineVerdict(
         std::string_view(lines->text).substr(line.begin, line.end - line.begin),
         line.begin, rules));
@@ -87,32 +79,23 @@ void MakeRoom(std::vector<T>& v, std::size_t more) {
   }
 }
 
-// Copied whole, then shifted: line by line, this was a tenth of a parse
-// with cached images beyond the parse of the same text.
 void AppendPrepared(std::shared_ptr<const PreparedImage> prepared,
                     std::size_t image, Spliced* out) {
   const std::size_t shift = out->text.size();
-  const std::size_t first = out->lines.size();
-  MakeRoom(out->lines, prepared->spliced.size());
-  MakeRoom(out->verdicts, prepared->verdicts.size());
-  out->text += prepared->lines->text;
-  out->lines.insert(out->lines.end(), prepared->spliced.begin(),
-                    prepared->spliced.end());
-  for (auto line = out->lines.begin() + static_cast<long>(first);
-       line != out->lines.end(); ++line) {
-    line->begin += shift;
-    line->end += shift;
-    line->image = image;
-    line->shift = shift;
+  const ImageLines& lines = *prepared->lines;
+  MakeRoom(out->lines, lines.lines.size());
+  MakeRoom(out->verdicts, lines.lines.size());
+  out->text += lines.text;
+  const std::span<const ImageWord> words = lines.words;
+  for (std::size_t i = 0; i < lines.lines.size(); ++i) {
+    const ImageLines::Line& line = lines.lines[i];
+    out->lines.push_back({line.begin + shift, line.end + shift, image,
+                          words.subspan(line.first_word, line.word_count),
+                          shift});
+    out->verdicts.push_back(prepared->verdicts[i]);
+    out->verdicts.back().begin += shift;
   }
-  const std::size_t first_verdict = out->verdicts.size();
-  out->verdicts.insert(out->verdicts.end(), prepared->verdicts.begin(),
-                       prepared->verdicts.end());
-  for (auto verdict = out->verdicts.begin() + static_cast<long>(first_verdict);
-       verdict != out->verdicts.end(); ++verdict) {
-    verdict->begin += shift;
-  }
-  out->named_issues[image] = prepared->lines->named_issue;
+  out->named_issues[image] = lines.named_issue;
   out->prepared.push_back(std::move(prepared));
 }
 
