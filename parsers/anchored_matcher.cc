@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "parsers/same_bytes.h"
 #include "parsers/utf8.h"
 
 namespace cncert {
@@ -59,26 +60,6 @@ inline int StartKey(std::string_view text, std::size_t at) {
   return 0x80 + static_cast<int>(((c0 & 0x0Fu) << 6) | (c1 & 0x3Fu));
 }
 
-// memcmp(a, b, n) == 0 for n from sizeof(Word) to twice that: the first
-// and the last Word of each, overlapping.
-template <typename Word>
-bool SameEnds(const char* a, const char* b, std::size_t n) {
-  Word a0 = 0, b0 = 0, a1 = 0, b1 = 0;
-  std::memcpy(&a0, a, sizeof(Word));
-  std::memcpy(&b0, b, sizeof(Word));
-  std::memcpy(&a1, a + n - sizeof(Word), sizeof(Word));
-  std::memcpy(&b1, b + n - sizeof(Word), sizeof(Word));
-  return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-}
-
-// memcmp(a, b, n) == 0 for the short literals of a wording (a few Han
-// characters), in two loads of each instead of a call.
-inline bool SameBytes(const char* a, const char* b, std::size_t n) {
-  if (n >= 8 && n <= 16) return SameEnds<std::uint64_t>(a, b, n);
-  if (n >= 4 && n < 8) return SameEnds<std::uint32_t>(a, b, n);
-  return std::memcmp(a, b, n) == 0;
-}
-
 }  // namespace
 
 bool IsHanScript(char32_t cp) {
@@ -115,6 +96,7 @@ class AnchoredMatcher::Compiler {
     if (out_.program_.size() > kMaxProgram) return false;
     SkipJumps();
     FindStarts();
+    MakeRuns();
     return true;
   }
 
@@ -439,16 +421,17 @@ class AnchoredMatcher::Compiler {
     return Here() - 1;
   }
 
+  std::uint32_t PastJumps(std::uint32_t pc) const {
+    // Each loop's jump leads back to its split: the chain ends.
+    while (out_.program_[pc].op == Op::kJump) pc = out_.program_[pc].a;
+    return pc;
+  }
+
   // Every target that is a jump becomes the jump's own target: what runs
   // goes there at once.
   void SkipJumps() {
-    auto& program = out_.program_;
-    const auto past_jumps = [&program](std::uint32_t pc) {
-      // Each loop's jump leads back to its split: the chain ends.
-      while (program[pc].op == Op::kJump) pc = program[pc].a;
-      return pc;
-    };
-    for (Instruction& in : program) {
+    const auto past_jumps = [this](std::uint32_t pc) { return PastJumps(pc); };
+    for (Instruction& in : out_.program_) {
       switch (in.op) {
         case Op::kLiteral:
         case Op::kClass:
@@ -463,6 +446,7 @@ class AnchoredMatcher::Compiler {
           in.a = past_jumps(in.a);
           break;
         case Op::kMatch:
+        case Op::kRun:  // made later
           break;
       }
     }
@@ -512,6 +496,9 @@ class AnchoredMatcher::Compiler {
   void EmitRepeat(const Node& node) {
     auto& program = out_.program_;
     const Node& body = node.children.front();
+    if (body.kind == Node::Kind::kClass && node.greedy) {
+      runs_.push_back({Here(), 0, body.char_class, node.min, node.max});
+    }
     for (int i = 0; i < node.min; ++i) Emit(body);
     std::vector<std::uint32_t> splits;
     if (node.max == -1) {
@@ -529,6 +516,7 @@ class AnchoredMatcher::Compiler {
       }
     }
     const std::uint32_t out = Here();
+    if (body.kind == Node::Kind::kClass && node.greedy) runs_.back().out = out;
     for (const std::uint32_t split : splits) {
       program[split].a = node.greedy ? split + 1 : out;
       program[split].b = node.greedy ? out : split + 1;
@@ -559,6 +547,8 @@ class AnchoredMatcher::Compiler {
       if (in.op != Op::kSplit) continue;
       in.starts_a = Intern(work[StartsAt(in.a)]);
       in.starts_b = Intern(work[StartsAt(in.b)]);
+      in.only_a = OnlyKey(work[StartsAt(in.a)]);
+      in.only_b = OnlyKey(work[StartsAt(in.b)]);
     }
     out_.starts_.clear();
     out_.starts_.reserve(kept.size());
@@ -607,15 +597,17 @@ class AnchoredMatcher::Compiler {
         }
         break;
       }
-      case Op::kClass: {
-        const CharClass& c = out_.classes_[in.a];
-        // The class's ASCII members are the keys below 0x80: set a word at
-        // a time (bit by bit, this was a tenth of loading the rules).
-        constexpr std::bitset<0x80> kLow(~0ULL);
-        starts.keys = std::bitset<kStartKeys>((c.ascii >> 64).to_ullong());
-        starts.keys <<= 64;
-        starts.keys |= std::bitset<kStartKeys>((c.ascii & kLow).to_ullong());
-        if (c.negated || c.han || !c.ranges.empty()) starts.keys |= NonAscii();
+      case Op::kClass:
+        starts.keys = ClassKeys(out_.classes_[in.a]);
+        break;
+      case Op::kRun: {
+        // Made after the starts are found; told here all the same.
+        starts.keys = ClassKeys(out_.classes_[in.a]);
+        if (in.min == 0) {
+          const std::uint32_t next = StartsAt(in.next);
+          starts.keys |= (*work_)[next].keys;
+          starts.may_be_empty = (*work_)[next].may_be_empty;
+        }
         break;
       }
       case Op::kSplit: {
@@ -638,6 +630,43 @@ class AnchoredMatcher::Compiler {
     return (*memo_)[pc] = static_cast<std::uint32_t>(work_->size() - 1);
   }
 
+  // A greedy repeat of one class where what follows can neither be empty
+  // nor start with one of its characters: a character given back could
+  // only fail, so the repeat takes what it can in one instruction
+  // (\d+ before "个"), not a split and a class for each character. Its
+  // first instruction becomes the run; the rest is left unreached.
+  void MakeRuns() {
+    for (const ClassRepeat& run : runs_) {
+      if (run.max == 0) continue;  // x{0}: nothing was emitted
+      if (run.min != run.max) {    // a fixed count has nothing to give back
+        const Starts& follow = (*work_)[StartsAt(run.out)];
+        if (follow.may_be_empty ||
+            (follow.keys & ClassKeys(out_.classes_[run.char_class])).any()) {
+          continue;
+        }
+      }
+      Instruction in{};
+      in.op = Op::kRun;
+      in.a = run.char_class;
+      in.next = PastJumps(run.out);
+      in.min = static_cast<std::uint16_t>(run.min);
+      in.max = run.max == -1 ? kNoBound : static_cast<std::uint16_t>(run.max);
+      out_.program_[run.start] = in;
+    }
+  }
+
+  // The keys a character of `c` may start with.
+  static std::bitset<kStartKeys> ClassKeys(const CharClass& c) {
+    // The class's ASCII members are the keys below 0x80: set a word at a
+    // time (bit by bit, this was a tenth of loading the rules).
+    constexpr std::bitset<0x80> kLow(~0ULL);
+    std::bitset<kStartKeys> keys((c.ascii >> 64).to_ullong());
+    keys <<= 64;
+    keys |= std::bitset<kStartKeys>((c.ascii & kLow).to_ullong());
+    if (c.negated || c.han || !c.ranges.empty()) keys |= NonAscii();
+    return keys;
+  }
+
   // The keys of every character beyond ASCII.
   static const std::bitset<kStartKeys>& NonAscii() {
     static const std::bitset<kStartKeys> keys = [] {
@@ -646,6 +675,14 @@ class AnchoredMatcher::Compiler {
       return k;
     }();
     return keys;
+  }
+
+  // The one key of `starts`, or -1.
+  static std::int16_t OnlyKey(const Starts& starts) {
+    if (starts.may_be_empty || starts.keys.count() != 1) return -1;
+    std::size_t key = 0;
+    while (!starts.keys[key]) ++key;
+    return static_cast<std::int16_t>(key);
   }
 
   std::uint16_t Intern(const Starts& starts) {
@@ -660,8 +697,18 @@ class AnchoredMatcher::Compiler {
     return static_cast<std::uint16_t>(all.size() - 1);
   }
 
+  // A greedy repeat of one class: where its instructions start and end.
+  struct ClassRepeat {
+    std::uint32_t start;
+    std::uint32_t out;
+    std::uint32_t char_class;
+    int min;
+    int max;
+  };
+
   std::string_view regex_;
   AnchoredMatcher& out_;
+  std::vector<ClassRepeat> runs_;
   std::size_t pos_ = 0;
   bool fold_ = false;
   // FindStarts(): where each instruction's starts are in work_, if known,
@@ -806,11 +853,42 @@ AnchoredMatcher::Outcome AnchoredMatcher::Match(std::string_view text,
           key = StartKey(view, at);
           key_at = at;
         }
-        const bool try_a = viable(*starts_[in.starts_a], key);
-        const bool try_b = viable(*starts_[in.starts_b], key);
-        if (try_a && try_b) stack.push_back({in.b, kBranch, at});
-        pc = try_a ? in.a : in.b;
-        ok = try_a || try_b;
+        const auto may_start = [&](std::int16_t only, std::uint16_t set) {
+          return only >= 0 ? key == only || key == kAnyKey
+                           : viable(*starts_[set], key);
+        };
+        if (!may_start(in.only_a, in.starts_a)) {
+          // What b leads to tests the text itself: a second test here
+          // would only be sooner.
+          pc = in.b;
+          break;
+        }
+        if (may_start(in.only_b, in.starts_b)) {
+          stack.push_back({in.b, kBranch, at});
+        }
+        pc = in.a;
+        break;
+      }
+      case Op::kRun: {
+        const CharClass& body = classes_[in.a];
+        const std::size_t max = in.max == kNoBound ? end : in.max;
+        std::size_t taken = 0;
+        while (taken < max && at < end) {
+          const auto byte = static_cast<unsigned char>(view[at]);
+          if (byte < 0x80) {
+            if (!body.ascii[byte]) break;
+            ++at;
+          } else {
+            std::size_t next = at;
+            const char32_t cp = utf8::Next(view, next);
+            if (cp == 0xFFFD && next == at + 1) return Outcome::kUnsure;
+            if (!body.Contains(cp)) break;
+            at = next;
+          }
+          ++taken;
+        }
+        ok = taken >= in.min;
+        pc = in.next;
         break;
       }
       case Op::kJump:

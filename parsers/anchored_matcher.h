@@ -82,6 +82,9 @@ class AnchoredMatcher {
     kJump,     // to a
     kSave,     // the position into slot a
     kMatch,
+    // Greedy, from min to max characters of classes_[a] (max kNoBound:
+    // none), never given back: what follows cannot start with one.
+    kRun,
   };
   struct Instruction {
     Op op;
@@ -92,6 +95,11 @@ class AnchoredMatcher {
     // as indices into starts_.
     std::uint16_t starts_a = 0;
     std::uint16_t starts_b = 0;
+    // The one key each branch starts with, where there is one and it
+    // cannot be empty (most alternatives of a wording), else -1: tested
+    // here, not in a set elsewhere in memory.
+    std::int16_t only_a = -1;
+    std::int16_t only_b = -1;
     // kSplit at the head of a loop: its number + 1, else 0.
     std::uint16_t loop = 0;
     std::uint32_t a = 0;  // literal offset, class, preferred target, slot
@@ -99,11 +107,15 @@ class AnchoredMatcher {
     // kLiteral, kClass, kSave: what comes next, past any jumps (a jump
     // was one in eight instructions run).
     std::uint32_t next = 0;
+    // kRun: how many characters it takes at least and at most.
+    std::uint16_t min = 0;
+    std::uint16_t max = 0;
   };
   // The keys (StartKey() in the .cc file: an ASCII byte, or the bits of the
   // first two bytes of a longer character) that a match from some point on
   // may start with, and whether it may be empty there.
   static constexpr std::size_t kStartKeys = 128 + 1024;
+  static constexpr std::uint16_t kNoBound = 0xFFFF;  // kRun's max
   struct Starts {
     std::bitset<kStartKeys> keys;
     bool may_be_empty = false;

@@ -367,7 +367,7 @@ Extraction ExtractValues(const Layout& layout, const RuleSet& rules) {
     bool from_lead = false;
     for (const auto& span : layout.sections) {
       if (!span.extract) continue;
-      if (!layout.has_headings || span.name == rule.section)
+      if (!layout.has_headings || span.name == rule.section_name)
         spans.push_back(&span);
     }
     // Without its section, a rule reads the lead paragraph and text from

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <utility>
 
+#include "parsers/same_bytes.h"
+
 namespace cncert {
 
 namespace {
@@ -61,7 +63,8 @@ std::size_t LiteralSearch::Find(std::string_view text, std::size_t pos,
     } while (shift == 0 && hs <= last);
     hs -= shift;
     if (shift < m1) continue;
-    if (std::memcmp(hs, ne, m1) == 0) {
+    if (SameBytes(reinterpret_cast<const char*>(hs),
+                  reinterpret_cast<const char*>(ne), m1)) {
       return static_cast<std::size_t>(hs - base);
     }
     hs += shift1_;

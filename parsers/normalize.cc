@@ -96,23 +96,23 @@ class MappedReader {
     }
     return 0;
   }
-  // The run of CJK Unified Ideographs (U+4E00-U+9FFF) at the reading
-  // position that are not Traditional markers: most of a bulletin, and
-  // characters that map to themselves. The reader moves past it.
-  std::string_view PlainHanRun() {
-    const std::size_t start = pos_;
-    while (PlainHanAt(text_, pos_, *markers_)) pos_ += 3;
-    return text_.substr(start, pos_ - start);
-  }
-  // The run of printable ASCII at the reading position, '(' and the space
-  // left out: a third of a bulletin's characters (digits, Markdown), and
-  // characters that map to themselves. The reader moves past it.
-  std::string_view PlainAsciiRun() {
+  // The run at the reading position of characters that map to themselves
+  // whatever stands beside them: CJK Unified Ideographs (U+4E00-U+9FFF)
+  // that are not Traditional markers, and printable ASCII but '(' and the
+  // space; most of a bulletin. One run across both, as a bulletin mixes
+  // them every few characters ("事件177起"): the reader moves past it.
+  std::string_view PlainRun() {
     const std::size_t start = pos_;
     while (pos_ < text_.size()) {
-      const char c = text_[pos_];
-      if (c <= ' ' || c > '~' || c == '(') break;
-      ++pos_;
+      const auto c = static_cast<unsigned char>(text_[pos_]);
+      if (c < 0x80) {
+        if (c <= ' ' || c == 0x7F || c == '(') break;
+        ++pos_;
+      } else if (PlainHanAt(text_, pos_, *markers_)) {
+        pos_ += 3;
+      } else {
+        break;
+      }
     }
     return text_.substr(start, pos_ - start);
   }
@@ -155,18 +155,14 @@ class LineWriter {
     after_letter_ = letter;
     utf8::Append(out_, c);
   }
-  // Put() of each character of a run of Han characters.
-  void PutHan(std::string_view run) {
-    space_pending_ = after_letter_ = false;
-    out_ += run;
-  }
-  // The same of a run of ASCII characters, none of them a space.
-  void PutAscii(std::string_view run) {
-    if (space_pending_ && after_letter_ && IsAsciiLetter(run.front())) {
-      out_ += ' ';
-    }
+  // Put() of each character of a run that PlainRun() gave: no space in it.
+  void PutPlain(std::string_view run) {
+    const auto letter = [](char c) {
+      return IsAsciiLetter(static_cast<unsigned char>(c));
+    };
+    if (space_pending_ && after_letter_ && letter(run.front())) out_ += ' ';
     space_pending_ = false;
-    after_letter_ = IsAsciiLetter(run.back());
+    after_letter_ = letter(run.back());
     out_ += run;
   }
   void EndLine() {
@@ -191,15 +187,15 @@ std::string NormalizePass(std::string_view text, int* traditional) {
   LineWriter line(out);
   char32_t previous = 0;
   for (;;) {
-    if (const std::string_view run = reader.PlainHanRun(); !run.empty()) {
-      line.PutHan(run);
-      std::size_t last = run.size() - 3;
-      previous = utf8::Next(run, last);
-    }
-    if (const std::string_view run = reader.PlainAsciiRun(); !run.empty()) {
-      line.PutAscii(run);
-      previous = static_cast<unsigned char>(run.back());
-      continue;
+    if (const std::string_view run = reader.PlainRun(); !run.empty()) {
+      line.PutPlain(run);
+      const auto last = static_cast<unsigned char>(run.back());
+      if (last < 0x80) {
+        previous = last;
+      } else {
+        std::size_t han = run.size() - 3;  // a Han character's three bytes
+        previous = utf8::Next(run, han);
+      }
     }
     char32_t c = reader.Next();
     if (c == 0) break;

@@ -495,6 +495,7 @@ class Loader {
       return;
     }
     rule.section = As<std::string>(item["section"]);
+    rule.section_name = Name(rule.section);
     const SectionDef* section = set.FindSection(rule.section);
     if (!section) {
       Error(Line(item["section"]), rule.metric,

@@ -86,6 +86,7 @@ struct Rule {
   LabelSet labels;
   std::string help;
   std::string section;
+  Name section_name;  // the same, interned: compared with each span's
   Transform transform = Transform::kNumber;
   std::map<std::string, double> ratings;
   double constant = 0;

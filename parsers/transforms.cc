@@ -85,26 +85,27 @@ std::optional<double> ParseChineseNumerals(std::u32string_view s) {
 }  // namespace
 
 std::optional<double> ParseChineseNumber(std::string_view text) {
-  // Decoded into the thread's own room: a u32string of more than three
-  // characters is an allocation, for every figure of every bulletin.
-  thread_local std::u32string decoded;
-  decoded.resize(text.size());  // never more characters than bytes
-  std::size_t decoded_size = 0;
-  for (std::size_t pos = 0; pos < text.size();) {
-    decoded[decoded_size++] = utf8::Next(text, pos);
-  }
-  const std::u32string_view cps(decoded.data(), decoded_size);
+  // Read byte by byte: digits, ',' and '.' are ASCII and any other byte
+  // ends them, so only a figure in Chinese numerals is decoded.
   std::size_t i = 0;
-  while (i < cps.size() && (cps[i] == ' ' || cps[i] == U'约')) ++i;
-  if (i < cps.size() && cps[i] == U'无') return 0.0;  // 无新增: none
+  for (;;) {
+    if (text.substr(i).starts_with(' ')) {
+      ++i;
+    } else if (text.substr(i).starts_with("约")) {
+      i += std::string_view("约").size();
+    } else {
+      break;
+    }
+  }
+  if (text.substr(i).starts_with("无")) return 0.0;  // 无新增: none
   std::string digits;
   int exponent = 0;
   bool seen_point = false;
   bool seen_digit = false;
-  for (; i < cps.size(); ++i) {
-    const char32_t c = cps[i];
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
     if (c >= '0' && c <= '9') {
-      digits += static_cast<char>(c);
+      digits += c;
       if (seen_point) --exponent;
       seen_digit = true;
     } else if (c == ',' && seen_digit && !seen_point) {
@@ -116,8 +117,15 @@ std::optional<double> ParseChineseNumber(std::string_view text) {
     }
   }
   if (!seen_digit) {
-    // Only Chinese numerals, possibly with a scale: 三十万.
-    std::u32string_view rest = cps.substr(i);
+    // Only Chinese numerals, possibly with a scale: 三十万. Decoded into
+    // the thread's own room: a u32string of more than three characters is
+    // an allocation.
+    thread_local std::u32string decoded;
+    decoded.clear();
+    for (std::size_t pos = i; pos < text.size();) {
+      decoded += utf8::Next(text, pos);
+    }
+    const std::u32string_view rest = decoded;
     auto value = ParseChineseNumerals(rest);
     if (!value) return std::nullopt;
     std::size_t n = 0;
@@ -131,14 +139,13 @@ std::optional<double> ParseChineseNumber(std::string_view text) {
     return value;
   }
   // A scale word right after the digits: 14.5万, 1.2亿.
-  if (i < cps.size() &&
-      (cps[i] == U'万' || cps[i] == U'亿' ||
-       (cps[i] == U'千' && i + 1 < cps.size() && cps[i + 1] == U'万'))) {
-    if (cps[i] == U'千') {
-      exponent += 7;
-    } else {
-      exponent += ScaleExponent(cps[i]);
-    }
+  const std::string_view scale = text.substr(i);
+  if (scale.starts_with("万")) {
+    exponent += ScaleExponent(U'万');
+  } else if (scale.starts_with("亿")) {
+    exponent += ScaleExponent(U'亿');
+  } else if (scale.starts_with("千万")) {
+    exponent += 7;
   }
   return ScaledDecimal(digits, exponent);
 }

@@ -180,6 +180,13 @@ TEST(AnchoredMatcherTest, GroupsAreRe2sWhereTheOrderOfTriesDecides) {
       {"([^\\s]+)(\\s+)(.)", "ab \v\x0b c"},
       {"(\\s*)(.)", "\u3000 x"},
       {"(\\s*)(.)", "\t\u3000"},
+      // Repeats of one class taken whole where nothing that follows can
+      // start with one of their characters.
+      {"(\\d{1,3})((?:,\\d{3})*)个", "1,234个"},
+      {"(\\d{2,3})(x)", "1234x"},
+      {"([^;。]+)(;)", "ab中;c"},
+      {"(\\d+)(\\.\\d+)?%", "12.5%"},
+      {"([万亿]?)(个)", "万个"},
   };
   for (const auto& c : kCases) {
     const RE2 re2(c.regex);
@@ -242,6 +249,7 @@ TEST(AnchoredMatcherTest, BytesThatAreNoUtf8AreHandedBack) {
       "a\xE4\xB8"
       "c";
   EXPECT_EQ(TryAtStart("a[^b]c", text), Outcome::kUnsure);
+  EXPECT_EQ(TryAtStart("a[^b]+c", text), Outcome::kUnsure);  // a run
   // A literal is compared byte for byte, as RE2 does.
   EXPECT_EQ(TryAtStart("a\xE4\xB8\xAD", text), Outcome::kNoMatch);
 }
@@ -272,6 +280,39 @@ class AnchoredMatcherExamples {
   explicit AnchoredMatcherExamples(const AnchoredMatcher& matcher)
       : m_(matcher) {}
 
+  // How many repeats of one class `matcher` takes whole: the runs its
+  // program reaches (what a repeat made a run held is not reached).
+  static int Runs(const AnchoredMatcher& matcher) {
+    std::vector<bool> seen(matcher.program_.size());
+    std::vector<std::uint32_t> to_visit = {0};
+    int runs = 0;
+    while (!to_visit.empty()) {
+      const std::uint32_t pc = to_visit.back();
+      to_visit.pop_back();
+      if (seen[pc]) continue;
+      seen[pc] = true;
+      const auto& in = matcher.program_[pc];
+      switch (in.op) {
+        case AnchoredMatcher::Op::kSplit:
+          to_visit.push_back(in.a);
+          to_visit.push_back(in.b);
+          break;
+        case AnchoredMatcher::Op::kJump:
+          to_visit.push_back(in.a);
+          break;
+        case AnchoredMatcher::Op::kMatch:
+          break;
+        case AnchoredMatcher::Op::kRun:
+          ++runs;
+          to_visit.push_back(in.next);
+          break;
+        default:
+          to_visit.push_back(in.next);
+      }
+    }
+    return runs;
+  }
+
   // What a match of `matcher` may start with, where it is kept.
   static const void* StartsAt0(const AnchoredMatcher& matcher) {
     return matcher.starts_.front();
@@ -300,6 +341,16 @@ class AnchoredMatcherExamples {
         case AnchoredMatcher::Op::kSave:
           ++pc;
           break;
+        case AnchoredMatcher::Op::kRun: {
+          const int most =
+              in.max == AnchoredMatcher::kNoBound ? in.min + 3 : in.max;
+          const int count =
+              in.min + static_cast<int>((*random)() % (most - in.min + 1));
+          for (int i = 0; i < count; ++i)
+            out += Member(m_.classes_[in.a], random);
+          pc = in.next;
+          break;
+        }
         case AnchoredMatcher::Op::kMatch:
           return out;
       }
@@ -381,6 +432,32 @@ TEST(AnchoredMatcherTest, ShippedPatternsAgreeWithRe2OnTheirOwnExamples) {
 
 namespace cncert {
 namespace {
+
+// A repeat of one class is taken in one step only where giving a character
+// back could never help: what follows cannot be empty nor start with one.
+TEST(AnchoredMatcherTest, ARepeatIsTakenWholeOnlyWhereNothingIsGivenBack) {
+  const struct {
+    const char* regex;
+    int runs;
+  } kCases[] = {
+      {"(\\d+)个", 1},
+      // ',' follows the first; the loop's \d{3} is in its first round and
+      // in the rest.
+      {"\\d{1,3}(?:,\\d{3})+", 3},
+      {"\\d+\\d", 0},      // the next may be a digit
+      {"\\d+", 0},         // the match may end anywhere in it
+      {"\\d+(?:个)?", 0},  // so may this one
+      {"[^;。]+;", 1},
+      {"[^;。]+。", 0},  // '。' is one of its characters
+      {"\\d{3}\\d", 1},  // a fixed count gives nothing back
+      {"\\d+?个", 0},    // lazy
+  };
+  for (const auto& c : kCases) {
+    const auto matcher = AnchoredMatcher::Compile(c.regex);
+    ASSERT_NE(matcher, nullptr) << c.regex;
+    EXPECT_EQ(AnchoredMatcherExamples::Runs(*matcher), c.runs) << c.regex;
+  }
+}
 
 // The rules' patterns keep a thousand start sets, a few hundred distinct;
 // each is kept once, whichever pattern it came from.
