@@ -16,7 +16,10 @@ namespace {
 // word has as many characters as the recognised one.
 void AddWord(const OcrWord& w, std::string_view normalized, std::size_t at,
              std::vector<ImageWord>* out) {
-  out->push_back({at, at + normalized.size(), w.confidence, false});
+  const auto offset = [at](std::size_t pos) {
+    return static_cast<std::uint32_t>(at + pos);
+  };
+  out->push_back({offset(0), offset(normalized.size()), w.confidence, false});
   std::size_t characters = 0;
   for (std::size_t pos = 0; pos < normalized.size(); ++characters) {
     utf8::Next(normalized, pos);
@@ -26,7 +29,7 @@ void AddWord(const OcrWord& w, std::string_view normalized, std::size_t at,
   for (std::size_t pos = 0; pos < normalized.size(); ++i) {
     const std::size_t begin = pos;
     utf8::Next(normalized, pos);
-    out->push_back({at + begin, at + pos, w.symbols[i], true});
+    out->push_back({offset(begin), offset(pos), w.symbols[i], true});
   }
 }
 
@@ -94,12 +97,16 @@ void Put(std::uint32_t v, std::string& out) {
   out.append(bytes, 4);
 }
 
+// The field at `b`, as Put wrote it.
+std::uint32_t Field(const unsigned char* b) {
+  return std::uint32_t{b[0]} | std::uint32_t{b[1]} << 8 |
+         std::uint32_t{b[2]} << 16 | std::uint32_t{b[3]} << 24;
+}
+
 // Reads what Put wrote, from the front of `in`; false when too short.
 bool Take(std::string_view& in, std::uint32_t* v) {
   if (in.size() < 4) return false;
-  const auto* b = reinterpret_cast<const unsigned char*>(in.data());
-  *v = std::uint32_t{b[0]} | std::uint32_t{b[1]} << 8 |
-       std::uint32_t{b[2]} << 16 | std::uint32_t{b[3]} << 24;
+  *v = Field(reinterpret_cast<const unsigned char*>(in.data()));
   in.remove_prefix(4);
   return true;
 }
@@ -243,27 +250,27 @@ std::optional<ImageLines> ImageLinesFromBytes(std::string_view in) {
       in.size() != std::size_t{n} * kWordBytes) {
     return std::nullopt;
   }
-  // Filled as read, not zeroed first: a start-up reads every image's.
+  // Filled as read, not zeroed first: a start-up reads every image's. The
+  // size is known to hold them all: each field is read where it stands.
   out.words.reserve(n);
+  const auto* word = reinterpret_cast<const unsigned char*>(in.data());
+  const std::string_view text = out.text;
   for (const auto& line : out.lines) {
-    for (std::size_t i = 0; i < line.word_count; ++i) {
-      std::uint32_t begin = 0;
-      std::uint32_t end = 0;
-      std::uint32_t confidence = 0;
-      Take(in, &begin);
-      Take(in, &end);
-      Take(in, &confidence);
-      const char symbol = in.front();
-      in.remove_prefix(1);
-      out.words.push_back(
-          {begin, end, std::bit_cast<float>(confidence), symbol == 1});
-      const ImageWord& w = out.words.back();
-      // Inside its line, on characters' boundaries.
-      if (begin > end || begin < line.begin || end > line.end ||
-          IsContinuation(out.text[begin]) || IsContinuation(out.text[end]) ||
-          (symbol != 0 && symbol != 1) || !std::isfinite(w.confidence)) {
+    for (std::size_t i = 0; i < line.word_count; ++i, word += kWordBytes) {
+      const std::uint32_t begin = Field(word);
+      const std::uint32_t end = Field(word + kFieldBytes);
+      const auto confidence =
+          std::bit_cast<float>(Field(word + 2 * kFieldBytes));
+      const unsigned char symbol = word[3 * kFieldBytes];
+      // Inside its line (whose break follows it), on characters' boundaries.
+      if (begin > end || begin < line.begin || end > line.end) {
         return std::nullopt;
       }
+      if (IsContinuation(text[begin]) || IsContinuation(text[end]) ||
+          symbol > 1 || !std::isfinite(confidence)) {
+        return std::nullopt;
+      }
+      out.words.push_back({begin, end, confidence, symbol == 1});
     }
   }
   out.named_issue = IssueNamedIn(out.text);

@@ -16,10 +16,12 @@
 
 namespace cncert {
 
-// A recognised word, or one character of it, in an image's text.
+// A recognised word, or one character of it, in an image's text. Offsets
+// in 32 bits, as the OCR cache keeps them: an image's text runs to a few
+// kilobytes, and a start-up holds the words of thousands of images.
 struct ImageWord {
-  std::size_t begin = 0;  // span in ImageLines::text
-  std::size_t end = 0;
+  std::uint32_t begin = 0;  // span in ImageLines::text
+  std::uint32_t end = 0;
   float confidence = 0;
   bool symbol = false;  // one character of a word
 };

@@ -1,9 +1,10 @@
 #include "parsers/image_text.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <iterator>
 #include <limits>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,12 +16,18 @@ namespace cncert {
 
 // An image's lines as they are spliced, from offset 0, with what each is to
 // SegmentSections by one set of rules: the same in every bulletin that shows
-// the image. Kept by the image's key, so that a cached image costs a copy of
-// its text instead of reading each line's verdict again, and its words are
-// shared, not copied.
+// the image. Kept for a while (Prepare), so that a cached image costs a copy
+// of its text instead of reading each line's verdict again, and its words
+// are shared, not copied.
 struct PreparedImage {
   std::shared_ptr<const ImageLines> lines;
-  std::vector<LineVerdict> verdicts;  // per line
+  // The image's text as it is spliced: a line of running text that
+  // SegmentSections would glue to the one before stands on that line
+  // already, as a paragraph of typed text would. Each (joined) line has its
+  // verdict; each recognised line its place, for image 0.
+  std::string text;
+  std::vector<SplicedLine> spliced;
+  std::vector<LineVerdict> verdicts;
 };
 
 namespace {
@@ -28,12 +35,34 @@ namespace {
 std::shared_ptr<const PreparedImage> PrepareNow(
     std::shared_ptr<const ImageLines> lines, const RuleSet& rules) {
   auto prepared = std::make_shared<PreparedImage>();
-  prepared->verdicts.reserve(lines->lines.size());
+  const std::string_view own = lines->text;
+  prepared->text.reserve(own.size());
+  prepared->spliced.reserve(lines->lines.size());
+  const std::span<const ImageWord> words = lines->words;
+  std::size_t copied = 0;  // of the image's text
+  bool goes_on = false;    // the line before takes the next one on
   for (const ImageLines::Line& line : lines->lines) {
-    prepared->verdicts.push_back(ReadLineVerdict(
-        std::string_view(lines->text).substr(line.begin, line.end - line.begin),
-        line.begin, rules));
+    const std::string_view text = own.substr(line.begin, line.end - line.begin);
+    LineVerdict verdict = ReadLineVerdict(text, 0, rules);
+    const bool running = !verdict.caption && verdict.section < 0;
+    // What stands between it and the line before: its break, or a block's
+    // end as well.
+    const std::string_view between = own.substr(copied, line.begin - copied);
+    const bool joined = goes_on && running && between == "\n";
+    if (!joined) prepared->text += between;
+    const std::size_t at = prepared->text.size();
+    prepared->text += text;
+    prepared->spliced.push_back(
+        {at, at + text.size(), words.subspan(line.first_word, line.word_count),
+         0, static_cast<std::uint32_t>(line.begin)});
+    if (!joined) {
+      verdict.begin = at;
+      prepared->verdicts.push_back(verdict);
+    }
+    goes_on = running && !EndsSentence(text);
+    copied = line.end;
   }
+  prepared->text += own.substr(copied);
   prepared->lines = std::move(lines);
   return prepared;
 }
@@ -44,60 +73,77 @@ std::shared_ptr<const ImageLines> LinesOf(const ImageLookup& lookup) {
   return std::make_shared<const ImageLines>(PrepareImageLines(*lookup.text));
 }
 
-// Prepared once per key and set of rules, and kept for the images parsed
-// again soon (a bulletin's, as its other images arrive); an image without a
-// key is prepared each time.
+// Prepared once per image and set of rules, and kept for the images parsed
+// again soon (a bulletin's, as its other images arrive). An image is told
+// by its lines, as the reader keeps them (the entry holds them: the address
+// names them while it stands), or by its key; one with neither is prepared
+// each time.
 std::shared_ptr<const PreparedImage> Prepare(const ImageLookup& lookup,
                                              const RuleSet& rules) {
-  if (lookup.key.empty()) return PrepareNow(LinesOf(lookup), rules);
+  if (!lookup.lines && lookup.key.empty()) {
+    return PrepareNow(LinesOf(lookup), rules);
+  }
+  struct Entry {
+    std::shared_ptr<const ImageLines> lines;  // or
+    std::string key;
+    std::uint64_t rules = 0;
+    std::shared_ptr<const PreparedImage> prepared;
+  };
   static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const PreparedImage>> memo;
-  constexpr std::size_t kMaxImages = 16;
-  // Made in the thread's own room: a lookup allocates nothing.
-  thread_local std::string memo_key;
-  memo_key = lookup.key;
-  memo_key += '/';
-  memo_key += std::to_string(rules.id);
+  static std::array<Entry, 16> memo;
+  static std::size_t next = 0;  // the entry replaced next, round the array
+  const auto same = [&](const Entry& e) {
+    return e.prepared && e.rules == rules.id &&
+           (lookup.lines ? e.lines == lookup.lines : e.key == lookup.key);
+  };
   {
     const std::lock_guard<std::mutex> lock(mutex);
-    const auto it = memo.find(memo_key);
-    if (it != memo.end()) return it->second;
+    const auto it = std::find_if(memo.begin(), memo.end(), same);
+    if (it != memo.end()) return it->prepared;
   }
   auto prepared = PrepareNow(LinesOf(lookup), rules);
   const std::lock_guard<std::mutex> lock(mutex);
-  if (memo.size() >= kMaxImages) memo.clear();
-  memo.emplace(memo_key, prepared);
+  Entry& entry = memo[next];
+  next = (next + 1) % memo.size();
+  entry = {lookup.lines, lookup.lines ? std::string() : lookup.key, rules.id,
+           prepared};
   return prepared;
 }
 
-// Room for `more` elements at once, still growing by doubling: an image
-// brings dozens of lines, which one at a time took several allocations.
-template <typename T>
-void MakeRoom(std::vector<T>& v, std::size_t more) {
-  if (v.capacity() - v.size() < more) {
-    v.reserve(std::max(2 * v.capacity(), v.size() + more));
-  }
-}
-
+// Appends an image's lines and their verdicts, copied whole and then moved
+// to their place: a loop the compiler unrolls, where one line at a time
+// was most of a splice.
 void AppendPrepared(std::shared_ptr<const PreparedImage> prepared,
                     std::size_t image, Spliced* out) {
   const std::size_t shift = out->text.size();
-  const ImageLines& lines = *prepared->lines;
-  MakeRoom(out->lines, lines.lines.size());
-  MakeRoom(out->verdicts, lines.lines.size());
-  out->text += lines.text;
-  const std::span<const ImageWord> words = lines.words;
-  for (std::size_t i = 0; i < lines.lines.size(); ++i) {
-    const ImageLines::Line& line = lines.lines[i];
-    out->lines.push_back({line.begin + shift, line.end + shift, image,
-                          words.subspan(line.first_word, line.word_count),
-                          shift});
-    out->verdicts.push_back(prepared->verdicts[i]);
-    out->verdicts.back().begin += shift;
+  out->text += prepared->text;
+  const std::size_t first = out->lines.size();
+  out->lines.insert(out->lines.end(), prepared->spliced.begin(),
+                    prepared->spliced.end());
+  for (SplicedLine& line : std::span(out->lines).subspan(first)) {
+    line.begin += shift;
+    line.end += shift;
+    line.image = static_cast<std::uint32_t>(image);
   }
-  out->named_issues[image] = lines.named_issue;
+  const std::size_t first_verdict = out->verdicts.size();
+  out->verdicts.insert(out->verdicts.end(), prepared->verdicts.begin(),
+                       prepared->verdicts.end());
+  for (LineVerdict& verdict : std::span(out->verdicts).subspan(first_verdict)) {
+    verdict.begin += shift;
+  }
+  out->named_issues[image] = prepared->lines->named_issue;
   out->prepared.push_back(std::move(prepared));
 }
+
+// A marker's line, left out of the spliced text: in its place the image's
+// text, where it was read.
+struct Cut {
+  std::size_t begin = 0;     // the line's span in the normalized text, with
+  std::size_t end = 0;       // its line break
+  std::size_t verdicts = 0;  // verdicts on the text's lines before it
+  std::shared_ptr<const PreparedImage> prepared;
+  std::size_t image = 0;
+};
 
 }  // namespace
 
@@ -115,33 +161,42 @@ Spliced SpliceImages(std::string_view normalized,
     out.text = normalized;
     return out;
   }
-  out.text.reserve(normalized.size());
+  // First each line's verdict and each image's text, with where the spliced
+  // text will have them; then the text, copied in runs between the markers,
+  // each thing in room made for it once.
+  std::vector<LineVerdict> verdicts;  // on the text's lines
   // Lines of text run to tens of bytes; a few too many are a few bytes.
-  out.verdicts.reserve(normalized.size() / 32 + 1);
+  verdicts.reserve(normalized.size() / 32 + 1);
+  std::vector<Cut> cuts;
+  cuts.reserve(images.size());  // a marker each, none forged (images.h)
+  std::size_t size = 0;         // of the spliced text so far
+  std::size_t image_lines = 0;  // spliced so far
+  std::size_t read = 0;         // images
   // The section each image stands in, as SegmentSections would place it in
   // the text without images: the last heading's before it (none: the lead,
   // or the whole text, where figures are read).
   const SectionDef* section = nullptr;
   std::size_t pos = 0;
   while (pos < normalized.size()) {
+    const std::size_t begin = pos;
     std::size_t eol = normalized.find('\n', pos);
     if (eol == std::string_view::npos) eol = normalized.size();
     const std::string_view line = normalized.substr(pos, eol - pos);
     pos = eol + 1;
     const long index = ImageMarkerIndex(line);
-    if (index < 0 || static_cast<std::size_t>(index) >= images.size()) {
-      if (index < 0) {
-        if (!line.empty()) {
-          out.verdicts.push_back(ReadLineVerdict(line, out.text.size(), rules));
-          if (out.verdicts.back().section >= 0) {
-            section = &rules.sections[out.verdicts.back().section];
-          }
+    if (index < 0) {
+      if (!line.empty()) {
+        verdicts.push_back(ReadLineVerdict(line, size, rules));
+        if (verdicts.back().section >= 0) {
+          section = &rules.sections[verdicts.back().section];
         }
-        out.text.append(line);
-        out.text += '\n';
       }
+      size += line.size() + 1;
       continue;
     }
+    Cut& cut = cuts.emplace_back(Cut{begin, std::min(pos, normalized.size()),
+                                     verdicts.size(), nullptr, 0});
+    if (static_cast<std::size_t>(index) >= images.size()) continue;
     const auto i = static_cast<std::size_t>(index);
     ImageUse& use = out.uses[i];
     if (i >= Provenance::kTyped) {  // a figure could not name it
@@ -168,9 +223,37 @@ Spliced SpliceImages(std::string_view normalized,
         (!lookup.text && !lookup.lines)) {
       continue;
     }
+    cut.prepared = Prepare(lookup, rules);
+    cut.image = i;
+    size += kHardBreak.size() + 1 + cut.prepared->text.size();
+    image_lines += cut.prepared->spliced.size();
+    ++read;
+  }
+  out.text.reserve(size);
+  // Without an image read (a cover, an avatar) the verdicts are the text's.
+  if (read == 0) out.verdicts = std::move(verdicts);
+  out.lines.reserve(image_lines);
+  out.verdicts.reserve(verdicts.size() + image_lines);
+  out.prepared.reserve(read);
+  std::size_t copied = 0;       // of the normalized text
+  std::size_t verdicts_in = 0;  // of the text's verdicts
+  for (Cut& cut : cuts) {
+    out.text.append(normalized.substr(copied, cut.begin - copied));
+    copied = cut.end;
+    if (!cut.prepared) continue;
+    out.verdicts.insert(out.verdicts.end(), verdicts.begin() + verdicts_in,
+                        verdicts.begin() + cut.verdicts);
+    verdicts_in = cut.verdicts;
     out.text += kHardBreak;
     out.text += '\n';
-    AppendPrepared(Prepare(lookup, rules), i, &out);
+    AppendPrepared(std::move(cut.prepared), cut.image, &out);
+  }
+  out.text.append(normalized.substr(copied));
+  // Each line ends with a break, the last too.
+  if (copied < normalized.size() && normalized.back() != '\n') out.text += '\n';
+  if (read > 0) {
+    out.verdicts.insert(out.verdicts.end(), verdicts.begin() + verdicts_in,
+                        verdicts.end());
   }
   return out;
 }
@@ -200,6 +283,27 @@ void MarkImageSpans(const Spliced& spliced, Layout* layout) {
 namespace {
 
 using PieceIt = std::vector<TextPiece>::const_iterator;
+using LineIt = std::vector<SplicedLine>::const_iterator;
+
+// The last of [first, last) (in order of `begin`) that begins at or before
+// `offset`, else `first`: as a binary search finds it, but galloping from
+// `hint` where that begins at or before `offset` too. Figures come mostly
+// in the order of the text, a few lines apart.
+template <typename It>
+It LastAtOrBefore(It first, It last, It hint, std::size_t offset) {
+  It lo = hint != last && hint->begin <= offset ? hint : first;
+  It hi = last;
+  for (std::ptrdiff_t step = 1; last - lo > step; step *= 2) {
+    if ((lo + step)->begin > offset) {
+      hi = lo + step;
+      break;
+    }
+    lo += step;
+  }
+  It it = std::upper_bound(
+      lo, hi, offset, [](std::size_t o, const auto& e) { return o < e.begin; });
+  return it == first ? it : std::prev(it);
+}
 
 // The last piece from `from` on that begins at or before `offset`, as
 // Layout::InputOffset finds it, walking from a piece found before.
@@ -242,7 +346,10 @@ std::optional<ImageLineSpan> LineInLayout(const Layout& layout,
   const std::size_t at = piece->begin + (from - piece->input_begin);
   const std::size_t size = line.end - line.begin;
   // The top bit of `end` says that the next line goes on (kGoesOn).
-  if (at + size >= ImageLineSpan::kGoesOn ||
+  if (at + size >= ImageLineSpan::kGoesOn) return std::nullopt;
+  // A piece is a copy of its input: only a line that runs past its piece
+  // (a heading's, with text after it) needs its bytes compared.
+  if (from + size > piece->input_begin + piece->length &&
       layout.text.compare(at, size, input.substr(from, size)) != 0) {
     return std::nullopt;
   }
@@ -347,7 +454,7 @@ float FigureConfidence(const Spliced& spliced, const SplicedLine& line,
     if (overlaps && !w.symbol && !inside) {
       static constexpr std::string_view kNeighbours = "%;,.:()个万亿起";
       std::string_view word(spliced.text);
-      word = word.substr(w.begin + line.shift, w.end - w.begin);
+      word = word.substr(line.Spliced(w.begin), w.end - w.begin);
       for (std::size_t pos = 0; pos < word.size();) {
         const std::size_t at = w.begin + pos;
         const std::size_t start = pos;
@@ -395,14 +502,15 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
   traced.reserve(values->size());
   std::vector<const SplicedLine*> on_lines;
   on_lines.reserve(2 * values->size());
+  PieceIt piece_hint = layout.pieces.begin();
+  LineIt line_hint = spliced.lines.begin();
   for (Value& v : *values) {
     Provenance& p = v.provenance;
     if (!layout.InImage(p.begin, p.end)) continue;
     // The piece the match begins in; the figure's pieces follow it.
-    auto piece = std::upper_bound(
-        layout.pieces.begin(), layout.pieces.end(), std::size_t{p.begin},
-        [](std::size_t o, const TextPiece& t) { return o < t.begin; });
-    if (piece != layout.pieces.begin()) --piece;
+    auto piece = LastAtOrBefore(layout.pieces.begin(), layout.pieces.end(),
+                                piece_hint, p.begin);
+    piece_hint = piece;
     const PieceIt match = piece;
     if (p.value_begin < match->begin) continue;  // not inside its match
     const PieceIt value_piece = PieceFrom(layout, match, p.value_begin);
@@ -426,10 +534,9 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
       // The last line that begins at or before `input_from`: searched for
       // once, then walked to while the pieces follow their input.
       if (l == spliced.lines.end() || input_from < previous_from) {
-        l = std::upper_bound(
-            spliced.lines.begin(), spliced.lines.end(), input_from,
-            [](std::size_t o, const SplicedLine& s) { return o < s.begin; });
-        if (l != spliced.lines.begin()) --l;
+        l = LastAtOrBefore(spliced.lines.begin(), spliced.lines.end(),
+                           line_hint, input_from);
+        line_hint = l;
       } else {
         while (std::next(l) != spliced.lines.end() &&
                std::next(l)->begin <= input_from) {
@@ -456,9 +563,11 @@ void TraceImageValues(const Layout& layout, const Spliced& spliced,
       on_lines.resize(first);
       continue;
     }
-    // Words are placed in their image's own text: so are `b` and `e`.
-    const std::size_t b = *vb - line->shift;
-    const std::size_t e = (ve ? *ve - line->shift : b) + 1;
+    // Words are placed in their image's own text: so are `b` and `e`. (A
+    // figure that runs on to the next line ends past this line's words,
+    // which are all that are weighed, wherever the next line stands.)
+    const std::size_t b = line->Own(*vb);
+    const std::size_t e = (ve ? line->Own(*ve) : b) + 1;
     traced.push_back({&v, match, line, b, e, first, on_lines.size() - first});
   }
   // The bulletin's account of image lines, sized for its figures: grown a

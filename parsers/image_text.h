@@ -5,6 +5,7 @@
 #define CNCERT_PARSERS_IMAGE_TEXT_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -27,11 +28,16 @@ struct PreparedImage;
 struct SplicedLine {
   std::size_t begin = 0;  // span in Spliced::text
   std::size_t end = 0;
-  std::size_t image = 0;  // index into the document's images
-  // Spans in the image's own text: add `shift`.
+  // Spans in the image's own text (ImageLines::text).
   using Word = ImageWord;
   std::span<const SplicedLine::Word> words;  // held by Spliced::prepared
-  std::size_t shift = 0;  // where the image's own text begins in Spliced::text
+  std::uint32_t image = 0;                   // index into the document's images
+  std::uint32_t own_begin = 0;  // where the line begins in the image's text
+
+  // Where offset `at` of the line in Spliced::text stands in the image's own
+  // text, and back.
+  std::size_t Own(std::size_t at) const { return at - begin + own_begin; }
+  std::size_t Spliced(std::size_t own) const { return own - own_begin + begin; }
 };
 
 struct Spliced {

@@ -16,10 +16,20 @@ constexpr std::string_view kMarker = "\xEE\x80\x80";  // U+E000
 
 bool IsDecorativeImage(const ImageRef& ref) {
   if (ref.src.empty()) return true;
-  if (ref.alt.empty()) return false;  // most content images: no RE2 call
-  static const RE2 kDecorative(
-      R"((?i)cover|头像|二维码|qr ?code|avatar|logo|封面)");
-  return RE2::PartialMatch(ref.alt, kDecorative);
+  if (ref.alt.empty()) return false;  // most content images
+  // Words in any case; none holds a letter that folds outside ASCII (k, s),
+  // so comparing ASCII lowered matches as a case-blind search does.
+  static constexpr std::string_view kWords[] = {
+      "cover", "头像", "二维码", "qrcode", "qr code", "avatar", "logo", "封面"};
+  const auto same = [](char text, char word) {
+    return (text >= 'A' && text <= 'Z' ? text - 'A' + 'a' : text) == word;
+  };
+  const std::string_view alt = ref.alt;
+  return std::any_of(
+      std::begin(kWords), std::end(kWords), [&](std::string_view w) {
+        return std::search(alt.begin(), alt.end(), w.begin(), w.end(), same) !=
+               alt.end();
+      });
 }
 
 std::string ImageMarker(std::size_t index) {

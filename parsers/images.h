@@ -59,7 +59,8 @@ struct ImageLookup {
   // prepared each time.
   std::string key;
   // With kRead, in place of `text`: the lines already prepared, as a reader
-  // keeps them (PrepareImageLines).
+  // keeps them (PrepareImageLines). They name themselves: a reader that
+  // hands on the same lines again has them prepared once.
   std::shared_ptr<const ImageLines> lines;
 };
 

@@ -20,14 +20,6 @@ bool IsCaption(std::string_view line) {
   return RE2::FullMatch(line, kCaption);
 }
 
-bool EndsSentence(std::string_view text) {
-  if (text.empty()) return true;
-  for (std::string_view end : {"。", ";", ":", "!", "?", "\n"}) {
-    if (text.ends_with(end)) return true;
-  }
-  return false;
-}
-
 // RE2::Consume(probe, section.headings[h]), by the own matcher when it has
 // the heading and is sure.
 bool ConsumeHeading(const SectionDef& section, std::size_t h,
@@ -72,6 +64,14 @@ const SectionDef* MatchHeading(std::string_view line, const RuleSet& rules,
 }
 
 }  // namespace
+
+bool EndsSentence(std::string_view text) {
+  if (text.empty()) return true;
+  for (std::string_view end : {"。", ";", ":", "!", "?", "\n"}) {
+    if (text.ends_with(end)) return true;
+  }
+  return false;
+}
 
 LineVerdict ReadLineVerdict(std::string_view line, std::size_t begin,
                             const RuleSet& rules) {

@@ -60,6 +60,11 @@ struct LineVerdict {
   std::size_t heading_length = 0;  // of the heading; running text may follow
 };
 
+// Whether `text` ends a sentence. SegmentSections glues a line of running
+// text to the text before it when that does not: Chinese text has no
+// spaces, and PDF wrapping splits its Latin tokens ("I" / "P地址").
+bool EndsSentence(std::string_view text);
+
 // The verdict on `line`, whose offset is `begin`.
 LineVerdict ReadLineVerdict(std::string_view line, std::size_t begin,
                             const RuleSet& rules);

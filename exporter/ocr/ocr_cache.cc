@@ -381,22 +381,37 @@ void OcrCache::RememberFile(const FileVersion& version,
 void OcrCache::Hold(const std::string& image_sha256,
                     std::shared_ptr<const OcrResult> result,
                     std::shared_ptr<const ImageLines> lines) const {
+  if (const std::optional<Sha256Digest> sha = Sha256FromHex(image_sha256)) {
+    Hold(*sha, std::move(result), std::move(lines));
+  }
+}
+
+void OcrCache::Hold(const Sha256Digest& sha,
+                    std::shared_ptr<const OcrResult> result,
+                    std::shared_ptr<const ImageLines> lines) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = memory_.find(image_sha256);
+  auto it = memory_.find(sha);
   if (it == memory_.end()) {
     if (memory_.size() >= MaxHeld()) memory_.erase(memory_.begin());
-    it = memory_.emplace(image_sha256, Entry{}).first;
+    it = memory_.emplace(sha, Entry{}).first;
   }
   if (result) it->second.result = std::move(result);
   if (lines) it->second.lines = std::move(lines);
 }
 
+void OcrCache::Forget(const std::string& image_sha256) const {
+  const std::optional<Sha256Digest> sha = Sha256FromHex(image_sha256);
+  if (!sha) return;
+  const std::lock_guard<std::mutex> lock(mutex_);
+  memory_.erase(*sha);
+}
+
 std::shared_ptr<const OcrResult> OcrCache::Load(
     const std::string& image_sha256) const {
-  {
+  if (const std::optional<Sha256Digest> sha = Sha256FromHex(image_sha256)) {
     // The results read last stay parsed: a reparse costs what text does.
     std::lock_guard<std::mutex> lock(mutex_);
-    const auto it = memory_.find(image_sha256);
+    const auto it = memory_.find(*sha);
     if (it != memory_.end() && it->second.result) return it->second.result;
   }
   if (dir_.empty()) return nullptr;
@@ -436,42 +451,50 @@ std::string OcrCache::LinesHeader() const {
 
 std::shared_ptr<const ImageLines> OcrCache::LoadLines(
     const std::string& image_sha256) const {
+  if (const std::optional<Sha256Digest> sha = Sha256FromHex(image_sha256)) {
+    return LoadLines(*sha);
+  }
+  // Not a name the cache holds in memory or packs: prepared each time.
+  const std::shared_ptr<const OcrResult> result = Load(image_sha256);
+  if (!result || result->failure != ImageFailure::kNone) return nullptr;
+  return std::make_shared<const ImageLines>(PrepareImageLines(result->text));
+}
+
+std::shared_ptr<const ImageLines> OcrCache::LoadLines(
+    const Sha256Digest& sha) const {
   std::shared_ptr<const OcrResult> result;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    const auto it = memory_.find(image_sha256);
+    const auto it = memory_.find(sha);
     if (it != memory_.end()) {
       if (it->second.lines) return it->second.lines;
       result = it->second.result;
     }
   }
   if (!result && !dir_.empty()) {
-    if (const std::optional<Sha256Digest> sha = Sha256FromHex(image_sha256)) {
-      if (std::optional<ImageLines> read = Pack().Lines(*sha)) {
-        auto lines = std::make_shared<const ImageLines>(std::move(*read));
-        Hold(image_sha256, nullptr, lines);
-        return lines;
-      }
+    if (std::optional<ImageLines> read = Pack().Lines(sha)) {
+      auto lines = std::make_shared<const ImageLines>(std::move(*read));
+      Hold(sha, nullptr, lines);
+      return lines;
     }
-    result = Load(image_sha256);
+    result = Load(Sha256DigestHex(sha));
   }
   if (!result || result->failure != ImageFailure::kNone) return nullptr;
   // Lines of another format or build, broken, or not kept yet.
   auto lines =
       std::make_shared<const ImageLines>(PrepareImageLines(result->text));
-  KeepLines(image_sha256, *lines);
-  Hold(image_sha256, nullptr, lines);
+  KeepLines(sha, *lines);
+  Hold(sha, nullptr, lines);
   return lines;
 }
 
-void OcrCache::KeepLines(const std::string& image_sha256,
+void OcrCache::KeepLines(const Sha256Digest& sha,
                          const ImageLines& lines) const {
   // Not kept only costs preparing them again next time.
   if (dir_.empty() || !MakeDirectory()) return;
-  if (const std::optional<Sha256Digest> sha = Sha256FromHex(image_sha256);
-      sha && Pack().KeepLines(*sha, lines)) {
+  if (Pack().KeepLines(sha, lines)) {
     // What builds before the pack kept beside the result.
-    ::unlink(Path(image_sha256, "lines").c_str());
+    ::unlink(Path(Sha256DigestHex(sha), "lines").c_str());
   }
 }
 
@@ -490,24 +513,19 @@ void OcrCache::Store(const std::string& image_sha256,
       WriteFileAtomically(Path(image_sha256, "msgpack"),
                           OcrResultToMessagePack(result, version_))
           .ok()) {
-    {
-      // What was held of an earlier result of the same image is not its.
-      const std::lock_guard<std::mutex> lock(mutex_);
-      memory_.erase(image_sha256);
-    }
-    if (result.failure == ImageFailure::kNone) {
+    // What was held of an earlier result of the same image is not its.
+    Forget(image_sha256);
+    const std::optional<Sha256Digest> sha = Sha256FromHex(image_sha256);
+    if (sha && result.failure == ImageFailure::kNone) {
       // Held too: the lookup that read the image hands them on.
       auto lines =
           std::make_shared<const ImageLines>(PrepareImageLines(result.text));
-      KeepLines(image_sha256, *lines);
-      Hold(image_sha256, nullptr, std::move(lines));
+      KeepLines(*sha, *lines);
+      Hold(*sha, nullptr, std::move(lines));
     }
     return;
   }
-  {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    memory_.erase(image_sha256);
-  }
+  Forget(image_sha256);
   Hold(image_sha256, std::make_shared<const OcrResult>(result), nullptr);
 }
 

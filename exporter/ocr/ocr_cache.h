@@ -40,6 +40,7 @@ class OcrCache {
   // again from the result.
   std::shared_ptr<const ImageLines> LoadLines(
       const std::string& image_sha256) const;
+  std::shared_ptr<const ImageLines> LoadLines(const Sha256Digest& sha) const;
   // The result, and its lines when it did not fail.
   void Store(const std::string& image_sha256, const OcrResult& result) const;
   const std::string& dir() const { return dir_; }
@@ -58,8 +59,7 @@ class OcrCache {
                    std::string_view format) const;
   // What kept lines were prepared from and by (the pack keeps its digest).
   std::string LinesHeader() const;
-  void KeepLines(const std::string& image_sha256,
-                 const ImageLines& lines) const;
+  void KeepLines(const Sha256Digest& sha, const ImageLines& lines) const;
   // Held in memory: the result, its lines, or both.
   struct Entry {
     std::shared_ptr<const OcrResult> result;
@@ -69,10 +69,15 @@ class OcrCache {
   std::size_t MaxHeld() const {
     return dir_.empty() ? kMemoryEntries : kRecentEntries;
   }
-  // Holds what is not null of the two, making room.
+  // Holds what is not null of the two, making room. Only a SHA-256 is
+  // held: a file of another name is read each time.
   void Hold(const std::string& image_sha256,
             std::shared_ptr<const OcrResult> result,
             std::shared_ptr<const ImageLines> lines) const;
+  void Hold(const Sha256Digest& sha, std::shared_ptr<const OcrResult> result,
+            std::shared_ptr<const ImageLines> lines) const;
+  // Lets go of what is held of the image.
+  void Forget(const std::string& image_sha256) const;
   static constexpr std::size_t kMaxEntryBytes = 8u << 20;
   // dir_ and its parents; false when they cannot be made.
   bool MakeDirectory() const;
@@ -86,7 +91,7 @@ class OcrCache {
   mutable std::once_flag pack_opened_;
   mutable std::unique_ptr<OcrPack> pack_;
   mutable std::mutex mutex_;
-  mutable std::map<std::string, Entry> memory_;
+  mutable std::map<Sha256Digest, Entry> memory_;
 };
 
 // An entry: MessagePack, compact and read without parsing decimal numbers

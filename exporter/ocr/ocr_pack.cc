@@ -39,6 +39,9 @@ constexpr std::size_t kHeaderBytes = sizeof(RecordHeader);
 constexpr std::size_t kFileBodyBytes = 7 * 8 + 32;
 // A lines record's body begins with the image's hash and the preparation.
 constexpr std::size_t kLinesKeyBytes = 32 + 8;
+// Room for reading a lines record kept between reads: most hold an image's
+// few kilobytes of text and words.
+constexpr std::size_t kKeptRoom = 64u << 10;
 // Replaced records are left in place until they are this many bytes and
 // more than the live ones.
 constexpr std::uint64_t kDeadBytesToCompact = 256u << 10;
@@ -527,13 +530,15 @@ std::optional<ImageLines> OcrPack::Lines(const Sha256Digest& sha) const {
     kept = lines_.Find(sha);
     if (!kept) return std::nullopt;
   }
-  std::string record;
-  if (ReadLinesRecord(sha, *kept, record)) {
-    if (std::optional<ImageLines> lines = ImageLinesFromBytes(
-            std::string_view(record).substr(kHeaderBytes + kLinesKeyBytes))) {
-      return lines;
-    }
+  const bool whole = ReadLinesRecord(sha, *kept, record_);
+  std::optional<ImageLines> lines;
+  if (whole) {
+    lines = ImageLinesFromBytes(
+        std::string_view(record_).substr(kHeaderBytes + kLinesKeyBytes));
   }
+  // A record larger than most is not held on to.
+  if (record_.capacity() > kKeptRoom) std::string().swap(record_);
+  if (lines) return lines;
   // Broken: not read again, and dropped by the next compaction.
   live_bytes_ -= kHeaderBytes + kept->length;
   lines_.Erase(sha);

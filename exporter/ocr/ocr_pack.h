@@ -130,6 +130,9 @@ class OcrPack {
   mutable std::size_t records_ = 0;
   mutable RecordTable<FileKey, KnownVersion> files_;
   mutable RecordTable<Sha256Digest, KeptLines> lines_;
+  // Room that Lines() reads records into: kept, not zeroed again for each
+  // (a start-up reads every image's).
+  mutable std::string record_;
 };
 
 }  // namespace cncert

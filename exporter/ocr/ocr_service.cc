@@ -94,16 +94,17 @@ std::size_t OcrService::backlog() const {
   return queue_.size();
 }
 
-std::string OcrService::KnownHash(const std::string& bulletin_dir,
-                                  const std::string& src,
-                                  const std::string& key) {
+std::optional<Sha256Digest> OcrService::KnownHash(
+    const std::string& bulletin_dir, const std::string& src,
+    const std::string& key) {
   const bool remote = IsRemoteImage(src);
-  if (remote && !options_.fetch_remote) return "";
+  if (remote && !options_.fetch_remote) return std::nullopt;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto it = hashes_.find(HashOf(key));
     if (it != hashes_.end()) {
-      return Unchanged(key, it->second) ? Sha256DigestHex(it->second.hash) : "";
+      if (!Unchanged(key, it->second)) return std::nullopt;
+      return it->second.hash;
     }
   }
   // Not seen by this process. A remote image: the store's file that names
@@ -113,27 +114,28 @@ std::string OcrService::KnownHash(const std::string& bulletin_dir,
     path = ImageStore(root_).LinkPath(ImageStore::Url(src));
   } else {
     LocalImagePath resolved = ResolveLocalImage(root_, bulletin_dir, src);
-    if (!resolved.error.empty()) return "";
+    if (!resolved.error.empty()) return std::nullopt;
     path = std::move(resolved.path);
   }
   // Taken before reading the name: a change meanwhile shows next time.
   const auto version = FileVersion::OfPath(path);
-  if (!version) return "";
-  std::string hash = remote ? ImageStore(root_).StoredHash(ImageStore::Url(src))
-                            : cache_.KnownFile(*version);
-  if (hash.empty()) return "";
+  if (!version) return std::nullopt;
+  // Not a name the cache gave: asked for each time.
+  const std::optional<Sha256Digest> hash =
+      Sha256FromHex(remote ? ImageStore(root_).StoredHash(ImageStore::Url(src))
+                           : cache_.KnownFile(*version));
+  if (!hash) return std::nullopt;
   std::lock_guard<std::mutex> lock(mutex_);
-  Remember(key, path, *version, hash);
+  Remember(key, path, *version, *hash);
   return hash;
 }
 
 void OcrService::Remember(const std::string& key, const std::string& path,
-                          const FileVersion& version, const std::string& hash) {
-  const auto digest = Sha256FromHex(hash);
-  if (!digest) return;  // not a name the cache gave: asked for each time
+                          const FileVersion& version,
+                          const Sha256Digest& digest) {
   if (hashes_.size() >= kMaxKnownHashes) hashes_.clear();
   KnownFile& known = hashes_[HashOf(key)];
-  known = {nullptr, HashOf(version), *digest, std::nullopt};
+  known = {nullptr, HashOf(version), digest, std::nullopt};
   if (KnownPath(key, known) != path) {
     known.path = std::make_unique<const std::string>(path);
   }
@@ -249,9 +251,10 @@ void OcrService::RememberHash(const Job& job, const ImageBytes& image,
   if (image.path.empty() || !image.version) return;  // remote: the store
   cache_.RememberFile(*image.version, hash);
   const std::string key = job.bulletin_dir + "\n" + job.src;
+  const std::optional<Sha256Digest> digest = Sha256FromHex(hash);
   std::lock_guard<std::mutex> lock(mutex_);
   unread_files_.erase(key);
-  Remember(key, image.path, *image.version, hash);
+  if (digest) Remember(key, image.path, *image.version, *digest);
 }
 
 ImageBytes OcrService::Bytes(const Job& job, bool may_fetch) {
@@ -326,12 +329,11 @@ ImageLookup OcrService::Lookup(const std::string& bulletin_dir,
   }
   // A cache hit reads no image: a stored remote image is named by its hash,
   // a local one's hash is kept per version of the file.
-  if (std::string known = KnownHash(bulletin_dir, ref.src, key);
-      !known.empty()) {
-    if (auto lines = cache_.LoadLines(known)) {
+  // The lines name the image to the parser: no key.
+  if (const auto known = KnownHash(bulletin_dir, ref.src, key)) {
+    if (auto lines = cache_.LoadLines(*known)) {
       if (metrics_) metrics_->OcrCacheHit();
-      return {ImageStatus::kRead, nullptr, "", std::move(known),
-              std::move(lines)};
+      return {ImageStatus::kRead, nullptr, "", "", std::move(lines)};
     }
   }
   const Job job{bulletin_dir, ref.src};

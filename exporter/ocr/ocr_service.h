@@ -99,10 +99,11 @@ class OcrService : public ImageReaders {
   // Bytes of the image: local, or remote from the store (fetching it now
   // when `may_fetch`).
   ImageBytes Bytes(const Job& job, bool may_fetch);
-  // The hash of image `src` known without reading it ("" unknown); `key`
-  // is its bulletin dir + "\n" + src.
-  std::string KnownHash(const std::string& bulletin_dir, const std::string& src,
-                        const std::string& key);
+  // The hash of image `src` known without reading it; `key` is its
+  // bulletin dir + "\n" + src.
+  std::optional<Sha256Digest> KnownHash(const std::string& bulletin_dir,
+                                        const std::string& src,
+                                        const std::string& key);
   // After reading `image` of `job`, hashed to `hash`.
   void RememberHash(const Job& job, const ImageBytes& image,
                     const std::string& hash);
@@ -149,7 +150,7 @@ class OcrService : public ImageReaders {
   bool Unchanged(const std::string& key, KnownFile& known);
   // Remembers `hash` for `key`, read from `path` at `version`. Under mutex_.
   void Remember(const std::string& key, const std::string& path,
-                const FileVersion& version, const std::string& hash);
+                const FileVersion& version, const Sha256Digest& digest);
   static std::string KnownPath(const std::string& key, const KnownFile& known);
   // Where a change to `path` is seen by watching its directory: the root
   // or a directory in it (a bulletin's "_files"); "" for deeper files, whose

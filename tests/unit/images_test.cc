@@ -8,7 +8,11 @@
 #include <map>
 
 #include "parsers/document.h"
+#include "parsers/image_lines.h"
+#include "parsers/image_text.h"
+#include "parsers/normalize.h"
 #include "parsers/parser.h"
+#include "parsers/sections.h"
 #include "parsers/strings.h"
 #include "tests/support/test_support.h"
 
@@ -107,6 +111,52 @@ TEST(ImagesTest, FiguresFromAnImageCarryTheirProvenance) {
   EXPECT_EQ(b.images[1].figures, 3);
 }
 
+// Lines of running text that the layout glues stand joined in the spliced
+// text already, as a typed paragraph: the layout is the one the recognised
+// lines give each on a line of its own, and each line is found in it.
+TEST(ImagesTest, JoinedImageLinesAreLaidOutAsTheLinesOneByOne) {
+  FakeReader reader;
+  reader.Add(
+      "files/1.png",
+      {{"本周网站安全情况", "境内被篡改网站数量为1234个,", "其中政府网站",
+        "数量为12个;", "境内被植入后门的网站", "图1 境内被篡改网站数量",
+        "数量为567个。", "针对境内网站的", "仿冒页面数量为8901个"},
+       {"本周事件处理情况:本周,CNCERT共处理", "网络安全事件177起。"}},
+      95, "key");
+  const auto rules = DefaultRules();
+  const std::string before =
+      NormalizeText("周报\n本周网络安全基本态势\n本周态势良。\n");
+  const std::string after = "近期回顾\n周报2024年第28期\n";
+  const std::vector<ImageRef> images = {{"files/1.png", ""}};
+  const Spliced spliced = SpliceImages(
+      before + ImageMarker(0).substr(1) + after, images, *rules, &reader);
+  const ImageLines lines = PrepareImageLines(*reader.Read(images[0]).text);
+  const std::string one_by_one =
+      before + std::string(kHardBreak) + "\n" + lines.text + after;
+  const Layout joined = SegmentSections(spliced.text, *rules, spliced.verdicts);
+  const Layout separate = SegmentSections(one_by_one, *rules);
+  EXPECT_EQ(joined.text, separate.text);
+  const auto names = [](const Layout& l) {
+    std::vector<std::string> out;
+    for (const auto& s : l.sections) out.push_back(s.name.str());
+    return out;
+  };
+  EXPECT_EQ(names(joined), names(separate));
+  EXPECT_EQ(names(joined),
+            (std::vector<std::string>{"lead", "posture", "website", "incident",
+                                      "recent"}));
+  EXPECT_LT(joined.pieces.size(), separate.pieces.size());
+  ASSERT_EQ(spliced.lines.size(), lines.lines.size());
+  for (std::size_t i = 0; i < lines.lines.size(); ++i) {
+    const SplicedLine& line = spliced.lines[i];
+    const ImageLines::Line& own = lines.lines[i];
+    EXPECT_EQ(spliced.text.substr(line.begin, line.end - line.begin),
+              lines.text.substr(own.begin, own.end - own.begin));
+    EXPECT_EQ(line.Own(line.begin), own.begin);
+    EXPECT_EQ(line.Spliced(own.end), line.end);
+  }
+}
+
 // An image's lines are paragraphs of their own: those without a wording's
 // start are passed over, and the wording is still read whole where it
 // stands, across the lines of its sentence.
@@ -137,6 +187,20 @@ TEST(ImagesTest, CoversAvatarsAndImagesAfterTheBulletinAreNeverRead) {
   EXPECT_EQ(b.images[2].status, ImageStatus::kSkipped);  // in 近期回顾
   EXPECT_THAT(b.images[2].reason, HasSubstr("recent"));
   EXPECT_EQ(b.images[3].status, ImageStatus::kSkipped);  // avatar
+}
+
+TEST(ImagesTest, DecorativeImagesAreToldByTheirAltTextInAnyCase) {
+  const auto decorative = [](std::string alt) {
+    return IsDecorativeImage({"files/1.png", std::move(alt)});
+  };
+  for (const char* alt : {"cover_image", "COVER", "Logo", "QR Code", "qrcode",
+                          "Avatar 1", "作者头像", "扫描二维码", "封面图"}) {
+    EXPECT_TRUE(decorative(alt)) << alt;
+  }
+  for (const char* alt : {"", "图片", "chart", "qr-code", "图表"}) {
+    EXPECT_FALSE(decorative(alt)) << alt;
+  }
+  EXPECT_TRUE(IsDecorativeImage({"", "图片"}));  // no source to read
 }
 
 TEST(ImagesTest, ChartLabelsInABlockOfTheirOwnNeverJoinASentence) {
