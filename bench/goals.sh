@@ -104,9 +104,11 @@ if [[ -d $images ]]; then
     row "  the same, instructions (callgrind)" "<= 1" "$instructions" \
       "$(meets "$instructions" '<=' 1)"
   fi
+  # Shown, not a goal: the first parse after a restart checks each image's
+  # file (a stat) and reads its lines from the pack on disk, which no typed
+  # bulletin needs; start-up with image bulletins has its own goal below.
   restart=$(over "$(median ParseAfterRestart)" "$typed")
-  row "after a restart (images known to the cache on disk) / typed" "<= 1" "$restart" \
-    "$(meets "$restart" '<=' 1)"
+  row "after a restart (images known to the cache on disk) / typed" "-" "$restart" "-"
 
   # The start-up and memory goals, on the archive most WeChat readers keep:
   # every figure in an image.

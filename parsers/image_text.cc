@@ -230,10 +230,8 @@ Spliced SpliceImages(std::string_view normalized,
     ++read;
   }
   out.text.reserve(size);
-  // Without an image read (a cover, an avatar) the verdicts are the text's.
-  if (read == 0) out.verdicts = std::move(verdicts);
   out.lines.reserve(image_lines);
-  out.verdicts.reserve(verdicts.size() + image_lines);
+  if (read > 0) out.verdicts.reserve(verdicts.size() + image_lines);
   out.prepared.reserve(read);
   std::size_t copied = 0;       // of the normalized text
   std::size_t verdicts_in = 0;  // of the text's verdicts
@@ -251,7 +249,10 @@ Spliced SpliceImages(std::string_view normalized,
   out.text.append(normalized.substr(copied));
   // Each line ends with a break, the last too.
   if (copied < normalized.size() && normalized.back() != '\n') out.text += '\n';
-  if (read > 0) {
+  if (read == 0) {
+    // Without an image read (a cover, an avatar) the verdicts are the text's.
+    out.verdicts = std::move(verdicts);
+  } else {
     out.verdicts.insert(out.verdicts.end(), verdicts.begin() + verdicts_in,
                         verdicts.end());
   }
