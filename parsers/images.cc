@@ -8,6 +8,8 @@
 #include <iterator>
 #include <vector>
 
+#include "parsers/strings.h"
+
 namespace cncert {
 
 namespace {
@@ -18,18 +20,13 @@ bool IsDecorativeImage(const ImageRef& ref) {
   if (ref.src.empty()) return true;
   if (ref.alt.empty()) return false;  // most content images
   // Words in any case; none holds a letter that folds outside ASCII (k, s),
-  // so comparing ASCII lowered matches as a case-blind search does.
+  // so lowering ASCII matches as a case-blind search does.
   static constexpr std::string_view kWords[] = {
       "cover", "头像", "二维码", "qrcode", "qr code", "avatar", "logo", "封面"};
-  const auto same = [](char text, char word) {
-    return (text >= 'A' && text <= 'Z' ? text - 'A' + 'a' : text) == word;
-  };
-  const std::string_view alt = ref.alt;
+  const std::string alt = LowerAscii(ref.alt);
   return std::any_of(
-      std::begin(kWords), std::end(kWords), [&](std::string_view w) {
-        return std::search(alt.begin(), alt.end(), w.begin(), w.end(), same) !=
-               alt.end();
-      });
+      std::begin(kWords), std::end(kWords),
+      [&](std::string_view w) { return alt.find(w) != std::string::npos; });
 }
 
 std::string ImageMarker(std::size_t index) {
